@@ -1,0 +1,77 @@
+// Picks the fastest TensorFlow.js backend that loads here: tfjs-node (native libtensorflow),
+// else WebAssembly (XNNPACK), else pure JavaScript.
+import { tf } from './tf.js';
+import { UserError } from '../lang/diagnostics.js';
+
+export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** tfjs' own name for it ('tensorflow', 'wasm', 'cpu'). */
+  tfName: string;
+  /** Why faster backends were passed over (empty when the first choice loaded). */
+  skipped: string[];
+}
+
+const TF_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+let current: BackendInfo | undefined;
+
+async function load(name: BackendName): Promise<void> {
+  if (name === 'node') {
+    // An optional dependency: its install downloads libtensorflow, which fails offline.
+    const moduleName = '@tensorflow/tfjs-node';
+    await import(moduleName);
+  } else if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+  }
+  const ok = await tf.setBackend(TF_NAME[name]);
+  if (!ok) throw new Error(`tfjs could not initialise the ${TF_NAME[name]} backend`);
+  await tf.ready();
+}
+
+function reason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/Cannot find (module|package)/.test(msg)) return 'not installed';
+  return msg.split('\n')[0] ?? msg;
+}
+
+/** Initialise a backend once per process; later calls return the same choice. */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+  if (current && (choice === 'auto' || choice === current.name)) return current;
+  tf.enableProdMode();
+  const order: BackendName[] = choice === 'auto' ? ['node', 'wasm', 'cpu'] : [choice];
+  const skipped: string[] = [];
+  for (const name of order) {
+    try {
+      await load(name);
+      current = { name, tfName: TF_NAME[name], skipped };
+      return current;
+    } catch (e) {
+      skipped.push(`${name}: ${reason(e)}`);
+    }
+  }
+  throw new UserError(`backend '${choice}' could not be loaded (${skipped.join('; ')})`);
+}
+
+export function currentBackend(): BackendInfo | undefined {
+  return current;
+}
+
+export function describeBackend(info: BackendInfo): string {
+  const label: Record<BackendName, string> = {
+    node: 'tfjs-node (native TensorFlow)',
+    wasm: 'wasm (WebAssembly + XNNPACK)',
+    cpu: 'cpu (pure JavaScript, slow)',
+  };
+  const why = info.skipped.length ? ` [skipped ${info.skipped.join('; ')}]` : '';
+  return `backend: ${label[info.name]}${why}`;
+}
+
+export function parseBackendChoice(value: string): BackendChoice {
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new UserError(`--backend must be one of ${BACKEND_CHOICES.join(', ')} (got '${value}')`);
+}
