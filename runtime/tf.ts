@@ -1,7 +1,17 @@
 // The one place that imports TensorFlow.js. Everything else imports `tf` from here, so the
 // backend packages register against a single tfjs-core instance.
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// The umbrella package, not tfjs-core alone: it registers the gradients of every op (tfjs-core's
+// own registration module cannot be loaded by Node's ESM loader) and the cpu backend.
+import * as tf from '@tensorflow/tfjs';
 
 export { tf };
 export type Tensor = tf.Tensor;
+
+/**
+ * The value of `x` with no gradient flowing back through it (tfjs has no stop_gradient op).
+ * Used for score-function learning signals and for samples of non-reparameterized sites.
+ */
+export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(inputs[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (x: tf.Tensor) => tf.Tensor;

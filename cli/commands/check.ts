@@ -1,0 +1,35 @@
+// `ppl check FILE`: parse and check, print every problem, or a summary of the program.
+import { loadProgram } from '../load.js';
+import { describeSupport } from '../../runtime/support.js';
+import { siteEstimator, type EstimatorMode } from '../../lang/compiler/index.js';
+import type { CheckedProgram } from '../../lang/checked.js';
+
+const shape = (s: readonly number[]): string => (s.length ? `[${s.join(', ')}]` : 'scalar');
+
+export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
+  const lines: string[] = [];
+  for (const d of p.data) {
+    const observed = p.sites.some((s) => s.block === 'model' && s.target === d.name);
+    lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${observed ? '' : ' (input, not modelled)'}`);
+  }
+  for (const l of p.latents) {
+    const guideSite = p.sites.find((s) => s.block === 'guide' && s.target === l.name);
+    const est = guideSite ? siteEstimator(guideSite, mode) : 'reparam';
+    const how = est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient';
+    lines.push(
+      `  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior.dist.name.name}, guide ${l.guide.dist.name.name}, ${how}`,
+    );
+  }
+  for (const n of p.nets) {
+    const heads = n.heads ? ` -> {${n.heads.map((h) => `${h.name}: ${h.size}`).join(', ')}}` : '';
+    lines.push(`  net     ${n.name}: mlp(${n.layers.join(' -> ')}, ${n.activation})${heads}`);
+  }
+  for (const q of p.params) lines.push(`  param   ${q.name}: ${describeSupport(q.constraint)} ${shape(q.shape)}`);
+  return lines.join('\n');
+}
+
+export function runCheck(file: string, opts: { estimator: EstimatorMode }): void {
+  const { checked, warnings } = loadProgram(file);
+  if (warnings) process.stderr.write(`${warnings}\n\n`);
+  process.stdout.write(`${file}: ok\n${summarize(checked, opts.estimator)}\n`);
+}

@@ -1,0 +1,178 @@
+// `ppl train FILE`: fit a model by SVI, with a progress display, a per-epoch CSV log and an
+// atomic checkpoint after every epoch. Ctrl-C stops after the current step.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../../lang/diagnostics.js';
+import { compileProgram, type EstimatorMode } from '../../lang/compiler/index.js';
+import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
+import { openData, bindFields, domainWarnings } from '../../runtime/data/index.js';
+import type { Binarize } from '../../runtime/data/index.js';
+import { Trainer } from '../../inference/train.js';
+import type { KlMode } from '../../inference/elbo.js';
+import type { OptimizerName } from '../../inference/optimizers.js';
+import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
+import { loadProgram } from '../load.js';
+import { progressView } from '../progress.js';
+import { appendCsvLog } from '../csv-log.js';
+
+export interface TrainFlags {
+  data: string;
+  binarize: Binarize;
+  threshold: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName;
+  particles: number;
+  kl: KlMode;
+  estimator: EstimatorMode;
+  seed: string;
+  out?: string;
+  resume: boolean;
+  backend: BackendChoice;
+  trainSize?: number;
+  testSize?: number;
+}
+
+/** Flags that must match the checkpoint's on --resume (the rest may change, e.g. --epochs). */
+const FIXED_ON_RESUME = ['data', 'binarize', 'threshold', 'batchSize', 'optimizer', 'seed', 'trainSize', 'testSize'] as const;
+
+/**
+ * Without --out, each run gets the next free folder runs/<model>/run-<n>, so running the same
+ * command twice never collides; --resume without --out continues the latest of them.
+ */
+function defaultOut(file: string, resume: boolean): string {
+  const base = path.join('runs', path.basename(file).replace(/\.ppl$/, ''));
+  const taken = fs.existsSync(base)
+    ? fs.readdirSync(base).map((d) => /^run-(\d+)$/.exec(d)).filter((m) => m !== null).map((m) => Number(m[1]))
+    : [];
+  const latest = taken.length ? Math.max(...taken) : 0;
+  if (resume) {
+    if (!latest) throw new UserError(`--resume: no earlier run of ${file} under ${base}; name the run folder with --out`);
+    return path.join(base, `run-${latest}`);
+  }
+  return path.join(base, `run-${latest + 1}`);
+}
+
+function flagRecord(f: TrainFlags): Checkpoint['flags'] {
+  const out: Checkpoint['flags'] = {};
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'resume' && k !== 'out') out[k] = v as string | number | boolean;
+  return out;
+}
+
+export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
+  const backend = await initBackend(flags.backend);
+  process.stdout.write(`${describeBackend(backend)}\n`);
+
+  const { checked, warnings } = loadProgram(file);
+  if (warnings) process.stderr.write(`${warnings}\n\n`);
+
+  const outDir = flags.out ?? defaultOut(file, flags.resume);
+  const ckptPath = path.join(outDir, 'checkpoint.json');
+  const logPath = path.join(outDir, 'log.csv');
+  let resumeFrom: Checkpoint | undefined;
+  if (flags.resume) {
+    resumeFrom = readCheckpoint(ckptPath);
+    if (resumeFrom.model.sha256 !== sourceHash(checked.source)) {
+      throw new UserError(`${ckptPath}: was trained from a different version of ${file} (source hash differs); train afresh with another --out`);
+    }
+    for (const k of FIXED_ON_RESUME) {
+      const saved = resumeFrom.flags[k];
+      const now = flags[k];
+      if (saved !== undefined && now !== undefined && String(saved) !== String(now)) {
+        throw new UserError(`--resume: the checkpoint was trained with --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${saved}, not ${now}`);
+      }
+    }
+  } else if (fs.existsSync(ckptPath)) {
+    throw new UserError(`${ckptPath} already exists: pass --resume to continue it, or choose another --out`);
+  }
+
+  const split = await openData(flags.data, {
+    binarize: flags.binarize,
+    threshold: flags.threshold,
+    trainSize: flags.trainSize,
+    testSize: flags.testSize,
+  });
+  const bindings = bindFields(checked.data, split.train);
+  for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`data: ${split.description}\n`);
+
+  const program = compileProgram(checked, { seed: flags.seed, estimator: flags.estimator });
+  const trainer = new Trainer(program, split, bindings, {
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    lr: flags.lr,
+    optimizer: flags.optimizer,
+    particles: flags.particles,
+    kl: flags.kl,
+    seed: flags.seed,
+  });
+  if (resumeFrom) {
+    await trainer.restore(resumeFrom, ckptPath);
+    process.stdout.write(`resuming ${ckptPath} after epoch ${resumeFrom.epoch} (step ${resumeFrom.step})\n`);
+    if (resumeFrom.epoch >= flags.epochs) {
+      process.stdout.write(`nothing to do: ${resumeFrom.epoch} epochs done, --epochs is ${flags.epochs}\n`);
+      return;
+    }
+  }
+  process.stdout.write(
+    `model: ${file}  ${program.params.count().toLocaleString('en-US')} parameters; ` +
+      `${flags.epochs} epochs of ${Math.ceil(split.train.size / flags.batchSize)} steps, batch ${flags.batchSize}, ` +
+      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), KL ${flags.kl}, seed ${flags.seed}\n`,
+  );
+
+  let stopRequested = false;
+  const onSigint = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once; checkpoints on disk are kept)\n');
+  };
+  process.on('SIGINT', onSigint);
+
+  const view = progressView(Boolean(process.stdout.isTTY));
+  const saveEpoch = async (record: EpochRecord, t: Trainer): Promise<void> => {
+    view.epochEnd(record);
+    writeCheckpoint(ckptPath, {
+      model: { file, sha256: sourceHash(checked.source) },
+      flags: flagRecord(flags),
+      backend: backend.name,
+      epoch: t.epoch,
+      step: t.step,
+      history: t.history,
+      params: program.params.snapshot(),
+      optimizer: await t.optimizerState(),
+      savedAt: new Date().toISOString(),
+    });
+    appendCsvLog(logPath, record);
+  };
+
+  try {
+    const result = await trainer.run({
+      onEpochStart: (epoch, steps) => view.epochStart(epoch, flags.epochs, steps),
+      onStep: (info) => view.step(info),
+      onEpoch: saveEpoch,
+      shouldStop: () => stopRequested,
+    });
+    view.stop();
+    if (result.interrupted) {
+      const kept = fs.existsSync(ckptPath) ? `${ckptPath} (after epoch ${trainer.history.length})` : 'none (no epoch had finished)';
+      process.stdout.write(`interrupted in epoch ${trainer.epoch + 1}; checkpoint kept: ${kept}; continue with --resume\n`);
+      process.exitCode = 130;
+      return;
+    }
+    const last = result.history[result.history.length - 1];
+    process.stdout.write(
+      `done: test ELBO ${last ? last.testElbo.toFixed(2) : 'n/a'} nats/datapoint after ${trainer.epoch} epochs\n` +
+        `checkpoint: ${ckptPath}\nlog: ${logPath}\n`,
+    );
+  } catch (e) {
+    view.stop();
+    if (e instanceof UserError && fs.existsSync(ckptPath)) {
+      throw new UserError(`${e.message}\nthe last checkpoint is kept: ${ckptPath} (epoch ${trainer.history.length})`);
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    program.dispose();
+  }
+}

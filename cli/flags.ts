@@ -1,0 +1,25 @@
+// Validation of command-line values: each bad flag is one clear sentence naming the flag.
+import { UserError } from '../lang/diagnostics.js';
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new UserError(`${flag} must be a positive whole number (got '${value}')`);
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number (got '${value}')`);
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    throw new UserError(`${flag} must be one of ${choices.join(', ')} (got '${value}')`);
+  };
+}

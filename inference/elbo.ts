@@ -1,0 +1,91 @@
+// The evidence lower bound, estimated from a guide trace and the model trace replayed on it:
+//   ELBO = E_q[log p(x, z) - log q(z | x)] = E_q[log p(x | z)] - KL(q(z | x) || p(z)).
+// Local sites are summed over the minibatch and scaled by N/M; global sites count once.
+import { tf, stopGradient, type Tensor } from '../runtime/tf.js';
+import type { Trace, TraceSite } from '../runtime/trace.js';
+import { analyticKl } from '../runtime/distributions/index.js';
+import { sumEvent } from '../lang/compiler/layout.js';
+
+export type KlMode = 'analytic' | 'mc';
+
+export interface ElboOptions {
+  /** Closed-form KL(q || p) for latents whose guide and prior pair has one (pathwise sites only). */
+  kl: KlMode;
+}
+
+export interface ElboEstimate {
+  /** Per particle and data point: the local terms log p(x_i, z_i) - log q(z_i | x_i). [P, M] */
+  local: Tensor;
+  /** Per particle: the global terms log p(w) - log q(w). [P] */
+  global: Tensor;
+  /** Per particle: (N/M) * sum_i local_i + global, the ELBO estimate of the whole data set. [P] */
+  total: Tensor;
+}
+
+/** The per-site contribution [P, rows]: log p - log q, or -KL where it is used. */
+function latentTerm(q: TraceSite, p: TraceSite, opts: ElboOptions): Tensor {
+  if (opts.kl === 'analytic' && q.estimator === 'reparam') {
+    const kl = analyticKl(q.dist, p.dist);
+    if (kl) return tf.neg(sumEvent(kl));
+  }
+  return tf.sub(p.logProb, q.logProb);
+}
+
+function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
+  return acc ? tf.add(acc, t) : t;
+}
+
+export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
+  let local: Tensor | undefined;
+  let global: Tensor | undefined;
+  for (const p of model.sites.values()) {
+    let term: Tensor;
+    if (p.kind === 'data') term = p.logProb;
+    else {
+      const q = guide.get(p.name);
+      if (!q) throw new Error(`internal: latent '${p.name}' has no guide site`);
+      term = latentTerm(q, p, opts);
+    }
+    if (p.plate === 'local') local = addTo(local, term);
+    else global = addTo(global, tf.reshape(term, [-1]));
+  }
+  const rows = firstLocalRows(model);
+  const localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles, rows]);
+  const globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles]);
+  const scale = firstLocalScale(model);
+  const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
+  return { local: localFull, global: globalFull, total };
+}
+
+function firstLocalRows(t: Trace): number {
+  for (const s of t.sites.values()) if (s.plate === 'local') return s.logProb.shape[1] ?? 1;
+  return 1;
+}
+
+function firstLocalScale(t: Trace): number {
+  for (const s of t.sites.values()) if (s.plate === 'local') return s.scale;
+  return 1;
+}
+
+/**
+ * A surrogate whose value equals the ELBO estimate and whose gradient is the unbiased ELBO
+ * gradient: pathwise where sites are reparameterized, plus the score-function term
+ * signal * grad log q for the others, with the signal held constant. A local site's signal is
+ * its own data point's terms (per-datapoint Rao-Blackwellization); a global site's is the total.
+ * The score terms are added as (s - stopGradient(s)), which is zero in value.
+ */
+export function surrogateElbo(guide: Trace, est: ElboEstimate): Tensor {
+  let score: Tensor | undefined;
+  for (const q of guide.sites.values()) {
+    if (q.kind !== 'latent' || q.estimator !== 'score') continue;
+    const term =
+      q.plate === 'local'
+        ? tf.mul(q.scale, tf.sum(tf.mul(stopGradient(est.local), q.logProb), 1))
+        : tf.mul(stopGradient(est.total), tf.reshape(q.logProb, [-1]));
+    score = addTo(score, term);
+  }
+  const objective = tf.mean(est.total);
+  if (!score) return objective;
+  const s = tf.mean(score);
+  return tf.add(objective, tf.sub(s, stopGradient(s)));
+}

@@ -1,0 +1,163 @@
+// The SVI training loop: epochs of minibatches, a held-out ELBO after each epoch, hooks for
+// progress display and checkpointing. It knows nothing about any particular model.
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import type { DataSplit } from '../runtime/data/dataset.js';
+import { Rng } from '../runtime/random.js';
+import { UserError } from '../lang/diagnostics.js';
+import { Svi } from './svi.js';
+import type { KlMode } from './elbo.js';
+import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
+import { evaluateElbo } from './evaluate.js';
+import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
+import type { Checkpoint, EpochRecord } from './checkpoint.js';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName;
+  particles: number;
+  kl: KlMode;
+  seed: string;
+}
+
+export interface StepInfo {
+  epoch: number;
+  stepInEpoch: number;
+  stepsInEpoch: number;
+  totalStep: number;
+  /** This minibatch's ELBO estimate per data point (nats). */
+  elbo: number;
+  /** Mean of the minibatch estimates so far this epoch. */
+  runningElbo: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainHooks {
+  onEpochStart?(epoch: number, stepsInEpoch: number): void;
+  onStep?(info: StepInfo): void;
+  /** After each completed epoch (write the checkpoint and the log here). */
+  onEpoch?(record: EpochRecord, trainer: Trainer): Promise<void> | void;
+  /** Checked after every step: true stops training before the next step. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  /** Stopped by shouldStop() before the last epoch finished. */
+  interrupted: boolean;
+}
+
+/** NaN or infinity in the objective: the message says where; checkpoints already written stay. */
+export class TrainingDiverged extends UserError {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly value: number,
+    lr: number,
+  ) {
+    super(`training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller --lr`);
+  }
+}
+
+export class Trainer {
+  readonly svi: Svi;
+  private readonly optimizerName: OptimizerName;
+  epoch = 0;
+  step = 0;
+  history: EpochRecord[] = [];
+
+  constructor(
+    readonly program: CompiledProgram,
+    readonly data: DataSplit,
+    readonly bindings: Bindings,
+    readonly options: TrainOptions,
+  ) {
+    this.optimizerName = options.optimizer;
+    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), { particles: options.particles, kl: options.kl });
+  }
+
+  /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */
+  async restore(ckpt: Checkpoint, origin: string): Promise<void> {
+    this.program.params.restore(ckpt.params, origin);
+    if (ckpt.optimizer) {
+      if (ckpt.optimizer.name !== this.optimizerName) {
+        throw new UserError(`${origin}: was trained with --optimizer ${ckpt.optimizer.name}; resume with the same optimizer`);
+      }
+      await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.program.params);
+    }
+    this.epoch = ckpt.epoch;
+    this.step = ckpt.step;
+    this.history = [...ckpt.history];
+  }
+
+  async optimizerState(): Promise<Checkpoint['optimizer']> {
+    return saveOptimizer(this.svi.optimizer, this.optimizerName, this.options.lr, this.program.params);
+  }
+
+  async evaluate(seedLabel = 'test'): Promise<number> {
+    return evaluateElbo(this.svi, this.data.test, this.bindings, {
+      batchSize: Math.max(this.options.batchSize, 250),
+      trainSize: this.data.train.size,
+      seed: `${this.options.seed}/${seedLabel}`,
+    });
+  }
+
+  async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+    const { epochs, batchSize, seed } = this.options;
+    const n = this.data.train.size;
+    const stepsInEpoch = Math.ceil(n / batchSize);
+    while (this.epoch < epochs) {
+      const epoch = this.epoch + 1;
+      // Streams derive from (seed, epoch), so a resumed run draws what an uninterrupted one would.
+      const epochRng = new Rng(`${seed}/epoch${epoch}`);
+      const orderRng = epochRng.derive('data');
+      const noiseRng = epochRng.derive('noise');
+      hooks.onEpochStart?.(epoch, stepsInEpoch);
+      const started = performance.now();
+      let sum = 0;
+      let k = 0;
+      let seen = 0;
+      for await (const batch of this.data.train.batches(batchSize, { rng: orderRng, shuffle: true })) {
+        const mb = toMinibatch(batch, this.program.checked, this.bindings);
+        let elbo: number;
+        try {
+          elbo = this.svi.step(mb, n, noiseRng);
+        } finally {
+          disposeMinibatch(mb);
+        }
+        k++;
+        this.step++;
+        seen += batch.size;
+        if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr);
+        sum += elbo;
+        const seconds = (performance.now() - started) / 1000;
+        hooks.onStep?.({
+          epoch,
+          stepInEpoch: k,
+          stepsInEpoch,
+          totalStep: this.step,
+          elbo,
+          runningElbo: sum / k,
+          samplesPerSecond: seen / Math.max(seconds, 1e-9),
+        });
+        if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const testElbo = await this.evaluate();
+      if (!Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
+      const record: EpochRecord = {
+        epoch,
+        steps: k,
+        trainElbo: sum / Math.max(k, 1),
+        testElbo,
+        seconds,
+        samplesPerSecond: seen / Math.max(seconds, 1e-9),
+      };
+      this.epoch = epoch;
+      this.history.push(record);
+      await hooks.onEpoch?.(record, this);
+    }
+    return { history: this.history, interrupted: false };
+  }
+}

@@ -1,0 +1,97 @@
+// A model or guide block compiled to a list of steps. Running it fills a Trace with one record
+// per sample site, vectorized over particles and the minibatch.
+import { tf, stopGradient, type Tensor } from '../../runtime/tf.js';
+import type { Stmt } from '../ast.js';
+import type { CheckedProgram, SiteInfo } from '../checked.js';
+import type { Rng } from '../../runtime/random.js';
+import { makeDistribution } from '../../runtime/distributions/index.js';
+import { Trace, type EstimatorKind } from '../../runtime/trace.js';
+import { ExpressionCompiler, type CompiledTensor, type Env } from './expressions.js';
+import { sumEvent } from './layout.js';
+
+export interface RunContext {
+  /** Number of samples drawn per latent and data point (L). */
+  particles: number;
+  /** Rows in this minibatch (M). */
+  batchSize: number;
+  /** N / M: turns a minibatch sum over local sites into an estimate over the data set. */
+  localScale: number;
+  /** Data by declared name, laid out [1, M, ...shape]. A data variable absent here is sampled. */
+  data: ReadonlyMap<string, Tensor>;
+  rng: Rng;
+}
+
+type Step = (env: Env, ctx: RunContext, trace: Trace, replay: Trace | undefined) => void;
+
+export type EstimatorChoice = (site: SiteInfo) => EstimatorKind;
+
+export function compileBlock(
+  program: CheckedProgram,
+  exprs: ExpressionCompiler,
+  block: 'model' | 'guide',
+  stmts: readonly Stmt[],
+  estimatorOf: EstimatorChoice,
+): Step[] {
+  const sites = new Map(program.sites.filter((s) => s.block === block).map((s) => [s.stmt, s]));
+  return stmts.map((stmt): Step => {
+    if (stmt.kind === 'let') {
+      const value = exprs.compile(stmt.value);
+      const name = stmt.name.name;
+      return (env) => {
+        env.values.set(name, value(env));
+      };
+    }
+    const site = sites.get(stmt);
+    if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
+    return compileSite(site, exprs, estimatorOf(site));
+  });
+}
+
+function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: EstimatorKind): Step {
+  const args = site.stmt.dist.args ?? [];
+  const compiled: [string, CompiledTensor][] = args.map((a, i) => [site.argNames[i]!, exprs.tensor(a.value)]);
+  const name = site.target;
+  const distName = site.dist.name;
+  return (env, ctx, trace, replay) => {
+    const argValues: Record<string, Tensor> = {};
+    for (const [argName, c] of compiled) argValues[argName] = c(env);
+    const dist = makeDistribution(distName, argValues);
+    const rows = site.plate === 'local' ? ctx.batchSize : 1;
+    const shape = [ctx.particles, rows, ...site.shape];
+
+    let given: Tensor | undefined;
+    if (site.targetKind === 'data') given = ctx.data.get(name);
+    else if (site.block === 'model') given = replay?.get(name)?.value;
+    let value: Tensor;
+    if (given) value = given;
+    else {
+      value = dist.sample(shape, ctx.rng);
+      // A score-function site must not pass pathwise gradients; its gradient comes from log q.
+      if (estimator === 'score' || !site.dist.reparameterizable) value = stopGradient(value);
+    }
+    env.values.set(name, value);
+    trace.add({
+      name,
+      block: site.block,
+      kind: site.targetKind,
+      plate: site.plate,
+      dist,
+      value,
+      logProb: sumEvent(dist.logProb(value)),
+      estimator,
+      scale: site.plate === 'local' ? ctx.localScale : 1,
+    });
+  };
+}
+
+export function runSteps(
+  steps: readonly Step[],
+  block: 'model' | 'guide',
+  env: Env,
+  ctx: RunContext,
+  replay: Trace | undefined,
+): Trace {
+  const trace = new Trace(block);
+  for (const step of steps) step(env, ctx, trace, replay);
+  return trace;
+}

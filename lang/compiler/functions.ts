@@ -1,0 +1,39 @@
+// Runtime implementations of the built-in functions named in lang/builtins.ts, over the
+// [particles, batch, ...event] layout.
+import { tf, type Tensor } from '../../runtime/tf.js';
+import { EVENT_AXIS } from './layout.js';
+
+export type Elementwise = (x: Tensor) => Tensor;
+
+export const ELEMENTWISE: ReadonlyMap<string, Elementwise> = new Map<string, Elementwise>([
+  ['exp', (x) => tf.exp(x)],
+  ['log', (x) => tf.log(x)],
+  ['sqrt', (x) => tf.sqrt(x)],
+  ['softplus', (x) => tf.softplus(x)],
+  ['sigmoid', (x) => tf.sigmoid(x)],
+  ['tanh', (x) => tf.tanh(x)],
+  ['relu', (x) => tf.relu(x)],
+  ['abs', (x) => tf.abs(x)],
+]);
+
+/** sum / mean over all event axes, or over event axis `axis`. */
+export function reduceEvent(kind: 'sum' | 'mean', x: Tensor, axis?: number): Tensor {
+  const axes: number[] = [];
+  if (axis === undefined) for (let i = EVENT_AXIS; i < x.rank; i++) axes.push(i);
+  else axes.push(EVENT_AXIS + axis);
+  if (axes.length === 0) return x;
+  return kind === 'sum' ? tf.sum(x, axes) : tf.mean(x, axes);
+}
+
+/** Matrix product over the event axes, with vectors promoted and demoted as in numpy. */
+export function matmulEvent(a: Tensor, b: Tensor): Tensor {
+  const aVec = a.rank - EVENT_AXIS === 1;
+  const bVec = b.rank - EVENT_AXIS === 1;
+  const a2 = aVec ? tf.expandDims(a, -2) : a;
+  const b2 = bVec ? tf.expandDims(b, -1) : b;
+  // tfjs broadcasts batch axes of matMul; align the leading (particle, batch) axes first.
+  let out = tf.matMul(a2, b2);
+  if (bVec) out = tf.squeeze(out, [out.rank - 1]);
+  if (aVec) out = tf.squeeze(out, [out.rank - (bVec ? 1 : 2)]);
+  return out;
+}

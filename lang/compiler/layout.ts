@@ -1,0 +1,53 @@
+// The runtime layout of every value a program computes: [particles, batch, ...event].
+// Particles and batch may be 1 where a value does not vary along them (data have one particle,
+// globals one batch row, constants both). Event axes always start at EVENT_AXIS.
+import { tf, type Tensor } from '../../runtime/tf.js';
+
+export const EVENT_AXIS = 2;
+
+export function eventRank(t: Tensor): number {
+  return t.rank - EVENT_AXIS;
+}
+
+/** A number as a [1, 1] tensor. */
+export function constant(v: number): Tensor {
+  return tf.tensor2d([[v]], [1, 1], 'float32');
+}
+
+/** A per-data-point array [batch, ...event] as [1, batch, ...event]. */
+export function fromBatch(t: Tensor): Tensor {
+  return tf.expandDims(t, 0);
+}
+
+/** A global value of event shape `shape` as [1, 1, ...shape]. */
+export function fromGlobal(t: Tensor): Tensor {
+  return tf.reshape(t, [1, 1, ...t.shape]);
+}
+
+/**
+ * Pad the operand with fewer event axes with size-1 axes right after the batch axis, so that
+ * numpy broadcasting pairs event axes with event axes (aligned from the right) and never an
+ * event axis with the batch or particle axis.
+ */
+export function alignEvents(a: Tensor, b: Tensor): [Tensor, Tensor] {
+  let x = a;
+  let y = b;
+  while (x.rank < y.rank) x = tf.expandDims(x, EVENT_AXIS);
+  while (y.rank < x.rank) y = tf.expandDims(y, EVENT_AXIS);
+  return [x, y];
+}
+
+/** Sum over every event axis: [P, B, ...event] -> [P, B]. */
+export function sumEvent(t: Tensor): Tensor {
+  if (t.rank <= EVENT_AXIS) return t;
+  const axes: number[] = [];
+  for (let i = EVENT_AXIS; i < t.rank; i++) axes.push(i);
+  return tf.sum(t, axes);
+}
+
+/** Broadcast to [P, B, ...event] exactly (used for distribution arguments before sampling). */
+export function broadcastToSite(t: Tensor, shape: readonly number[]): Tensor {
+  let x = t;
+  while (x.rank < shape.length) x = tf.expandDims(x, EVENT_AXIS);
+  return tf.broadcastTo(x, [...shape]);
+}

@@ -1,0 +1,84 @@
+// Multi-layer perceptrons over a parameter store. A net maps the last axis of its input and
+// keeps every leading axis (particles, batch, event prefix).
+import { tf, type Tensor } from './tf.js';
+import { dense, type Activation } from './dense.js';
+import { constrain, type Constraint, type ParamStore } from './params.js';
+import type { Rng } from './random.js';
+
+export interface MlpHead {
+  name: string;
+  size: number;
+  constraint: Constraint;
+}
+
+export interface MlpSpec {
+  name: string;
+  /** Sizes from input to last layer (with heads: to the trunk output, which is activated). */
+  layers: readonly number[];
+  activation: Activation;
+  heads?: readonly MlpHead[];
+}
+
+export type NetOutput = Tensor | Readonly<Record<string, Tensor>>;
+
+/** PyTorch's nn.Linear default: weights and biases uniform in +-1/sqrt(fan_in). */
+function linearInit(fanIn: number, count: number, rng: Rng): Float32Array {
+  const bound = 1 / Math.sqrt(fanIn);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = (2 * rng.uniform() - 1) * bound;
+  return out;
+}
+
+export class Mlp {
+  private readonly weightNames: string[] = [];
+  private readonly biasNames: string[] = [];
+  private readonly activations: Activation[] = [];
+
+  constructor(
+    readonly spec: MlpSpec,
+    private readonly store: ParamStore,
+    rng: Rng,
+  ) {
+    const { layers, heads } = spec;
+    const addLayer = (label: string, fanIn: number, fanOut: number, act: Activation): void => {
+      const w = `${spec.name}.${label}.weight`;
+      const b = `${spec.name}.${label}.bias`;
+      store.create(w, [fanIn, fanOut], linearInit(fanIn, fanIn * fanOut, rng));
+      store.create(b, [fanOut], linearInit(fanIn, fanOut, rng));
+      this.weightNames.push(w);
+      this.biasNames.push(b);
+      this.activations.push(act);
+    };
+    for (let i = 0; i + 1 < layers.length; i++) {
+      const last = i + 2 === layers.length;
+      addLayer(`layer${i}`, layers[i]!, layers[i + 1]!, last && !heads ? 'linear' : spec.activation);
+    }
+    if (heads) {
+      // All heads share one matrix so the encoder's loc and scale cost one matmul, not two.
+      const total = heads.reduce((a, h) => a + h.size, 0);
+      addLayer('heads', layers[layers.length - 1]!, total, 'linear');
+    }
+  }
+
+  get inputSize(): number {
+    return this.spec.layers[0]!;
+  }
+
+  apply(x: Tensor): NetOutput {
+    const lead = x.shape.slice(0, -1);
+    let h = tf.reshape(x, [-1, this.inputSize]) as tf.Tensor2D;
+    for (let i = 0; i < this.weightNames.length; i++) {
+      const w = this.store.variable(this.weightNames[i]!) as tf.Tensor as tf.Tensor2D;
+      const b = this.store.variable(this.biasNames[i]!) as tf.Tensor as tf.Tensor1D;
+      h = dense(h, w, b, this.activations[i]!);
+    }
+    const heads = this.spec.heads;
+    if (!heads) return tf.reshape(h, [...lead, h.shape[1]]);
+    const parts = heads.length === 1 ? [h] : tf.split(h, heads.map((hd) => hd.size), 1);
+    const out: Record<string, Tensor> = {};
+    heads.forEach((hd, i) => {
+      out[hd.name] = tf.reshape(constrain(parts[i]!, hd.constraint), [...lead, hd.size]);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,29 @@
+// Shared test helpers: compile a .ppl source string, build minibatches by hand.
+import { checkSource } from '../lang/checker/index.js';
+import { formatDiagnostics } from '../lang/diagnostics.js';
+import { compileProgram, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
+import type { CheckedProgram } from '../lang/checked.js';
+import { tf } from '../runtime/tf.js';
+import type { Minibatch } from '../inference/svi.js';
+
+export function checkOk(source: string, file = 'test.ppl'): CheckedProgram {
+  const r = checkSource(file, source);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !r.checked) throw new Error(`expected a clean check:\n${formatDiagnostics(file, source, r.diagnostics)}`);
+  return r.checked;
+}
+
+export function compileOk(source: string, seed = 'test', estimator: EstimatorMode = 'auto'): CompiledProgram {
+  return compileProgram(checkOk(source), { seed, estimator });
+}
+
+/** A minibatch from rows of per-point values: data[name] = rows (each a flat array). */
+export function minibatch(fields: Record<string, { rows: number[][]; shape: number[] }>): Minibatch {
+  const data = new Map<string, tf.Tensor>();
+  let size = 0;
+  for (const [name, { rows, shape }] of Object.entries(fields)) {
+    size = rows.length;
+    data.set(name, tf.tensor(rows.flat(), [1, rows.length, ...shape], 'float32'));
+  }
+  return { data, size };
+}
