@@ -1,0 +1,95 @@
+// The IDX format of the MNIST files: big-endian uint32 header (magic, dims), then uint8 data.
+// Images: magic 2051, count, rows, cols, count*rows*cols bytes. Labels: magic 2049, count, count bytes.
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { UserError } from '../../lang/diagnostics.js';
+
+export const IDX_IMAGES_MAGIC = 2051;
+export const IDX_LABELS_MAGIC = 2049;
+
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count * rows * cols bytes, image after image, each row-major. */
+  pixels: Uint8Array;
+}
+
+function u32be(b: Uint8Array, at: number): number {
+  return b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function checkMagic(bytes: Uint8Array, file: string, expected: number, what: string): void {
+  const magic = u32be(bytes, 0);
+  if (magic === expected) return;
+  const hint =
+    magic === IDX_IMAGES_MAGIC
+      ? ' (that of an image file: are the image and label files swapped?)'
+      : magic === IDX_LABELS_MAGIC
+        ? ' (that of a label file: are the image and label files swapped?)'
+        : '';
+  throw new UserError(`${file}: not an IDX ${what} file: magic number ${magic}${hint}, expected ${expected}`);
+}
+
+function checkLength(bytes: Uint8Array, file: string, header: number, count: number, perItem: number, what: string): void {
+  const expected = header + count * perItem;
+  if (bytes.length === expected) return;
+  const layout = `${header}-byte header + ${fmt(count)} ${what}${perItem === 1 ? '' : ` x ${fmt(perItem)} bytes`}`;
+  if (bytes.length < expected) {
+    throw new UserError(`${file}: truncated: expected ${fmt(expected)} bytes (${layout}), got ${fmt(bytes.length)}`);
+  }
+  throw new UserError(`${file}: ${fmt(bytes.length - expected)} unexpected trailing bytes: expected ${fmt(expected)} bytes (${layout}), got ${fmt(bytes.length)}`);
+}
+
+/** Parses an (uncompressed) IDX image file; `file` names it in messages. */
+export function parseIdxImages(bytes: Uint8Array, file: string, expectRows = 28, expectCols = 28): IdxImages {
+  if (bytes.length < 16) {
+    throw new UserError(`${file}: truncated: an IDX image file has a 16-byte header, got ${bytes.length} bytes`);
+  }
+  checkMagic(bytes, file, IDX_IMAGES_MAGIC, 'image');
+  const count = u32be(bytes, 4);
+  const rows = u32be(bytes, 8);
+  const cols = u32be(bytes, 12);
+  if (rows !== expectRows || cols !== expectCols) {
+    throw new UserError(`${file}: images are ${rows}x${cols}, expected ${expectRows}x${expectCols}`);
+  }
+  checkLength(bytes, file, 16, count, rows * cols, 'images');
+  return { count, rows, cols, pixels: bytes.subarray(16) };
+}
+
+/** Parses an (uncompressed) IDX label file; labels must lie in 0..maxLabel. */
+export function parseIdxLabels(bytes: Uint8Array, file: string, maxLabel = 9): Uint8Array {
+  if (bytes.length < 8) {
+    throw new UserError(`${file}: truncated: an IDX label file has an 8-byte header, got ${bytes.length} bytes`);
+  }
+  checkMagic(bytes, file, IDX_LABELS_MAGIC, 'label');
+  const count = u32be(bytes, 4);
+  checkLength(bytes, file, 8, count, 1, 'labels');
+  const labels = bytes.subarray(8);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! > maxLabel) {
+      throw new UserError(`${file}: label ${labels[i]} at index ${i} is outside 0..${maxLabel}`);
+    }
+  }
+  return labels;
+}
+
+/** The file's bytes, gunzipped when they start with the gzip magic (1f 8b), whatever the name. */
+export async function readMaybeGzipped(file: string): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  try {
+    raw = await readFile(file);
+  } catch (e) {
+    throw new UserError(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    throw new UserError(`${file}: corrupt gzip data: ${(e as Error).message}`);
+  }
+}

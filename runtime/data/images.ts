@@ -1,0 +1,104 @@
+// An in-memory set of labelled uint8 images (MNIST-like): fields `image` [pixels] and `label` [].
+import { UserError } from '../../lang/diagnostics.js';
+import { BINARY, UNIT } from '../support.js';
+import type { Support } from '../support.js';
+import type { Batch, BatchOptions, Dataset, FieldInfo } from './dataset.js';
+import { GREY_LEVELS, sampleSparseImage, sparseImages } from './binarize.js';
+import type { SparseImages } from './binarize.js';
+
+/**
+ * How stored bytes become `image` values:
+ * - grey: bytes are 0..255, values k / 255;
+ * - binary: bytes are already 0/1 (thresholded or binarized once);
+ * - dynamic: bytes are 0..255, each batch draws fresh Bernoulli(k / 255) values from the
+ *   batches() Rng.
+ */
+export type PixelEncoding = 'grey' | 'binary' | 'dynamic';
+
+/** Images as loaded, before binarization: count * pixels bytes (0..255) and count labels. */
+export interface RawImages {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+}
+
+const BINARY_LEVELS = new Float32Array([0, 1]);
+
+export interface LabelledImagesInit {
+  name: string;
+  /** count * pixelsPerImage bytes, one image after another. */
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  pixelsPerImage: number;
+  encoding: PixelEncoding;
+  labelDomain: Support;
+}
+
+export class LabelledImages implements Dataset {
+  readonly name: string;
+  readonly size: number;
+  readonly fields: readonly FieldInfo[];
+  readonly pixels: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly pixelsPerImage: number;
+  readonly encoding: PixelEncoding;
+  private readonly sparse: SparseImages | null;
+
+  constructor(init: LabelledImagesInit) {
+    if (init.pixels.length !== init.labels.length * init.pixelsPerImage) {
+      throw new Error(`${init.name}: ${init.pixels.length} pixel bytes for ${init.labels.length} labels of ${init.pixelsPerImage} pixels`);
+    }
+    this.name = init.name;
+    this.size = init.labels.length;
+    this.pixels = init.pixels;
+    this.labels = init.labels;
+    this.pixelsPerImage = init.pixelsPerImage;
+    this.encoding = init.encoding;
+    this.sparse = init.encoding === 'dynamic' ? sparseImages(init.pixels, init.pixelsPerImage) : null;
+    this.fields = [
+      { name: 'image', shape: [init.pixelsPerImage], domain: init.encoding === 'grey' ? UNIT : BINARY },
+      { name: 'label', shape: [], domain: init.labelDomain },
+    ];
+  }
+
+  batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new UserError(`${this.name}: batch size must be a positive integer, got ${batchSize}`);
+    }
+    return this.generate(batchSize, opts);
+  }
+
+  private async *generate(batchSize: number, opts: BatchOptions): AsyncGenerator<Batch> {
+    const { rng } = opts;
+    const n = this.size;
+    const order = opts.shuffle ? rng.permutation(n) : null;
+    const end = opts.dropLast ? n - (n % batchSize) : n;
+    for (let start = 0; start < end; start += batchSize) {
+      const size = Math.min(batchSize, end - start);
+      const indices = new Uint32Array(size);
+      if (order) indices.set(order.subarray(start, start + size));
+      else for (let b = 0; b < size; b++) indices[b] = start + b;
+      yield this.gather(indices, opts);
+    }
+  }
+
+  /** The batch of the given points (dynamic encoding draws from opts.rng). */
+  gather(indices: Uint32Array, opts: { rng: BatchOptions['rng'] }): Batch {
+    const P = this.pixelsPerImage;
+    const size = indices.length;
+    const image = new Float32Array(size * P);
+    const label = new Float32Array(size);
+    const src = this.pixels;
+    if (this.sparse) {
+      for (let b = 0; b < size; b++) sampleSparseImage(this.sparse, indices[b]!, image, b * P, opts.rng);
+    } else {
+      const levels = this.encoding === 'grey' ? GREY_LEVELS : BINARY_LEVELS;
+      for (let b = 0; b < size; b++) {
+        const s = indices[b]! * P;
+        const d = b * P;
+        for (let j = 0; j < P; j++) image[d + j] = levels[src[s + j]!]!;
+      }
+    }
+    for (let b = 0; b < size; b++) label[b] = this.labels[indices[b]!]!;
+    return { size, indices, fields: { image, label } };
+  }
+}

@@ -1,0 +1,59 @@
+// Full MNIST from a directory of the four standard IDX files, raw or gzipped, under either the
+// dash names (train-images-idx3-ubyte) or the dot names the original archives stored inside
+// (train-images.idx3-ubyte).
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../lang/diagnostics.js';
+import { parseIdxImages, parseIdxLabels, readMaybeGzipped } from './idx.js';
+import type { RawImages } from './images.js';
+
+export interface RawMnist {
+  train: RawImages;
+  test: RawImages;
+  /** The files read, for the description. */
+  files: string[];
+}
+
+const EMBEDDED_HINT = 'use --data mnist for the embedded set of 10,000 digits';
+
+/** Candidate names of one file: `train-images-idx3-ubyte` with its dot variant, each raw or .gz. */
+export function candidateNames(stem: string, kind: 'idx3' | 'idx1'): string[] {
+  const dash = `${stem}-${kind}-ubyte`;
+  const dot = `${stem}.${kind}-ubyte`;
+  return [dash, `${dash}.gz`, dot, `${dot}.gz`];
+}
+
+function locate(dir: string, stem: string, kind: 'idx3' | 'idx1'): string {
+  const candidates = candidateNames(stem, kind).map((n) => path.join(dir, n));
+  const found = candidates.find((c) => existsSync(c));
+  if (found) return found;
+  throw new UserError(
+    `MNIST file ${candidates[0]} not found (looked for ${candidates.map((c) => path.basename(c)).join(', ')} in ${dir}); ${EMBEDDED_HINT}`,
+  );
+}
+
+async function loadPair(dir: string, stem: 'train' | 't10k', files: string[]): Promise<RawImages> {
+  const imageFile = locate(dir, `${stem}-images`, 'idx3');
+  const labelFile = locate(dir, `${stem}-labels`, 'idx1');
+  files.push(imageFile, labelFile);
+  const images = parseIdxImages(await readMaybeGzipped(imageFile), imageFile);
+  const labels = parseIdxLabels(await readMaybeGzipped(labelFile), labelFile);
+  if (labels.length !== images.count) {
+    throw new UserError(`${labelFile}: ${labels.length.toLocaleString('en-US')} labels, but ${imageFile} has ${images.count.toLocaleString('en-US')} images`);
+  }
+  return { pixels: images.pixels, labels };
+}
+
+export async function loadMnistDir(dir: string): Promise<RawMnist> {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs)) {
+    throw new UserError(`MNIST directory ${abs} not found (from --data mnist:${dir}); ${EMBEDDED_HINT}`);
+  }
+  if (!statSync(abs).isDirectory()) {
+    throw new UserError(`${abs} is not a directory (--data mnist:DIR needs the folder of the four MNIST IDX files); ${EMBEDDED_HINT}`);
+  }
+  const files: string[] = [];
+  const train = await loadPair(abs, 'train', files);
+  const test = await loadPair(abs, 't10k', files);
+  return { train, test, files };
+}
