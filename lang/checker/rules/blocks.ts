@@ -1,0 +1,28 @@
+// Exactly one model block; a guide block (at most one) whenever there are latents.
+import type { CheckContext, CheckRule } from '../context.js';
+import type { GuideBlock, ModelBlock } from '../../ast.js';
+
+export const blocksRule: CheckRule = {
+  name: 'blocks',
+  run(ctx: CheckContext): void {
+    const models = ctx.program.decls.filter((d): d is ModelBlock => d.kind === 'model');
+    const guides = ctx.program.decls.filter((d): d is GuideBlock => d.kind === 'guide');
+    ctx.model = models[0];
+    ctx.guide = guides[0];
+    if (models.length === 0) {
+      ctx.error('missing-model', ctx.fileSpan(), 'the program has no model block: add `model { ... }` giving each latent its prior and each observed data variable its likelihood');
+    }
+    for (const extra of models.slice(1)) {
+      ctx.error('duplicate-block', extra.span, `a program has exactly one model block, but there is already one on line ${models[0]!.span.line}`);
+    }
+    for (const extra of guides.slice(1)) {
+      ctx.error('duplicate-block', extra.span, `a program has at most one guide block, but there is already one on line ${guides[0]!.span.line}`);
+    }
+    if (guides.length === 0) {
+      const first = ctx.program.decls.find((d) => d.kind === 'latent');
+      if (first && first.kind === 'latent') {
+        ctx.error('missing-guide', first.name.span, `the program declares latent ${first.name.name} but has no guide block: add \`guide { ... }\` giving each latent its variational distribution`);
+      }
+    }
+  },
+};

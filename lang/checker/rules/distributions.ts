@@ -1,0 +1,97 @@
+// The right of `~`: a known distribution whose arguments bind exactly one of its
+// parameterizations. Constant arguments are also checked against the parameter's domain.
+import type { CheckContext, CheckRule } from '../context.js';
+import type { SampleStmt } from '../../ast.js';
+import { distributionNames, distributionSpec, insideConstraint, PARAM_CONSTRAINTS } from '../../builtins.js';
+import { suggestOr } from '../suggest.js';
+import type { DistSpec } from '../../../runtime/distributions/spec.js';
+
+function list(names: readonly string[], joiner: string): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} ${joiner} ${names[names.length - 1]}`;
+}
+
+function describeParameterizations(spec: DistSpec): string {
+  return spec.parameterizations.map((p) => (p.length === 1 ? p[0]! : `(${p.join(', ')})`)).join(' or ');
+}
+
+function checkParameterization(ctx: CheckContext, stmt: SampleStmt, spec: DistSpec, given: readonly string[]): boolean {
+  const set = new Set(given);
+  if (spec.parameterizations.some((p) => p.length === set.size && p.every((n) => set.has(n)))) return true;
+  const span = stmt.dist.span;
+  const containing = spec.parameterizations.filter((p) => given.every((n) => p.includes(n)));
+  if (containing.length === 1) {
+    const missing = containing[0]!.filter((n) => !set.has(n));
+    const plural = missing.length > 1 ? 's' : '';
+    ctx.error('missing-argument', span, `${spec.name} is missing argument${plural} ${missing.map((m) => `'${m}'`).join(', ')}`);
+  } else if (containing.length > 1) {
+    ctx.error('missing-argument', span, `${spec.name} needs ${describeParameterizations(spec)}${given.length ? `, given only ${given.join(', ')}` : ''}`);
+  } else if (spec.parameterizations.every((p) => p.length === 1)) {
+    ctx.error('conflicting-arguments', span, `${spec.name} takes either ${list(spec.parameterizations.map((p) => p[0]!), 'or')}, not both`);
+  } else {
+    ctx.error('conflicting-arguments', span, `${spec.name} takes ${describeParameterizations(spec)}; the arguments ${given.join(', ')} do not form one of them`);
+  }
+  return false;
+}
+
+export const distributionsRule: CheckRule = {
+  name: 'distributions',
+  run(ctx: CheckContext): void {
+    for (const { block } of ctx.blocks()) {
+      for (const stmt of block.body) {
+        if (stmt.kind !== 'sample') continue;
+        const dname = stmt.dist.name.name;
+        const spec = distributionSpec(dname);
+        if (!spec) {
+          ctx.error('unknown-distribution', stmt.dist.name.span, `unknown distribution '${dname}'${suggestOr(dname, distributionNames(), `; the distributions are ${distributionNames().join(', ')}`)}`);
+          continue;
+        }
+        const args = stmt.dist.args;
+        if (!args) {
+          ctx.error('missing-argument', stmt.dist.span, `${dname} needs arguments: ${dname}(${spec.params.map((p) => p.name).join(', ')})`);
+          continue;
+        }
+        const argNames: (string | undefined)[] = [];
+        const given = new Map<string, number>();
+        let positional = 0;
+        let ok = true;
+        args.forEach((a, i) => {
+          let pname: string | undefined;
+          if (a.name) {
+            pname = a.name.name;
+            if (!spec.params.some((p) => p.name === pname)) {
+              ctx.error('unknown-argument', a.name.span, `${dname} has no argument '${pname}'${suggestOr(pname, spec.params.map((p) => p.name), `; its arguments are ${spec.params.map((p) => p.name).join(', ')}`)}`);
+              pname = undefined;
+            }
+          } else {
+            pname = spec.params[positional]?.name;
+            positional++;
+            if (!pname) {
+              ctx.error('too-many-arguments', a.span, `${dname} takes at most ${spec.params.length} positional argument${spec.params.length === 1 ? '' : 's'} (${spec.params.map((p) => p.name).join(', ')}), got ${args.filter((x) => !x.name).length}`);
+            }
+          }
+          if (pname && given.has(pname)) {
+            ctx.error('duplicate-argument', a.span, `argument '${pname}' of ${dname} is given twice`);
+            pname = undefined;
+          }
+          if (pname) given.set(pname, i);
+          else ok = false;
+          argNames.push(pname);
+        });
+        if (ok) ok = checkParameterization(ctx, stmt, spec, [...given.keys()]);
+
+        args.forEach((a, i) => {
+          const p = spec.params.find((q) => q.name === argNames[i]);
+          if (!p) return;
+          const v = ctx.tryFold(a.value);
+          const domain = PARAM_CONSTRAINTS.get(p.domain);
+          if (v !== undefined && domain && !insideConstraint(domain, v)) {
+            const where = p.domain === 'positive' ? 'positive' : p.domain === 'unit' ? 'strictly between 0 and 1' : 'finite';
+            ctx.error('bad-argument-value', a.value.span, `${dname}'s ${p.name} must be ${where}, got ${v}`);
+          }
+        });
+        ctx.dists.set(stmt, { spec, argNames, complete: ok });
+      }
+    }
+  },
+};

@@ -1,0 +1,34 @@
+// The checker's rules, in the order they run. Each rule reads what earlier ones recorded in
+// the CheckContext; add a new rule by appending (or inserting) it here.
+import type { CheckRule } from '../context.js';
+import { blocksRule } from './blocks.js';
+import { declarationsRule } from './declarations.js';
+import { constantsRule } from './constants.js';
+import { typesRule } from './types.js';
+import { paramsRule } from './params.js';
+import { netsRule } from './nets.js';
+import { namesRule } from './names.js';
+import { sitesRule } from './sites.js';
+import { distributionsRule } from './distributions.js';
+import { annotationsRule } from './annotations.js';
+import { shapesRule } from './shapes.js';
+import { supportsRule } from './supports.js';
+import { platesRule } from './plates.js';
+import { unusedRule } from './unused.js';
+
+export const RULES: readonly CheckRule[] = [
+  blocksRule,
+  declarationsRule,
+  constantsRule,
+  typesRule,
+  paramsRule,
+  netsRule,
+  namesRule,
+  sitesRule,
+  distributionsRule,
+  annotationsRule,
+  shapesRule,
+  supportsRule,
+  platesRule,
+  unusedRule,
+];

@@ -1,0 +1,289 @@
+// Static shape inference over every expression of both blocks: broadcasting, net inputs and
+// outputs, heads, built-in functions, indexing, and distribution arguments against the site.
+import type { CheckContext, CheckRule, ValueType } from '../context.js';
+import { describeSymbol, tensor, UNKNOWN } from '../context.js';
+import type { Arg, Call, Expr, FieldAccess, IndexAccess, SampleStmt } from '../../ast.js';
+import type { Shape } from '../../checked.js';
+import { broadcast, broadcastsTo, formatShape } from '../shapes.js';
+import { siteExprs } from '../walk.js';
+import { suggestOr } from '../suggest.js';
+import { formatType } from '../../builtins.js';
+
+function axes(n: number): string {
+  return `${n} ${n === 1 ? 'axis' : 'axes'}`;
+}
+
+class ShapeInference {
+  constructor(private readonly ctx: CheckContext) {}
+
+  /** Type `e`, allowing a net output with heads (for `let q = encoder(x)` and `q.loc`). */
+  any(e: Expr): ValueType {
+    const t = this.infer(e);
+    this.ctx.types.set(e, t);
+    if (t.kind === 'tensor') this.ctx.shapes.set(e, t.shape);
+    return t;
+  }
+
+  /** Type `e` where a number-valued tensor is needed; undefined when unknown (already reported). */
+  tensor(e: Expr): Shape | undefined {
+    const t = this.any(e);
+    if (t.kind === 'tensor') return t.shape;
+    if (t.kind === 'record') {
+      const heads = [...t.heads.keys()];
+      const text = this.ctx.text(e.span);
+      this.ctx.error(
+        'record-value',
+        e.span,
+        `${text} is the output of net ${t.net}, which has heads ${heads.join(', ')}: pick one, e.g. ${text}.${heads[0]}`,
+      );
+    }
+    return undefined;
+  }
+
+  private infer(e: Expr): ValueType {
+    const ctx = this.ctx;
+    switch (e.kind) {
+      case 'num':
+        return tensor([]);
+      case 'ident': {
+        const b = ctx.bindings.get(e);
+        if (!b || b.kind === 'unresolved') return UNKNOWN;
+        if (b.kind === 'let') return ctx.letTypes.get(b.stmt) ?? UNKNOWN;
+        if (b.kind === 'builtin') {
+          const message =
+            b.what === 'function'
+              ? `${e.name} is a built-in function, not a value: call it, ${e.name}(...)`
+              : `${e.name} is a distribution, not a value: a distribution appears only to the right of ~`;
+          ctx.error('not-a-value', e.span, message);
+          return UNKNOWN;
+        }
+        const sym = b.symbol;
+        switch (sym.kind) {
+          case 'const':
+            return tensor([]);
+          case 'net':
+            ctx.error('not-a-value', e.span, `net ${sym.name} is not a value: call it on an input, ${sym.name}(...)`);
+            return UNKNOWN;
+          default: {
+            const t = ctx.declTypes.get(sym.name);
+            return t ? tensor(t.shape) : UNKNOWN;
+          }
+        }
+      }
+      case 'unary': {
+        const s = this.tensor(e.operand);
+        return s ? tensor(s) : UNKNOWN;
+      }
+      case 'binary': {
+        const a = this.tensor(e.left);
+        const b = this.tensor(e.right);
+        if (!a || !b) return UNKNOWN;
+        const out = broadcast(a, b);
+        if (!out) {
+          ctx.error('shape-mismatch', e.span, `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast in '${e.op}': sizes must match or be 1, aligned from the right`);
+          return UNKNOWN;
+        }
+        return tensor(out);
+      }
+      case 'call':
+        return this.call(e);
+      case 'field':
+        return this.field(e);
+      case 'index':
+        return this.index(e);
+    }
+  }
+
+  private call(e: Call): ValueType {
+    const ctx = this.ctx;
+    const callee = ctx.callees.get(e) ?? { kind: 'unresolved' };
+    const name = e.callee.name;
+    const positional = e.args.filter((a) => !a.name);
+    const named = e.args.filter((a): a is Arg & { name: NonNullable<Arg['name']> } => a.name !== undefined);
+
+    if (callee.kind === 'function') {
+      const fn = callee.fn;
+      const shapes = positional.map((a) => this.tensor(a.value));
+      const values = new Map<string, number>();
+      let ok = true;
+      for (const a of named) {
+        const valueShape = this.tensor(a.value);
+        if (!fn.named.includes(a.name.name)) {
+          const tail = fn.named.length ? `; its named arguments are ${fn.named.join(', ')}` : `; it takes no named arguments`;
+          ctx.error('unknown-argument', a.name.span, `${name} has no argument '${a.name.name}'${suggestOr(a.name.name, fn.named, tail)}`);
+          ok = false;
+          continue;
+        }
+        if (values.has(a.name.name)) {
+          ctx.error('duplicate-argument', a.span, `argument '${a.name.name}' of ${name} is given twice`);
+          ok = false;
+          continue;
+        }
+        const v = valueShape ? ctx.foldBlockConst(a.value, `${a.name.name} of ${name}`) : undefined;
+        if (v === undefined) ok = false;
+        else values.set(a.name.name, v);
+      }
+      if (positional.length !== fn.positional) {
+        ctx.error('wrong-arity', e.span, `${name} takes ${fn.positional} positional argument${fn.positional === 1 ? '' : 's'} (${fn.signature}), got ${positional.length}`);
+        return UNKNOWN;
+      }
+      if (!ok || shapes.some((s) => s === undefined)) return UNKNOWN;
+      const r = fn.shape(shapes as Shape[], values);
+      if (r.ok) return tensor(r.shape);
+      const at = typeof r.arg === 'number' ? positional[r.arg]?.value : typeof r.arg === 'string' ? named.find((a) => a.name.name === r.arg)?.value : undefined;
+      ctx.error('shape-mismatch', at ? at.span : e.span, r.message);
+      return UNKNOWN;
+    }
+
+    if (callee.kind === 'net') {
+      const netName = callee.symbol.name;
+      const net = ctx.nets.get(netName);
+      const inputs = positional.map((a) => this.tensor(a.value));
+      for (const a of named) {
+        this.any(a.value);
+        ctx.error('unknown-argument', a.name.span, `net ${netName} takes no named arguments, only its input: ${netName}(x)`);
+      }
+      if (positional.length !== 1) {
+        ctx.error('wrong-arity', e.span, `net ${netName} takes one input, got ${positional.length}`);
+        return UNKNOWN;
+      }
+      const input = inputs[0];
+      if (!net || !input) return UNKNOWN;
+      const size = net.layers[0]!;
+      const last = input[input.length - 1];
+      if (last !== size) {
+        const got = last === undefined ? 'a scalar' : `${last} (shape ${formatShape(input)})`;
+        ctx.error('net-input', positional[0]!.value.span, `net ${netName} expects input of size ${size}, got ${got}`);
+        return UNKNOWN;
+      }
+      const prefix = input.slice(0, -1);
+      if (net.heads) return { kind: 'record', net: netName, heads: new Map(net.heads.map((h) => [h.name, [...prefix, h.size]])) };
+      return tensor([...prefix, net.layers[net.layers.length - 1]!]);
+    }
+
+    for (const a of e.args) this.any(a.value);
+    if (callee.kind === 'distribution') {
+      ctx.error('not-callable', e.callee.span, `${name} is a distribution: a distribution appears only to the right of ~, not inside an expression`);
+    } else if (callee.kind === 'value') {
+      const b = callee.binding;
+      const what = b.kind === 'decl' ? describeSymbol(b.symbol) : b.kind === 'let' ? `let ${name}` : name;
+      ctx.error('not-callable', e.callee.span, `${what} is not a function or a net and cannot be called`);
+    }
+    return UNKNOWN;
+  }
+
+  private field(e: FieldAccess): ValueType {
+    const ctx = this.ctx;
+    const t = this.any(e.object);
+    const f = e.field.name;
+    if (t.kind === 'unknown') return UNKNOWN;
+    if (t.kind === 'tensor') {
+      ctx.error('not-a-record', e.field.span, `${ctx.text(e.object.span)} has no field '${f}': it is a value of shape ${formatShape(t.shape)}; only the output of a net with heads has fields`);
+      return UNKNOWN;
+    }
+    const shape = t.heads.get(f);
+    if (!shape) {
+      const heads = [...t.heads.keys()];
+      ctx.error('unknown-head', e.field.span, `net ${t.net} has no head '${f}'${suggestOr(f, heads, `; its heads are ${heads.join(', ')}`)}`);
+      return UNKNOWN;
+    }
+    return tensor(shape);
+  }
+
+  private index(e: IndexAccess): ValueType {
+    const ctx = this.ctx;
+    const s = this.tensor(e.object);
+    for (const it of e.indices) {
+      if (it.kind === 'at') this.tensor(it.value);
+      else {
+        if (it.start) this.tensor(it.start);
+        if (it.end) this.tensor(it.end);
+      }
+    }
+    if (!s) return UNKNOWN;
+    const text = ctx.text(e.object.span);
+    if (e.indices.length > s.length) {
+      ctx.error('bad-index', e.span, `${text} has shape ${formatShape(s)} (${axes(s.length)}) but is indexed with ${e.indices.length} indices`);
+      return UNKNOWN;
+    }
+    const out: number[] = [];
+    let ok = true;
+    e.indices.forEach((it, k) => {
+      const dim = s[k]!;
+      if (it.kind === 'at') {
+        const v = ctx.foldBlockConst(it.value, 'an index');
+        if (v === undefined) ok = false;
+        else if (!Number.isInteger(v)) {
+          ctx.error('bad-index', it.value.span, `an index must be an integer, got ${v}`);
+          ok = false;
+        } else if (v < -dim || v >= dim) {
+          ctx.error('bad-index', it.value.span, `index ${v} is out of range for axis ${k} of ${text}, which has size ${dim} (valid: 0 to ${dim - 1}, or -${dim} to -1 from the end)`);
+          ok = false;
+        }
+        return;
+      }
+      const bound = (b: Expr | undefined, dflt: number): number | undefined => {
+        if (!b) return dflt;
+        const v = ctx.foldBlockConst(b, 'a slice bound');
+        if (v === undefined) return undefined;
+        if (!Number.isInteger(v)) {
+          ctx.error('bad-index', b.span, `a slice bound must be an integer, got ${v}`);
+          return undefined;
+        }
+        if (v < -dim || v > dim) {
+          ctx.error('bad-index', b.span, `slice bound ${v} is out of range for axis ${k} of ${text}, which has size ${dim} (valid: 0 to ${dim}, or -${dim} to -1 from the end)`);
+          return undefined;
+        }
+        return v < 0 ? dim + v : v;
+      };
+      const start = bound(it.start, 0);
+      const end = bound(it.end, dim);
+      if (start === undefined || end === undefined) {
+        ok = false;
+        return;
+      }
+      if (end <= start) {
+        ctx.error('bad-index', it.span, `the slice ${ctx.text(it.span)} of axis ${k} of ${text} is empty (it runs from ${start} to ${end})`);
+        ok = false;
+        return;
+      }
+      out.push(end - start);
+    });
+    if (!ok) return UNKNOWN;
+    return tensor([...out, ...s.slice(e.indices.length)]);
+  }
+
+  site(stmt: SampleStmt): void {
+    const ctx = this.ctx;
+    const match = ctx.dists.get(stmt);
+    const target = ctx.targets.get(stmt);
+    const draft = ctx.sites.find((s) => s.stmt === stmt);
+    const declared = draft ? ctx.declTypes.get(draft.target) : undefined;
+    const args = stmt.dist.args ?? [];
+    args.forEach((a, i) => {
+      const s = this.tensor(a.value);
+      const pname = match?.argNames[i];
+      if (!s || !match || !pname || !declared || !target || target.kind !== 'decl') return;
+      // Multivariate distributions (eventRank > 0) have their own argument shape rules.
+      if (match.spec.eventRank !== 0) return;
+      if (!broadcastsTo(s, declared.shape)) {
+        const decl = formatType(declared.support, declared.shape);
+        ctx.error('shape-mismatch', a.value.span, `${match.spec.name}'s ${pname} has shape ${formatShape(s)} but ${draft!.target} is declared ${decl}: an argument must broadcast to the declared shape`);
+      }
+    });
+    for (const e of siteExprs(stmt).slice(args.length)) this.any(e);
+  }
+}
+
+export const shapesRule: CheckRule = {
+  name: 'shapes',
+  run(ctx: CheckContext): void {
+    const inf = new ShapeInference(ctx);
+    for (const { block } of ctx.blocks()) {
+      for (const stmt of block.body) {
+        if (stmt.kind === 'let') ctx.letTypes.set(stmt, inf.any(stmt.value));
+        else inf.site(stmt);
+      }
+    }
+  },
+};
