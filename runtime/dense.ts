@@ -1,11 +1,52 @@
 // A dense layer y = act(x W + b), the hot spot of every amortized model.
-// TODO(perf): backend-specific formulation (see bench/): this first version is plain tfjs.
+//
+// Three formulations; `dense` picks one per backend (measured with bench/speed.ts, VAE step):
+//  - 'kernel' (wasm, cpu): a custom tfjs kernel 'PplDense'. Forward: the backend's own fused
+//    matmul + bias (+ relu) kernel, one call. Backward: a registered gradient (not tf.customGrad,
+//    which computes every input's gradient eagerly) whose per-input gradients are lazy, so
+//    dL/dx is never computed when x needs none (the data entering an encoder). The relu mask
+//    comes from the output (y > 0 iff x W + b > 0), so no pre-activation tensor is kept.
+//    On wasm the gradient matmuls use no transpose flags: with them tfjs-backend-wasm leaves
+//    XNNPACK for a naive loop, ~10x slower, making the whole VAE step 4-5x slower. On cpu the
+//    flags are kept (explicit transposes only add copies there) and the bias gradient is a
+//    ones-row matmul, since cpu sums over axis 0 by transposing first (~10x slower).
+//  - 'fused' (tensorflow, i.e. tfjs-node): tf.fused.matMul and tfjs' own gradients; native.
+//  - 'naive': matMul + add + activation with tfjs autodiff; the reference the tests compare to.
 import { tf } from './tf.js';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'linear';
 
+export type DenseStrategy = 'kernel' | 'fused' | 'naive';
+
+/** The formulation `dense` uses on a tfjs backend (tfjs' name: 'wasm', 'cpu', 'tensorflow'). */
+export function denseStrategyFor(backendName: string): DenseStrategy {
+  return KERNEL_BACKENDS.includes(backendName) ? 'kernel' : 'fused';
+}
+
+/** act(x w + b) for x [n, in], w [in, out], b [out]; differentiable w.r.t. all three. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
-  const y = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+  return denseWith(denseStrategyFor(tf.getBackend()), x, w, b, activation);
+}
+
+/** `dense` with an explicit formulation (benchmarks and tests). */
+export function denseWith(
+  strategy: DenseStrategy,
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  activation: Activation,
+): tf.Tensor2D {
+  switch (strategy) {
+    case 'kernel':
+      return denseKernel(x, w, b, activation);
+    case 'fused':
+      return denseFused(x, w, b, activation);
+    case 'naive':
+      return denseNaive(x, w, b, activation);
+  }
+}
+
+function activate(y: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   switch (activation) {
     case 'relu':
       return tf.relu(y);
@@ -18,4 +59,147 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation
     case 'linear':
       return y;
   }
+}
+
+/** Plain ops, tfjs autodiff. */
+export function denseNaive(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  return activate(tf.add(tf.matMul(x, w), b), activation);
+}
+
+/** tf.fused.matMul (bias, and relu fused; other activations applied after), tfjs' gradients. */
+export function denseFused(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  const fusable = activation === 'relu' || activation === 'linear';
+  const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: fusable ? activation : 'linear' }) as tf.Tensor2D;
+  return fusable ? y : activate(y, activation);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 'PplDense' kernel.
+
+const KERNEL_NAME = 'PplDense';
+const KERNEL_BACKENDS: readonly string[] = ['wasm', 'cpu'];
+const UNARY_KERNEL: Record<Exclude<Activation, 'relu' | 'linear'>, string> = {
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  softplus: 'Softplus',
+};
+
+/** Custom kernel formulation (wasm and cpu only; elsewhere falls back to 'fused'). */
+export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  const backendName = tf.getBackend();
+  if (!KERNEL_BACKENDS.includes(backendName)) return denseFused(x, w, b, activation);
+  if (x.rank !== 2 || w.rank !== 2 || b.rank !== 1 || x.shape[1] !== w.shape[0] || b.shape[0] !== w.shape[1]) {
+    throw new Error(`dense: shapes x [${x.shape}], w [${w.shape}], b [${b.shape}] do not fit x w + b`);
+  }
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new Error('dense: float32 tensors only');
+  }
+  registerOnce(backendName);
+  const attrs: tf.NamedAttrMap = { activation };
+  return tf.engine().runKernel(KERNEL_NAME, { x, w, b }, attrs) as tf.Tensor2D;
+}
+
+function registerOnce(backendName: string): void {
+  if (tf.getKernel(KERNEL_NAME, backendName) == null) {
+    tf.registerKernel({ kernelName: KERNEL_NAME, backendName, kernelFunc: denseKernelFunc });
+  }
+  if (tf.getGradient(KERNEL_NAME) == null) {
+    tf.registerGradient({
+      kernelName: KERNEL_NAME,
+      inputsToSave: ['x', 'w'],
+      outputsToSave: [true],
+      gradFunc: denseGrad,
+    });
+  }
+}
+
+function backendKernel(name: string, backendName: string): tf.KernelFunc {
+  const k = tf.getKernel(name, backendName);
+  if (k == null) throw new Error(`dense: backend '${backendName}' has no ${name} kernel`);
+  return k.kernelFunc;
+}
+
+function denseKernelFunc(params: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { inputs, attrs } = params;
+  const backend = params.backend as tf.KernelBackend;
+  const x = inputs['x']!;
+  const w = inputs['w']!;
+  const b = inputs['b']!;
+  const activation = attrs?.['activation'] as Activation;
+  const backendName = tf.getBackend();
+  const [n, k] = x.shape as [number, number];
+  const m = w.shape[1]!;
+  const fusable = activation === 'relu' || activation === 'linear';
+  // tfjs-backend-wasm checks the bias's rank as stored when its data was created, so a bias
+  // that is a reshape (e.g. of a [1, out] slice) fails there, in tf.fused.matMul too; copy it.
+  const biasCopy =
+    backendName === 'wasm' && storedRank(backend, b) !== 1
+      ? (backendKernel('Identity', backendName)({ inputs: { x: b }, backend }) as tf.TensorInfo)
+      : undefined;
+  // The backends' fused matmul kernels take rank-3 operands; a reshape is only a new shape on
+  // the same data, exactly what the backends' own Reshape kernels return.
+  const z = backendKernel('_FusedMatMul', backendName)({
+    inputs: {
+      a: { dataId: x.dataId, shape: [1, n, k], dtype: x.dtype },
+      b: { dataId: w.dataId, shape: [1, k, m], dtype: w.dtype },
+      bias: biasCopy ?? b,
+    },
+    backend,
+    attrs: { transposeA: false, transposeB: false, activation: fusable ? activation : 'linear', leakyreluAlpha: 0 },
+  }) as tf.TensorInfo;
+  if (biasCopy) backend.disposeData(biasCopy.dataId);
+  const z2: tf.TensorInfo = { dataId: z.dataId, shape: [n, m], dtype: z.dtype };
+  if (fusable) return z2;
+  const y = backendKernel(UNARY_KERNEL[activation], backendName)({ inputs: { x: z2 }, backend, attrs: {} }) as tf.TensorInfo;
+  backend.disposeData(z.dataId);
+  return y;
+}
+
+/** The rank tfjs-backend-wasm recorded for a tensor's data (undefined elsewhere). */
+function storedRank(backend: tf.KernelBackend, t: tf.TensorInfo): number | undefined {
+  const map = (backend as unknown as { dataIdMap?: { get(id: tf.DataId): { shape?: number[] } | undefined } }).dataIdMap;
+  return map?.get(t.dataId)?.shape?.length;
+}
+
+/** dL/d(x w + b) from dL/dy and the layer's output y. */
+function preActivationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.step(y));
+    case 'tanh':
+      return tf.mul(dy, tf.sub(1, tf.square(y)));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+    case 'softplus':
+      // softplus'(z) = sigmoid(z) = 1 - exp(-softplus(z)), accurate for tiny y via expm1.
+      return tf.mul(dy, tf.neg(tf.expm1(tf.neg(y))));
+  }
+}
+
+function denseGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap): Record<string, () => tf.Tensor> {
+  const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor2D;
+  const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  // Needed by every input's gradient; the engine's backward tidy disposes it.
+  const dz = preActivationGrad(dy, y, attrs['activation'] as Activation);
+  const onWasm = tf.getBackend() === 'wasm';
+  return {
+    x: () => (onWasm ? wasmInputGrad(dz, w) : tf.matMul(dz, w, false, true)),
+    w: () => (onWasm ? tf.matMul(tf.transpose(x), dz) : tf.matMul(x, dz, true, false)),
+    // cpu reduces over axis 0 by transposing first: a [1, n] x [n, out] matmul is ~10x faster.
+    b: () => (onWasm ? tf.sum(dz, 0) : tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]])),
+  };
+}
+
+/**
+ * dz w^T on wasm without transpose flags. XNNPACK packs the right operand on every call (a new
+ * tensor each step), so pick the association that packs and transposes fewer elements:
+ * dz transpose(w) moves ~2 in*out elements, transpose(w transpose(dz)) ~n*(2 out + in).
+ */
+function wasmInputGrad(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const n = dz.shape[0];
+  const [k, m] = w.shape;
+  if (n * (2 * m + k) < 2 * k * m) return tf.transpose(tf.matMul(w, tf.transpose(dz)) as tf.Tensor2D);
+  return tf.matMul(dz, tf.transpose(w));
 }
