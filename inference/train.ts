@@ -141,6 +141,8 @@ export class Trainer {
           runningElbo: sum / k,
           samplesPerSecond: seen / Math.max(seconds, 1e-9),
         });
+        // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
       }
       const seconds = (performance.now() - started) / 1000;
