@@ -16,6 +16,7 @@ import { tf } from '../runtime/tf.js';
 import { initBackend, parseBackendChoice, describeBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { createBaselineVae, VAE_SIZES, type BaselineVaeOptions } from './vae-baseline.js';
+import { compiledVaeCandidate } from './compiled-candidate.js';
 
 export interface SpeedCandidate {
   name: string;
@@ -161,6 +162,7 @@ const BUILTIN: Record<string, (batches: readonly tf.Tensor2D[], seed: string) =>
   'naive-dense': (b, seed) => baselineCandidate('naive-dense', b, { seed, dense: 'naive' }),
   'fused-dense': (b, seed) => baselineCandidate('fused-dense', b, { seed, dense: 'fused' }),
   'plain-likelihood': (b, seed) => baselineCandidate('plain-likelihood', b, { seed, plainLikelihood: true }),
+  compiled: (b, seed) => compiledVaeCandidate('compiled vae.ppl', b, seed),
 };
 
 /**
@@ -231,7 +233,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { backend: 'auto', batch: 100, steps: 50, warmup: 5, seed: 'bench', candidates: ['baseline'], wasmThreads: 0 };
+  const args: Args = { backend: 'auto', batch: 100, steps: 50, warmup: 5, seed: 'bench', candidates: ['baseline', 'compiled'], wasmThreads: 0 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -285,7 +287,6 @@ async function main(): Promise<void> {
   console.log(describeBackend(info) + threads);
   console.log(`batch ${args.batch}, ${args.warmup} warm-up + ${args.steps} timed steps per candidate, interleaved`);
   const batches = randomBinaryBatches(`${args.seed}/data`, 8, args.batch, VAE_SIZES.input);
-  // The compiled vae.ppl step joins here as another SpeedCandidate (same batches, same seed).
   const candidates = args.candidates.map((c) => BUILTIN[c]!(batches, args.seed));
   const stats = timeSideBySide(candidates, { warmup: args.warmup, steps: args.steps, batchSize: args.batch });
   console.log(formatStats(stats));

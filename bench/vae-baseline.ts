@@ -14,7 +14,7 @@
 //  - loc and scale share one 400x40 matmul (mathematically two nn.Linear(400, 20));
 //  - the loss is summed over the whole batch then divided by n (no per-row reductions);
 //  - the Bernoulli term avoids tf.softplus (slow scalar code on wasm) and has a hand-written
-//    gradient sigmoid(l) - x (see bernoulliNll): ~5% of the step (--candidates ...,plain-likelihood);
+//    gradient sigmoid(l) - x (runtime/distributions/bernoulli.ts, shared with the compiler): ~5% of the step (--candidates ...,plain-likelihood);
 //  - step() reads the ELBO every step: on wasm/cpu/node kernels run synchronously, so the read
 //    costs nothing measurable (stepNoSync is there for loops that read lazily anyway).
 // What remains on wasm: about half matmuls (XNNPACK), a quarter tf.train.adam (14 element-wise
@@ -22,6 +22,7 @@
 import { tf } from '../runtime/tf.js';
 import { denseWith, denseStrategyFor, type DenseStrategy } from '../runtime/dense.js';
 import { Rng } from '../runtime/random.js';
+import { bernoulliLogProb } from '../runtime/distributions/bernoulli.js';
 
 export const VAE_SIZES = { input: 784, hidden: 400, latent: 20 } as const;
 
@@ -67,30 +68,6 @@ function linear(rng: Rng, name: string, fanIn: number, fanOut: number): Layer {
   };
 }
 
-/** Per-pixel -log p(x | l) is capped here (p >= e^-80) in the fast path, see bernoulliNll. */
-const NLL_CAP = 80;
-
-/**
- * -log p(x | l) summed over all pixels of binary x with logits l: sum softplus(l) - x l.
- * Value: -sum log sigmoid((2x - 1) l), because XNNPACK's sigmoid and log are ~3x cheaper than
- * tfjs-wasm's scalar softplus; the argument is clipped at -NLL_CAP since sigmoid underflows to 0
- * below about -87. Gradient (exact, hand-written): (sigmoid(l) - x) dy.
- */
-function bernoulliNll(l: tf.Tensor, x: tf.Tensor): tf.Scalar {
-  // x is data (no gradient), so it is captured rather than passed: tf.customGrad would otherwise
-  // build a zero gradient for it.
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const logits = args[0] as tf.Tensor;
-    (args[1] as tf.GradSaveFunc)([logits]);
-    const signed = tf.mul(logits, tf.sub(tf.mul(x, 2), 1));
-    return {
-      value: tf.neg(tf.sum(tf.log(tf.sigmoid(tf.clipByValue(signed, -NLL_CAP, Infinity))))),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.sub(tf.sigmoid(saved[0]!), x), dy),
-    };
-  }) as (logits: tf.Tensor) => tf.Scalar;
-  return f(l);
-}
-
 export function createBaselineVae(opts: BaselineVaeOptions): BaselineVae {
   const { input, hidden, latent } = VAE_SIZES;
   const rng = new Rng(opts.seed);
@@ -122,7 +99,7 @@ export function createBaselineVae(opts: BaselineVaeOptions): BaselineVae {
     const logits = fc(fc(z, dec1, 'relu'), dec2, 'linear');
     const nll = opts.plainLikelihood
       ? tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)))
-      : bernoulliNll(logits, x);
+      : tf.neg(tf.sum(bernoulliLogProb(logits, x)));
     // KL(N(m, s^2) || N(0, 1)) = sum 0.5 (s^2 + m^2 - 1) - log s
     const kl = tf.sub(tf.mul(0.5, tf.sum(tf.add(tf.square(scale), tf.square(loc)))), tf.sum(tf.log(scale)));
     return tf.sub(tf.div(tf.add(nll, kl), n), 0.5 * latent) as tf.Scalar;

@@ -58,7 +58,7 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
 }
 
 function firstLocalRows(t: Trace): number {
-  for (const s of t.sites.values()) if (s.plate === 'local') return s.logProb.shape[1] ?? 1;
+  for (const s of t.sites.values()) if (s.plate === 'local') return s.value.shape[1] ?? 1;
   return 1;
 }
 

@@ -15,8 +15,8 @@ export interface TraceSite {
   dist: Distribution;
   /** [particles, batch (local) or 1 (global), ...event]. */
   value: Tensor;
-  /** Log-density summed over the event axes: [particles or 1, batch or 1]. */
-  logProb: Tensor;
+  /** Log-density summed over the event axes: [particles or 1, batch or 1] (computed on first read). */
+  readonly logProb: Tensor;
   /** How the gradient through this (guide) site is estimated; model sites copy their guide's. */
   estimator: EstimatorKind;
   /**

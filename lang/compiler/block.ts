@@ -70,6 +70,9 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: Estim
       if (estimator === 'score' || !site.dist.reparameterizable) value = stopGradient(value);
     }
     env.values.set(name, value);
+    const drawn = value;
+    // Computed on first use only: with a closed-form KL, a latent's densities are never needed.
+    let logProb: Tensor | undefined;
     trace.add({
       name,
       block: site.block,
@@ -77,7 +80,10 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: Estim
       plate: site.plate,
       dist,
       value,
-      logProb: sumEvent(dist.logProb(value)),
+      get logProb(): Tensor {
+        logProb ??= sumEvent(dist.logProb(drawn));
+        return logProb;
+      },
       estimator,
       scale: site.plate === 'local' ? ctx.localScale : 1,
     });

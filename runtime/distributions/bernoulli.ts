@@ -26,12 +26,43 @@ export class Bernoulli implements Distribution {
   }
 
   logProb(value: Tensor): Tensor {
-    return tf.sub(tf.mul(value, this.logits), tf.softplus(this.logits));
+    return bernoulliLogProb(this.logits, value);
   }
 
   mean(): Tensor {
     return tf.sigmoid(this.logits);
   }
+}
+
+/** Per-element log p(x | l) is floored here (p >= e^-80): sigmoid underflows to 0 near -87. */
+const LOG_PROB_FLOOR = -80;
+
+/** Sum `g` over the axes along which `shape` was broadcast, giving a tensor of `shape`. */
+function reduceTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.join(',') === shape.join(',')) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return tf.reshape(tf.sum(g, axes), [...shape]);
+}
+
+/**
+ * Elementwise log p(x | logits) for x in {0, 1}: x l - softplus(l) = log sigmoid((2x - 1) l).
+ * The second form because tfjs-wasm's softplus is slow scalar code while XNNPACK's sigmoid and
+ * log are vectorized; the exact gradient (x - sigmoid(l)) is written by hand. The value is
+ * floored at LOG_PROB_FLOOR per element; no gradient flows to x (data or a discrete sample).
+ */
+export function bernoulliLogProb(logits: Tensor, x: Tensor): Tensor {
+  const f = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const l = args[0] as Tensor;
+    (args[1] as tf.GradSaveFunc)([l]);
+    const signed = tf.mul(l, tf.sub(tf.mul(x, 2), 1));
+    return {
+      value: tf.log(tf.sigmoid(tf.clipByValue(signed, LOG_PROB_FLOOR, Infinity))),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => reduceTo(tf.mul(tf.sub(x, tf.sigmoid(saved[0]!)), dy), l.shape),
+    };
+  }) as (l: Tensor) => Tensor;
+  return f(logits);
 }
 
 /** KL(q || p) between two elementwise Bernoullis. */
