@@ -61,11 +61,10 @@ function flagRecord(f: TrainFlags): Checkpoint['flags'] {
 }
 
 export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
-  const backend = await initBackend(flags.backend);
-  process.stdout.write(`${describeBackend(backend)}\n`);
-
   const { checked, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
+  const backend = await initBackend(flags.backend);
+  process.stdout.write(`${describeBackend(backend)}\n`);
 
   const outDir = flags.out ?? defaultOut(file, flags.resume);
   const ckptPath = path.join(outDir, 'checkpoint.json');
