@@ -18,6 +18,12 @@ export interface RunContext {
   localScale: number;
   /** Data by declared name, laid out [1, M, ...shape]. A data variable absent here is sampled. */
   data: ReadonlyMap<string, Tensor>;
+  /**
+   * Observation masks by data name, broadcastable to [1, M, ...shape]: 1 where the value is
+   * observed, 0 where it is missing. A masked data site contributes log p(x_observed | ...) only
+   * (missing entries' densities are multiplied by 0). Absent: everything is observed.
+   */
+  masks?: ReadonlyMap<string, Tensor>;
   rng: Rng;
 }
 
@@ -81,7 +87,11 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: Estim
       dist,
       value,
       get logProb(): Tensor {
-        logProb ??= sumEvent(dist.logProb(drawn));
+        if (!logProb) {
+          const mask = site.targetKind === 'data' ? ctx.masks?.get(name) : undefined;
+          const elementwise = dist.logProb(drawn);
+          logProb = sumEvent(mask ? tf.mul(elementwise, mask) : elementwise);
+        }
         return logProb;
       },
       estimator,
