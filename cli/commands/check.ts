@@ -3,6 +3,8 @@ import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
 import { siteEstimator, type EstimatorMode } from '../../lang/compiler/index.js';
 import type { CheckedProgram } from '../../lang/checked.js';
+import type { Command } from 'commander';
+import { estimatorOption } from '../options.js';
 
 const shape = (s: readonly number[]): string => (s.length ? `[${s.join(', ')}]` : 'scalar');
 
@@ -32,4 +34,13 @@ export function runCheck(file: string, opts: { estimator: EstimatorMode }): void
   const { checked, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   process.stdout.write(`${file}: ok\n${summarize(checked, opts.estimator)}\n`);
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('parse and check a .ppl file; print every error, or a summary of its sites and estimators')
+    .argument('<file>', 'the .ppl model')
+    .addOption(estimatorOption())
+    .action((file: string, opts: { estimator: EstimatorMode }) => runCheck(file, opts));
 }

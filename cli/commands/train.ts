@@ -14,6 +14,10 @@ import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type Epoc
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
+import { Option, type Command } from 'commander';
+import { OPTIMIZERS } from '../../inference/optimizers.js';
+import { positiveInt, positiveNumber } from '../flags.js';
+import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 
 export interface TrainFlags {
   data: string;
@@ -174,4 +178,24 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     process.off('SIGINT', onSigint);
     program.dispose();
   }
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('fit a model by stochastic variational inference; writes checkpoint.json and log.csv to --out')
+    .argument('<file>', 'the .ppl model');
+  addDataOptions(cmd)
+    .option('--epochs <n>', 'passes over the training set', positiveInt('--epochs'), 10)
+    .option('--batch-size <m>', 'minibatch size M', positiveInt('--batch-size'), 100)
+    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
+    .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), 1)
+    .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
+    .addOption(estimatorOption())
+    .addOption(seedOption())
+    .option('--out <dir>', 'output folder (default: the next runs/<model>/run-<n>; with --resume, the latest)')
+    .option('--resume', 'continue from the checkpoint in --out', false)
+    .addOption(backendOption())
+    .action(async (file: string, opts: TrainFlags) => runTrain(file, opts));
 }
