@@ -1,0 +1,22 @@
+// `npm run bench`: every bar of the project in one command, one after the other (each in its
+// own process, so one backend initialisation cannot colour the other's timings).
+//   speed    compiled vae.ppl step vs the hand-written tfjs VAE, side by side (ratio <= 1.10)
+//   quality  vae.ppl on full MNIST, 10 epochs (within 1 nat of PyTorch's -101.9)
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benches: [string, string[]][] = [
+  ['speed.js', ['--batch', '100', '--steps', '60']],
+  ['speed.js', ['--batch', '128', '--steps', '40']],
+  ['quality.js', []],
+];
+
+let failed = false;
+for (const [script, args] of benches) {
+  console.log(`\n=== ${script} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [path.join(here, script), ...process.argv.slice(2), ...args], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exitCode = failed ? 1 : 0;
