@@ -23,3 +23,11 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
     throw new UserError(`${flag} must be one of ${choices.join(', ')} (got '${value}')`);
   };
 }
+
+export function unitInterval(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UserError(`${flag} must be a number in [0, 1) (got '${value}')`);
+    return n;
+  };
+}

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { ProgramError, UserError } from '../lang/diagnostics.js';
 import { checkSource } from '../lang/checker/index.js';
 import type { CheckedProgram } from '../lang/checked.js';
+import type { CheckOptions } from '../lang/checker/context.js';
 
 export interface LoadedProgram {
   checked: CheckedProgram;
@@ -16,9 +17,9 @@ export function readSource(file: string): string {
 }
 
 /** Parse and check; throws ProgramError with every diagnostic when there is an error. */
-export function loadProgram(file: string): LoadedProgram {
+export function loadProgram(file: string, options: CheckOptions = {}): LoadedProgram {
   const source = readSource(file);
-  const result = checkSource(file, source);
+  const result = checkSource(file, source, options);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
   if (errors.length > 0 || !result.checked) throw new ProgramError(file, source, result.diagnostics);

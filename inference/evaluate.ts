@@ -2,7 +2,8 @@
 import { tf } from '../runtime/tf.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import type { Svi } from './svi.js';
+import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import { estimateElbo, type KlMode } from './elbo.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 
 export interface EvalOptions {
@@ -10,6 +11,7 @@ export interface EvalOptions {
   /** N of the training set: global terms are charged 1/N per data point, as in training. */
   trainSize: number;
   particles?: number;
+  kl: KlMode;
   seed: string;
 }
 
@@ -18,17 +20,19 @@ export interface EvalOptions {
  * log p(x_i, z_i) - log q(z_i | x_i) (with analytic KL where the engine uses it), plus the global
  * terms divided by the training set size. Particles are averaged (this is not the IWAE bound).
  */
-export async function evaluateElbo(svi: Svi, dataset: Dataset, bindings: Bindings, opts: EvalOptions): Promise<number> {
+export async function evaluateElbo(program: CompiledProgram, dataset: Dataset, bindings: Bindings, opts: EvalOptions): Promise<number> {
   const rng = new Rng(opts.seed);
-  const program = svi.program.checked;
   let localSum = 0;
   let globalSum = 0;
   let batches = 0;
   let count = 0;
   for await (const batch of dataset.batches(opts.batchSize, { rng, shuffle: false })) {
-    const mb = toMinibatch(batch, program, bindings);
+    const mb = toMinibatch(batch, program.checked, bindings);
     const [l, g] = tf.tidy(() => {
-      const { est } = svi.estimate(mb, opts.trainSize, rng, opts.particles ?? 1);
+      const particles = opts.particles ?? 1;
+      const ctx: RunContext = { particles, batchSize: mb.size, localScale: opts.trainSize / mb.size, data: mb.data, rng };
+      const guide = program.runGuide(ctx);
+      const est = estimateElbo(guide, program.runModel(ctx, guide), particles, { kl: opts.kl });
       return [tf.sum(tf.mean(est.local, 0)), tf.mean(est.global)];
     });
     localSum += l!.dataSync()[0]!;

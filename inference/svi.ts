@@ -1,14 +1,14 @@
 // One step of stochastic variational inference: run the guide, replay the model on its draws,
-// estimate the ELBO on the minibatch, and take an optimizer step on its surrogate.
-import { tf, type Tensor } from '../runtime/tf.js';
+// estimate the objective on the minibatch, and take an optimizer step on its surrogate.
+import { tf } from '../runtime/tf.js';
 import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
 import type { Rng } from '../runtime/random.js';
-import { estimateElbo, surrogateElbo, type ElboEstimate, type KlMode } from './elbo.js';
+import type { Tensor } from '../runtime/tf.js';
+import { DEFAULT_OBJECTIVE, Objective, type ObjectiveOptions, type ObjectiveValue } from './objective.js';
 
-export interface SviOptions {
-  /** Samples per latent and data point (L). */
+export interface SviOptions extends Partial<ObjectiveOptions> {
+  /** Samples per latent and data point (L; K for the IWAE objective). */
   particles: number;
-  kl: KlMode;
 }
 
 export interface Minibatch {
@@ -18,18 +18,24 @@ export interface Minibatch {
 }
 
 export class Svi {
-  private readonly variables: tf.Variable[];
+  readonly objective: Objective;
 
   constructor(
     readonly program: CompiledProgram,
     readonly optimizer: tf.Optimizer,
     readonly options: SviOptions,
   ) {
-    this.variables = program.params.variables();
+    this.objective = new Objective(program, { ...DEFAULT_OBJECTIVE, ...options });
+  }
+
+  /** Every variable the optimizer trains: the program's and the objective's (NVIL nets). */
+  variables(): tf.Variable[] {
+    const extra = new Set(this.objective.variables());
+    return [...this.program.params.variables().filter((v) => !extra.has(v)), ...extra];
   }
 
   /** Guide and model on one minibatch, in the caller's tidy scope. */
-  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.options.particles): { est: ElboEstimate; surrogate: Tensor } {
+  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.options.particles): ObjectiveValue {
     const ctx: RunContext = {
       particles,
       batchSize: batch.size,
@@ -39,23 +45,27 @@ export class Svi {
     };
     const guide = this.program.runGuide(ctx);
     const model = this.program.runModel(ctx, guide);
-    const est = estimateElbo(guide, model, particles, { kl: this.options.kl });
-    return { est, surrogate: surrogateElbo(guide, est) };
+    return this.objective.evaluate(guide, model, particles, batch.data);
+  }
+
+  /** The loss the optimizer minimizes: -surrogate / N (per data point, nats). */
+  loss(batch: Minibatch, datasetSize: number, rng: Rng): tf.Scalar {
+    return tf.div(tf.neg(this.estimate(batch, datasetSize, rng).surrogate), datasetSize) as tf.Scalar;
   }
 
   /**
-   * One optimizer step. Returns the minibatch's ELBO estimate per data point, in nats
-   * (the data set's ELBO estimate divided by N).
+   * One optimizer step. Returns the minibatch's objective estimate per data point, in nats
+   * (the data set's ELBO, or IWAE bound, estimate divided by N).
    */
   step(batch: Minibatch, datasetSize: number, rng: Rng): number {
-    const loss = this.optimizer.minimize(
-      () => tf.div(tf.neg(this.estimate(batch, datasetSize, rng).surrogate), datasetSize) as tf.Scalar,
-      true,
-      this.variables,
-    );
+    const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng), true, this.variables());
     if (!loss) throw new Error('internal: optimizer returned no loss');
     const value = -(loss.dataSync()[0] ?? NaN);
     loss.dispose();
     return value;
+  }
+
+  dispose(): void {
+    this.objective.dispose();
   }
 }

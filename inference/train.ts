@@ -6,6 +6,7 @@ import { Rng } from '../runtime/random.js';
 import { UserError } from '../lang/diagnostics.js';
 import { Svi } from './svi.js';
 import type { KlMode } from './elbo.js';
+import type { BaselineKind, ObjectiveKind } from './objective.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
@@ -19,6 +20,12 @@ export interface TrainOptions {
   particles: number;
   kl: KlMode;
   seed: string;
+  /** ELBO (default) or the IWAE bound with K = particles. */
+  objective?: ObjectiveKind;
+  /** Baselines for score-function sites. */
+  baselines?: readonly BaselineKind[];
+  baselineDecay?: number;
+  nvilNormalize?: boolean;
 }
 
 export interface StepInfo {
@@ -74,7 +81,15 @@ export class Trainer {
     readonly options: TrainOptions,
   ) {
     this.optimizerName = options.optimizer;
-    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), { particles: options.particles, kl: options.kl });
+    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), {
+      particles: options.particles,
+      kl: options.kl,
+      kind: options.objective ?? 'elbo',
+      baselines: options.baselines ?? [],
+      decay: options.baselineDecay ?? 0.9,
+      normalize: options.nvilNormalize ?? false,
+      seed: options.seed,
+    });
   }
 
   /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */
@@ -96,9 +111,10 @@ export class Trainer {
   }
 
   async evaluate(seedLabel = 'test'): Promise<number> {
-    return evaluateElbo(this.svi, this.data.test, this.bindings, {
+    return evaluateElbo(this.program, this.data.test, this.bindings, {
       batchSize: Math.max(this.options.batchSize, 250),
       trainSize: this.data.train.size,
+      kl: this.options.kl,
       seed: `${this.options.seed}/${seedLabel}`,
     });
   }

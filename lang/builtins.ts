@@ -249,6 +249,23 @@ export function registerAnnotation(spec: AnnotationSpec): void {
   ANNOTATIONS.set(spec.name, spec);
 }
 
+// Gradient estimation of a guide site (lang/checker/rules/estimators.ts checks their use).
+registerAnnotation({
+  name: 'score',
+  blocks: ['guide'],
+  doc: 'estimate this site\'s gradient by the score function (REINFORCE), whatever --estimator says',
+});
+registerAnnotation({
+  name: 'reparam',
+  blocks: ['guide'],
+  doc: 'estimate this site\'s gradient pathwise (the distribution must be reparameterizable)',
+});
+registerAnnotation({
+  name: 'baseline',
+  blocks: ['guide'],
+  doc: 'an input-dependent baseline b(x) for this local site\'s score-function signal (NVIL), trained by squared error',
+});
+
 // ---------------------------------------------------------------- reserved names
 
 /** Names a declaration or `let` may not take: they would hide a built-in. */

@@ -24,6 +24,8 @@ export interface TraceSite {
    * N/M for local sites, 1 for global ones.
    */
   scale: number;
+  /** A guide site's declared baseline b(x) for its score-function signal (@baseline), [1 or P, M]. */
+  baseline?: Tensor;
 }
 
 export class Trace {

@@ -73,7 +73,7 @@ function estimate(kl: KlMode, a: number, b: number, s: number, particles: number
   setGuide(program, a, b, s);
   const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles, kl });
   const batch = minibatch({ x: { rows: XS, shape: [D] } });
-  const local = tf.tidy(() => svi.estimate(batch, XS.length, new Rng(seed)).est.local.arraySync() as number[][]);
+  const local = tf.tidy(() => svi.estimate(batch, XS.length, new Rng(seed)).local.arraySync() as number[][]);
   program.dispose();
   const mean: number[] = [];
   const se: number[] = [];

@@ -68,7 +68,7 @@ describe('a global latent trained on minibatches (N = 200, M = 20)', () => {
 
     // Full-data ELBO (one batch of all N) at the fitted guide: below log p(X), and close to it
     const all = minibatch({ x: { rows: xs.map((v) => [v]), shape: [] } });
-    const totals = tf.tidy(() => Array.from(svi.estimate(all, N, new Rng('eval'), 2000).est.total.dataSync()));
+    const totals = tf.tidy(() => Array.from(svi.estimate(all, N, new Rng('eval'), 2000).total.dataSync()));
     program.dispose();
     const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
     const se = Math.sqrt(totals.reduce((a, b) => a + (b - mean) ** 2, 0) / (totals.length - 1) / totals.length);
@@ -92,7 +92,7 @@ describe('a global latent trained on minibatches (N = 200, M = 20)', () => {
       const perParticle = new Float64Array(particles);
       for (let k = 0; k < N / m; k++) {
         const b = minibatch({ x: { rows: xs.slice(m * k, m * k + m).map((v) => [v]), shape: [] } });
-        const t = tf.tidy(() => svi.estimate(b, N, new Rng(`scale-${m}-${k}`), particles).est.total.dataSync());
+        const t = tf.tidy(() => svi.estimate(b, N, new Rng(`scale-${m}-${k}`), particles).total.dataSync());
         // averaging the N/M-scaled estimates of all disjoint minibatches: unbiased for the ELBO
         for (let i = 0; i < particles; i++) perParticle[i]! += t[i]! / (N / m);
       }

@@ -1,7 +1,7 @@
 // `ppl check FILE`: parse and check, print every problem, or a summary of the program.
 import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
-import { siteEstimator, type EstimatorMode } from '../../lang/compiler/index.js';
+import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import type { CheckedProgram } from '../../lang/checked.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
@@ -30,8 +30,14 @@ export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
   return lines.join('\n');
 }
 
+/** "z: pathwise, c: score-function" for the program's current estimator mode. */
+export function describeEstimators(program: CompiledProgram): string {
+  const parts = [...program.estimators()].map(([name, e]) => `${name}: ${e === 'reparam' ? 'pathwise' : 'score-function'}`);
+  return parts.length ? parts.join(', ') : 'none (no latents)';
+}
+
 export function runCheck(file: string, opts: { estimator: EstimatorMode }): void {
-  const { checked, warnings } = loadProgram(file);
+  const { checked, warnings } = loadProgram(file, { estimator: opts.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   process.stdout.write(`${file}: ok\n${summarize(checked, opts.estimator)}\n`);
 }

@@ -16,7 +16,9 @@ import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
 import { Option, type Command } from 'commander';
 import { OPTIMIZERS } from '../../inference/optimizers.js';
-import { positiveInt, positiveNumber } from '../flags.js';
+import { positiveInt, positiveNumber, unitInterval } from '../flags.js';
+import { parseBaselines, type BaselineKind, type ObjectiveKind } from '../../inference/objective.js';
+import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 
 export interface TrainFlags {
@@ -30,6 +32,10 @@ export interface TrainFlags {
   particles: number;
   kl: KlMode;
   estimator: EstimatorMode;
+  objective: ObjectiveKind;
+  baseline: BaselineKind[];
+  baselineDecay: number;
+  nvilNormalize: boolean;
   seed: string;
   out?: string;
   resume: boolean;
@@ -39,7 +45,7 @@ export interface TrainFlags {
 }
 
 /** Flags that must match the checkpoint's on --resume (the rest may change, e.g. --epochs). */
-const FIXED_ON_RESUME = ['data', 'binarize', 'threshold', 'batchSize', 'optimizer', 'seed', 'trainSize', 'testSize'] as const;
+const FIXED_ON_RESUME = ['data', 'binarize', 'threshold', 'batchSize', 'optimizer', 'seed', 'trainSize', 'testSize', 'baseline'] as const;
 
 /**
  * Without --out, each run gets the next free folder runs/<model>/run-<n>, so running the same
@@ -65,7 +71,7 @@ function flagRecord(f: TrainFlags): Checkpoint['flags'] {
 }
 
 export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
-  const { checked, warnings } = loadProgram(file);
+  const { checked, warnings } = loadProgram(file, { estimator: flags.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   const backend = await initBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
@@ -109,6 +115,10 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     particles: flags.particles,
     kl: flags.kl,
     seed: flags.seed,
+    objective: flags.objective,
+    baselines: flags.baseline,
+    baselineDecay: flags.baselineDecay,
+    nvilNormalize: flags.nvilNormalize,
   });
   if (resumeFrom) {
     await trainer.restore(resumeFrom, ckptPath);
@@ -121,7 +131,8 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   process.stdout.write(
     `model: ${file}  ${program.params.count().toLocaleString('en-US')} parameters; ` +
       `${flags.epochs} epochs of ${Math.ceil(split.train.size / flags.batchSize)} steps, batch ${flags.batchSize}, ` +
-      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), KL ${flags.kl}, seed ${flags.seed}\n`,
+      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${flags.objective === 'iwae' ? `IWAE bound (K = ${flags.particles})` : `ELBO, KL ${flags.kl}`}, ` +
+      `estimators ${describeEstimators(program)}, seed ${flags.seed}\n`,
   );
 
   let stopRequested = false;
@@ -193,6 +204,10 @@ export function registerTrain(program: Command): void {
     .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), 1)
     .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
     .addOption(estimatorOption())
+    .addOption(new Option('--objective <kind>', 'elbo, or iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites)').choices(['elbo', 'iwae']).default('elbo'))
+    .option('--baseline <list>', 'baselines for score-function sites, combined with commas: mavg, nvil, loo (or none)', parseBaselines, [])
+    .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), 0.9)
+    .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', false)
     .addOption(seedOption())
     .option('--out <dir>', 'output folder (default: the next runs/<model>/run-<n>; with --resume, the latest)')
     .option('--resume', 'continue from the checkpoint in --out', false)

@@ -109,6 +109,12 @@ type ConstResolver = (id: Ident) => { value: number } | { error: string } | 'sil
 
 const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0 };
 
+/** Choices made outside the source that change what is valid (command-line flags). */
+export interface CheckOptions {
+  /** `--estimator`: with 'reparam', every guide site must be reparameterizable. */
+  estimator?: 'auto' | 'reparam' | 'score';
+}
+
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
 
@@ -143,7 +149,10 @@ export class CheckContext {
   readonly shapes = new Map<Expr, Shape>();
   readonly letTypes = new Map<LetStmt, ValueType>();
 
-  constructor(readonly program: Program) {}
+  constructor(
+    readonly program: Program,
+    readonly options: CheckOptions = {},
+  ) {}
 
   error(code: string, span: Span, message: string): void {
     this.diagnostics.push(error(code, span, message));

@@ -4,12 +4,12 @@ import type { Program } from '../ast.js';
 import type { CheckedProgram } from '../checked.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseProgram } from '../parser.js';
-import { CheckContext } from './context.js';
+import { CheckContext, type CheckOptions } from './context.js';
 import { RULES } from './rules/index.js';
 import { buildChecked } from './build.js';
 
 export { CheckContext } from './context.js';
-export type { CheckRule, ValueType, Binding, Callee, DeclSymbol, SiteDraft, DistMatch, BlockKind } from './context.js';
+export type { CheckOptions, CheckRule, ValueType, Binding, Callee, DeclSymbol, SiteDraft, DistMatch, BlockKind } from './context.js';
 export { RULES } from './rules/index.js';
 
 export interface CheckResult {
@@ -22,17 +22,17 @@ function byPosition(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort((a, b) => a.span.offset - b.span.offset);
 }
 
-export function checkProgram(program: Program): CheckResult {
-  const ctx = new CheckContext(program);
+export function checkProgram(program: Program, options: CheckOptions = {}): CheckResult {
+  const ctx = new CheckContext(program, options);
   for (const rule of RULES) rule.run(ctx);
   const diagnostics = byPosition(ctx.diagnostics);
   if (ctx.hasErrors()) return { diagnostics };
   return { checked: buildChecked(ctx), diagnostics };
 }
 
-export function checkSource(file: string, source: string): CheckResult {
+export function checkSource(file: string, source: string, options: CheckOptions = {}): CheckResult {
   const parsed = parseProgram(file, source);
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics };
-  const result = checkProgram(parsed.program);
+  const result = checkProgram(parsed.program, options);
   return { ...result, diagnostics: [...parsed.diagnostics, ...result.diagnostics] };
 }

@@ -49,16 +49,20 @@ export function compileBlock(
     }
     const site = sites.get(stmt);
     if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
-    return compileSite(site, exprs, estimatorOf(site));
+    return compileSite(site, exprs, estimatorOf);
   });
 }
 
-function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: EstimatorKind): Step {
+function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: EstimatorChoice): Step {
   const args = site.stmt.dist.args ?? [];
   const compiled: [string, CompiledTensor][] = args.map((a, i) => [site.argNames[i]!, exprs.tensor(a.value)]);
   const name = site.target;
   const distName = site.dist.name;
+  const baselineArg = site.stmt.annotations.find((a) => a.name.name === 'baseline')?.args[0];
+  const baselineOf = baselineArg ? exprs.tensor(baselineArg.value) : undefined;
   return (env, ctx, trace, replay) => {
+    // Read at run time: one compiled program serves several estimators (ppl grads, compare).
+    const estimator = estimatorOf(site);
     const argValues: Record<string, Tensor> = {};
     for (const [argName, c] of compiled) argValues[argName] = c(env);
     const dist = makeDistribution(distName, argValues);
@@ -96,6 +100,8 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimator: Estim
       },
       estimator,
       scale: site.plate === 'local' ? ctx.localScale : 1,
+      // [1 or P, M]: the declared input-dependent baseline of this site's learning signal
+      baseline: baselineOf && site.block === 'guide' ? tf.reshape(baselineOf(env), [-1, ctx.batchSize]) : undefined,
     });
   };
 }

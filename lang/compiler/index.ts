@@ -28,7 +28,10 @@ function constraintOf(s: Support): Constraint {
   throw new Error(`internal: '${s.kind}' is not a parameter constraint`);
 }
 
+/** The estimator of a guide site: its @score / @reparam pin, else the mode's choice. */
 export function siteEstimator(site: SiteInfo, mode: EstimatorMode): EstimatorKind {
+  const pinned = site.stmt.annotations.find((a) => a.name.name === 'score' || a.name.name === 'reparam');
+  if (pinned) return pinned.name.name === 'score' ? 'score' : 'reparam';
   if (mode === 'score' || !site.dist.reparameterizable) return 'score';
   return 'reparam';
 }
@@ -38,6 +41,8 @@ export class CompiledProgram {
   readonly nets = new Map<string, Mlp>();
   private readonly guideSteps;
   private readonly modelSteps;
+  private mode: EstimatorMode = 'auto';
+  private readonly guideEstimators = new Map<string, EstimatorKind>();
 
   constructor(
     readonly checked: CheckedProgram,
@@ -60,14 +65,27 @@ export class CompiledProgram {
       this.nets.set(n.name, mlp);
     }
     const exprs = new ExpressionCompiler(checked);
-    const mode = options.estimator ?? 'auto';
-    const guideEstimators = new Map<string, EstimatorKind>();
-    for (const s of checked.sites) if (s.block === 'guide') guideEstimators.set(s.target, siteEstimator(s, mode));
+    this.setEstimatorMode(options.estimator ?? 'auto');
     // A model site on a latent inherits its guide site's estimator; data sites are never sampled
     // during training, so theirs does not matter.
-    const estimatorOf = (s: SiteInfo): EstimatorKind => guideEstimators.get(s.target) ?? siteEstimator(s, mode);
+    const estimatorOf = (s: SiteInfo): EstimatorKind => this.guideEstimators.get(s.target) ?? siteEstimator(s, this.mode);
     this.guideSteps = compileBlock(checked, exprs, 'guide', checked.guide, estimatorOf);
     this.modelSteps = compileBlock(checked, exprs, 'model', checked.model, estimatorOf);
+  }
+
+  /** Choose how guide sites' gradients are estimated from now on (pins still win). */
+  setEstimatorMode(mode: EstimatorMode): void {
+    this.mode = mode;
+    for (const s of this.checked.sites) if (s.block === 'guide') this.guideEstimators.set(s.target, siteEstimator(s, mode));
+  }
+
+  get estimatorMode(): EstimatorMode {
+    return this.mode;
+  }
+
+  /** The estimator each guide site uses under the current mode. */
+  estimators(): ReadonlyMap<string, EstimatorKind> {
+    return this.guideEstimators;
   }
 
   private env(ctx: RunContext): Env {

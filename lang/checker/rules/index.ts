@@ -15,6 +15,7 @@ import { shapesRule } from './shapes.js';
 import { supportsRule } from './supports.js';
 import { platesRule } from './plates.js';
 import { unusedRule } from './unused.js';
+import { estimatorsRule } from './estimators.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -30,5 +31,6 @@ export const RULES: readonly CheckRule[] = [
   shapesRule,
   supportsRule,
   platesRule,
+  estimatorsRule,
   unusedRule,
 ];
