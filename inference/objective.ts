@@ -6,8 +6,9 @@
 // A local site's signal is its own data point's terms (per-datapoint Rao-Blackwellization); a
 // global site's is the whole (N/M-scaled) estimate. Baselines, each optional and combinable:
 //   mavg  moving average of the signal per site (Williams 1992);
-//   nvil  input-dependent b(x), declared with @baseline(...) or generated, fitted by squared
-//         error, with optional centring and variance normalization (Mnih & Gregor 2014);
+//   nvil  a running mean c plus an input-dependent b(x) fitted by squared error to the rest,
+//         b(x) declared with @baseline(...) or generated; optional variance normalization
+//         (Mnih & Gregor 2014);
 //   loo   leave-one-out mean over the other L - 1 particles (Kool et al. 2019; the multi-sample
 //         baseline of VIMCO).
 // With the IWAE objective (Burda et al. 2016) score sites use VIMCO's per-sample signals
@@ -104,9 +105,8 @@ export class Objective {
       if (site.block !== 'guide' || site.targetKind !== 'latent' || site.plate !== 'local') continue;
       if (site.stmt.annotations.some((a) => a.name.name === 'baseline')) continue;
       const name = `baseline.${site.target}`;
-      const before = new Set(this.program.params.names());
       const net = new Mlp({ name, layers: [inputSize, this.options.nvilHidden, 1], activation: 'tanh' }, this.program.params, rng.derive(site.target));
-      for (const p of this.program.params.names()) if (!before.has(p)) this.extraVariables.push(this.program.params.variable(p));
+      for (const p of this.program.params.names()) if (p.startsWith(`${name}.`)) this.extraVariables.push(this.program.params.variable(p));
       this.generated.set(site.target, net);
     }
   }
@@ -151,20 +151,28 @@ export class Objective {
       const others = tf.div(tf.sub(tf.sum(signal, 0, true), signal), particles - 1);
       residual = tf.sub(residual, others);
     }
+    // NVIL centres by a running mean c as well and fits b(x) to what remains (Mnih & Gregor 2014).
+    const nvil = b.has('nvil');
+    let advantage = residual;
+    if (b.has('mavg') || nvil) {
+      const s = this.siteStats(q.name);
+      // The baselines use the statistics from before this step, so they do not depend on it.
+      advantage = tf.sub(residual, s.mean);
+      if (nvil && this.options.normalize) advantage = tf.div(advantage, tf.maximum(1, tf.sqrt(s.variance)));
+      this.updateStats(s, residual);
+    }
     let fitLoss: Tensor | undefined;
-    if (b.has('nvil') && q.plate === 'local') {
+    if (nvil && q.plate === 'local') {
       const bx = this.inputBaseline(q, data, signal.shape[1]!);
       if (bx) {
-        fitLoss = tf.mean(tf.square(tf.sub(stopGradient(residual), bx)));
-        residual = tf.sub(residual, stopGradient(bx));
+        fitLoss = tf.mean(tf.square(tf.sub(stopGradient(advantage), bx)));
+        advantage = tf.sub(advantage, stopGradient(bx));
       }
     }
-    const centre = b.has('mavg') || (b.has('nvil') && this.options.normalize);
-    if (!centre) return { advantage: residual, fitLoss };
-    const s = this.siteStats(q.name);
-    // The baselines use the statistics from before this step, so they do not depend on it.
-    let advantage = tf.sub(residual, s.mean);
-    if (b.has('nvil') && this.options.normalize) advantage = tf.div(advantage, tf.maximum(1, tf.sqrt(s.variance)));
+    return { advantage, fitLoss };
+  }
+
+  private updateStats(s: SiteStats, residual: Tensor): void {
     const d = this.options.decay;
     const batchMean = tf.mean(residual);
     const batchVar = tf.mean(tf.square(tf.sub(residual, batchMean)));
@@ -173,7 +181,6 @@ export class Objective {
     s.mean.assign(tf.where(first, batchMean, tf.add(tf.mul(d, s.mean), tf.mul(1 - d, batchMean))) as tf.Scalar);
     s.variance.assign(tf.where(first, batchVar, tf.add(tf.mul(d, s.variance), tf.mul(1 - d, batchVar))) as tf.Scalar);
     s.initialized.assign(tf.scalar(1));
-    return { advantage, fitLoss };
   }
 
   /** ELBO or IWAE with the estimator's surrogate; runs in the caller's tidy scope. */

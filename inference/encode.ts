@@ -1,0 +1,129 @@
+// Inference of z given x: the guide's posterior summary of every local latent, per data point.
+import { tf, type Tensor } from '../runtime/tf.js';
+import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { Dataset } from '../runtime/data/dataset.js';
+import { Normal, Bernoulli } from '../runtime/distributions/index.js';
+import { Rng } from '../runtime/random.js';
+import type { Minibatch } from './svi.js';
+import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
+
+/**
+ * One local latent's posterior summary for each of M data points, each statistic row-major
+ * [M, ...shape]: Normal guides give `mean` and `sd`, Bernoulli guides `prob`, any other
+ * distribution its `mean`.
+ */
+export interface LatentSummary {
+  name: string;
+  dist: string;
+  shape: number[];
+  stats: Record<string, Float32Array>;
+}
+
+export const DEFAULT_ENCODE_PARTICLES = 64;
+
+function squeezeStat(t: Tensor): Float32Array {
+  return new Float32Array(t.dataSync());
+}
+
+/**
+ * The guide's summary of q(z | x) for every local latent of the minibatch. When a latent's guide
+ * arguments do not depend on other draws (an amortized encoder), the summary is exact: the
+ * distribution's own parameters. When they do (a guide over z2 given z1), it is the moments of
+ * the guide's marginal over `particles` draws: mean E[loc], sd sqrt(E[scale^2] + Var[loc]),
+ * prob E[p].
+ */
+export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles = DEFAULT_ENCODE_PARTICLES): LatentSummary[] {
+  const out: LatentSummary[] = [];
+  tf.tidy(() => {
+    const ctx: RunContext = { particles, batchSize: batch.size, localScale: 1, data: batch.data, rng };
+    const guide = program.runGuide(ctx);
+    for (const site of guide.latents()) {
+      if (site.plate !== 'local') continue;
+      const shape = site.value.shape.slice(2);
+      const full = site.value.shape;
+      const stats: Record<string, Float32Array> = {};
+      if (site.dist instanceof Normal) {
+        const loc = tf.broadcastTo(site.dist.loc, full);
+        const scale = tf.broadcastTo(site.dist.scale, full);
+        const mean = tf.mean(loc, 0);
+        const variance = tf.add(tf.mean(tf.square(scale), 0), tf.mean(tf.square(tf.sub(loc, mean)), 0));
+        stats['mean'] = squeezeStat(mean);
+        stats['sd'] = squeezeStat(tf.sqrt(variance));
+      } else if (site.dist instanceof Bernoulli) {
+        stats['prob'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
+      } else {
+        stats['mean'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
+      }
+      out.push({ name: site.name, dist: site.dist.spec.name, shape, stats });
+    }
+  });
+  return out;
+}
+
+/** Posterior summaries of a whole data set, in its order. */
+export interface EncodedSet {
+  /** Positions of the points in the data set. */
+  indices: Uint32Array;
+  /** The data set's `label` field, when it has one. */
+  labels?: Float32Array;
+  latents: LatentSummary[];
+}
+
+export interface EncodeOptions {
+  batchSize?: number;
+  particles?: number;
+  seed: string;
+  /** Only the first `limit` points. */
+  limit?: number;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export async function encodeDataset(program: CompiledProgram, dataset: Dataset, bindings: Bindings, opts: EncodeOptions): Promise<EncodedSet> {
+  const rng = new Rng(opts.seed);
+  const dataRng = rng.derive('data');
+  const hasLabels = dataset.fields.some((f) => f.name === 'label');
+  const indices: number[] = [];
+  const labels: Float32Array[] = [];
+  const chunks: LatentSummary[][] = [];
+  const limit = opts.limit ?? dataset.size;
+  for await (const batch of dataset.batches(opts.batchSize ?? 250, { rng: dataRng, shuffle: false })) {
+    const keep = Math.min(batch.size, limit - indices.length);
+    if (keep <= 0) break;
+    const mb = toMinibatch(batch, program.checked, bindings);
+    try {
+      chunks.push(encodeBatch(program, mb, rng, opts.particles));
+    } finally {
+      disposeMinibatch(mb);
+    }
+    indices.push(...batch.indices);
+    if (hasLabels) labels.push(batch.fields['label']!);
+    if (keep < batch.size) {
+      // trim the last batch to the limit
+      const last = chunks[chunks.length - 1]!;
+      for (const l of last) {
+        const per = l.shape.reduce((a, b) => a * b, 1);
+        for (const k of Object.keys(l.stats)) l.stats[k] = l.stats[k]!.slice(0, keep * per);
+      }
+      indices.length = limit;
+      if (hasLabels) labels[labels.length - 1] = labels[labels.length - 1]!.slice(0, keep);
+      break;
+    }
+  }
+  const first = chunks[0] ?? [];
+  const latents = first.map((l, i) => ({
+    name: l.name,
+    dist: l.dist,
+    shape: l.shape,
+    stats: Object.fromEntries(Object.keys(l.stats).map((k) => [k, concat(chunks.map((c) => c[i]!.stats[k]!))])),
+  }));
+  return { indices: Uint32Array.from(indices), labels: hasLabels ? concat(labels) : undefined, latents };
+}

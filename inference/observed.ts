@@ -1,0 +1,50 @@
+// Which data a program models (observes through a `~` in the model) and which it only reads as
+// inputs, and how a modelled data point is laid out as a picture when it is one.
+import { UserError } from '../lang/diagnostics.js';
+import type { CheckedProgram, DataInfo } from '../lang/checked.js';
+
+/** Data declarations with a `~` in the model: what the model generates. */
+export function modelledData(checked: CheckedProgram): DataInfo[] {
+  return checked.data.filter((d) => checked.sites.some((s) => s.block === 'model' && s.target === d.name));
+}
+
+/** Data declarations the program reads but never models (covariates, inputs). */
+export function inputData(checked: CheckedProgram): DataInfo[] {
+  const modelled = new Set(modelledData(checked).map((d) => d.name));
+  return checked.data.filter((d) => !modelled.has(d.name));
+}
+
+/** The one modelled data declaration, or `name` among them; a UserError naming `what` otherwise. */
+export function primaryData(checked: CheckedProgram, what: string, name?: string): DataInfo {
+  const modelled = modelledData(checked);
+  if (name !== undefined) {
+    const d = modelled.find((m) => m.name === name);
+    if (!d) throw new UserError(`${checked.file}: ${what}: no modelled data named '${name}' (modelled: ${modelled.map((m) => m.name).join(', ') || 'none'})`);
+    return d;
+  }
+  if (modelled.length === 1) return modelled[0]!;
+  if (modelled.length === 0) throw new UserError(`${checked.file}: ${what}: the model observes no data (no 'data' variable is ~-ed in the model block)`);
+  throw new UserError(`${checked.file}: ${what}: the model observes several data variables (${modelled.map((m) => m.name).join(', ')}); this needs a model with one`);
+}
+
+export function valuesPerPoint(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Rows and columns of a picture. */
+export interface ImageLayout {
+  rows: number;
+  cols: number;
+}
+
+/**
+ * The picture a data point of this shape is: [R, C] as is; 784 values as 28x28 (MNIST);
+ * 560 values as 28 rows of 20 (Frey faces). Anything else is a plain vector (undefined).
+ */
+export function imageLayout(shape: readonly number[]): ImageLayout | undefined {
+  if (shape.length === 2) return { rows: shape[0]!, cols: shape[1]! };
+  const n = valuesPerPoint(shape);
+  if (n === 784) return { rows: 28, cols: 28 };
+  if (n === 560) return { rows: 28, cols: 20 };
+  return undefined;
+}
