@@ -190,7 +190,10 @@ describe('gradient estimators on a Gaussian model with a closed-form ELBO gradie
     const one = draws('score', 'pd-1', 1, [[X]]);
     const far = draws('score', 'pd-2', 1, [[5]]);
     const both = draws('score', 'pd-12', 1, [[X], [5]]);
-    for (const j of [0, 1]) expect(both.variance[j]!).toBeLessThan(1.25 * (one.variance[j]! + far.variance[j]!));
+    // Reported gradients are per data point (divided by N = 2): the sum's variance is 4x theirs.
+    // Per-datapoint signals: 4 Var(both) = Var(one) + Var(far) (measured ratio 1.01); the
+    // whole-batch signal gives about 2.2.
+    for (const j of [0, 1]) expect(4 * both.variance[j]!).toBeLessThan(1.25 * (one.variance[j]! + far.variance[j]!));
   });
 
   it('gradientStats reports cosine ~1 to the reference for unbiased estimators and a higher SNR for reparam (seed gs)', () => {
