@@ -4,7 +4,7 @@
 import { tf, stopGradient, type Tensor } from '../runtime/tf.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
 import { analyticKl } from '../runtime/distributions/index.js';
-import { sumEvent } from '../lang/compiler/layout.js';
+import { repeatParticles, sumEvent } from '../lang/compiler/layout.js';
 
 export type KlMode = 'analytic' | 'mc';
 
@@ -22,13 +22,17 @@ export interface ElboEstimate {
   total: Tensor;
 }
 
-/** The per-site contribution [P, rows]: log p - log q, or -KL where it is used. */
-function latentTerm(q: TraceSite, p: TraceSite, opts: ElboOptions): Tensor {
-  if (opts.kl === 'analytic' && q.estimator === 'reparam') {
+/**
+ * The per-site contribution [P * e, rows]: log p - log q, or -KL where it is used. With e > 1
+ * (latents summed out) the guide's draws are repeated e times; the KL is then Monte Carlo,
+ * since the prior may depend on the enumerated values.
+ */
+function latentTerm(q: TraceSite, p: TraceSite, opts: ElboOptions, e: number): Tensor {
+  if (opts.kl === 'analytic' && q.estimator === 'reparam' && e === 1) {
     const kl = analyticKl(q.dist, p.dist);
     if (kl) return tf.neg(sumEvent(kl));
   }
-  return tf.sub(p.logProb, q.logProb);
+  return tf.sub(p.logProb, repeatParticles(q.logProb, e));
 }
 
 function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
@@ -36,30 +40,40 @@ function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
 }
 
 export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
+  const e = model.enumeration;
   let local: Tensor | undefined;
   let global: Tensor | undefined;
   for (const p of model.sites.values()) {
     let term: Tensor;
+    const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else {
-      const q = guide.get(p.name);
-      if (!q) throw new Error(`internal: latent '${p.name}' has no guide site`);
-      term = latentTerm(q, p, opts);
-    }
+    else if (!q) {
+      // summed out in the model (@enumerate): its prior enters the log-sum-exp below
+      if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
+      term = p.logProb;
+    } else term = latentTerm(q, p, opts, e);
     if (p.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
   }
-  const rows = firstLocalRows(model);
-  const localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles, rows]);
-  const globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles]);
+  const rows = localRows(model);
+  let localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles * e, rows]);
+  let globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles * e]);
+  if (e > 1) {
+    // log sum over the joint values of the enumerated latents, per guide draw and data point:
+    // the terms that do not involve them are equal across the values and factor out exactly.
+    localFull = tf.logSumExp(tf.reshape(localFull, [particles, e, rows]), 1);
+    globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [particles, e]), [0, 0], [particles, 1]), [particles]);
+  }
   const scale = firstLocalScale(model);
   const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
   return { local: localFull, global: globalFull, total };
 }
 
-function firstLocalRows(t: Trace): number {
-  for (const s of t.sites.values()) if (s.plate === 'local') return s.value.shape[1] ?? 1;
-  return 1;
+/** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */
+function localRows(t: Trace): number {
+  let rows = 1;
+  for (const s of t.sites.values()) if (s.plate === 'local') rows = Math.max(rows, s.value.shape[1] ?? 1);
+  return rows;
 }
 
 function firstLocalScale(t: Trace): number {

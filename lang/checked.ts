@@ -27,8 +27,10 @@ export interface LatentInfo {
   decl: LatentDecl;
   /** The model's `~` on this latent. */
   prior: SampleStmt;
-  /** The guide's `~` on this latent. */
-  guide: SampleStmt;
+  /** The guide's `~` on this latent; absent when the model sums it out (@enumerate). */
+  guide?: SampleStmt;
+  /** Summed out exactly in the model over its finite support (@enumerate). */
+  enumerated: boolean;
 }
 
 export interface ParamInfo {

@@ -30,6 +30,11 @@ export interface TraceSite {
 
 export class Trace {
   readonly sites = new Map<string, TraceSite>();
+  /**
+   * Joint values of the latents summed out in this (model) trace: its particle axis is
+   * P * enumeration, row p * enumeration + k holding guide draw p with joint value k.
+   */
+  enumeration = 1;
 
   constructor(readonly block: 'model' | 'guide') {}
 

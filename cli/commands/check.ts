@@ -1,6 +1,7 @@
 // `ppl check FILE`: parse and check, print every problem, or a summary of the program.
 import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
+import { enumerationSize } from '../../runtime/enumeration.js';
 import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import type { CheckedProgram } from '../../lang/checked.js';
 import type { Command } from 'commander';
@@ -17,10 +18,10 @@ export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
   for (const l of p.latents) {
     const guideSite = p.sites.find((s) => s.block === 'guide' && s.target === l.name);
     const est = guideSite ? siteEstimator(guideSite, mode) : 'reparam';
-    const how = est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient';
-    lines.push(
-      `  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior.dist.name.name}, guide ${l.guide.dist.name.name}, ${how}`,
-    );
+    const how = l.enumerated
+      ? `summed out exactly (${enumerationSize(l.support, l.shape)} values, no guide)`
+      : `guide ${l.guide?.dist.name.name}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
+    lines.push(`  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior.dist.name.name}, ${how}`);
   }
   for (const n of p.nets) {
     const heads = n.heads ? ` -> {${n.heads.map((h) => `${h.name}: ${h.size}`).join(', ')}}` : '';

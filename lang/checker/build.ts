@@ -32,9 +32,11 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
 
   const latents: LatentInfo[] = ctx.symbolsOf('latent').map((s) => {
     const t = typeOf(s.name);
-    const site = (block: 'model' | 'guide') =>
-      sites.find((x) => x.block === block && x.target === s.name)?.stmt ?? internal(`latent ${s.name} has no ${block} site`);
-    return { name: s.name, plate: s.decl.plate, shape: t.shape, support: t.support, decl: s.decl, prior: site('model'), guide: site('guide') };
+    const prior = sites.find((x) => x.block === 'model' && x.target === s.name)?.stmt ?? internal(`latent ${s.name} has no prior`);
+    const guide = sites.find((x) => x.block === 'guide' && x.target === s.name)?.stmt;
+    const enumerated = prior.annotations.some((a) => a.name.name === 'enumerate');
+    if (!guide && !enumerated) internal(`latent ${s.name} has no guide site`);
+    return { name: s.name, plate: s.decl.plate, shape: t.shape, support: t.support, decl: s.decl, prior, guide, enumerated };
   });
 
   const params: ParamInfo[] = ctx.symbolsOf('param').map((s) => {

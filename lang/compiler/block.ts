@@ -7,7 +7,7 @@ import type { Rng } from '../../runtime/random.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
 import { Trace, type EstimatorKind } from '../../runtime/trace.js';
 import { ExpressionCompiler, type CompiledTensor, type Env } from './expressions.js';
-import { sumEvent } from './layout.js';
+import { repeatParticles, sumEvent } from './layout.js';
 
 export interface RunContext {
   /** Number of samples drawn per latent and data point (L). */
@@ -25,6 +25,12 @@ export interface RunContext {
    */
   masks?: ReadonlyMap<string, Tensor>;
   rng: Rng;
+  /**
+   * Set by the model run when latents are summed out (@enumerate): `particles` is then P * size,
+   * each guide draw is repeated `size` times, and `values` gives each enumerated latent's value
+   * per particle row, [P * size, 1, ...shape].
+   */
+  enumeration?: { size: number; values: ReadonlyMap<string, Tensor> };
 }
 
 type Step = (env: Env, ctx: RunContext, trace: Trace, replay: Trace | undefined) => void;
@@ -71,7 +77,11 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: Est
 
     let given: Tensor | undefined;
     if (site.targetKind === 'data') given = ctx.data.get(name);
-    else if (site.block === 'model') given = replay?.get(name)?.value;
+    else if (site.block === 'model') {
+      const enumerated = ctx.enumeration?.values.get(name);
+      const replayed = replay?.get(name)?.value;
+      given = enumerated ?? (replayed && ctx.enumeration ? repeatParticles(replayed, ctx.enumeration.size) : replayed);
+    }
     let value: Tensor;
     if (given) value = given;
     else {

@@ -5,6 +5,8 @@ import { ParamStore, type Constraint } from '../../runtime/params.js';
 import { Mlp } from '../../runtime/nets.js';
 import type { Activation } from '../../runtime/dense.js';
 import { Rng } from '../../runtime/random.js';
+import { tf, type Tensor } from '../../runtime/tf.js';
+import { enumerationTable, supportValues } from '../../runtime/enumeration.js';
 import type { Support } from '../../runtime/support.js';
 import type { EstimatorKind, Trace } from '../../runtime/trace.js';
 import { ExpressionCompiler, type Env, type RtValue } from './expressions.js';
@@ -42,6 +44,9 @@ export class CompiledProgram {
   private readonly guideSteps;
   private readonly modelSteps;
   private mode: EstimatorMode = 'auto';
+  /** Latents summed out (@enumerate): each one's joint-value table and its stride. */
+  private readonly enumerated: { name: string; shape: readonly number[]; table: Float32Array; count: number; stride: number }[] = [];
+  private readonly enumerationSize: number;
   private readonly guideEstimators = new Map<string, EstimatorKind>();
 
   constructor(
@@ -64,6 +69,16 @@ export class CompiledProgram {
       );
       this.nets.set(n.name, mlp);
     }
+    let stride = 1;
+    for (const l of checked.latents) {
+      if (!l.enumerated) continue;
+      const values = supportValues(l.support);
+      if (!values) throw new Error(`internal: ${l.name} is enumerated but its support is not finite`);
+      const count = values.length ** l.shape.reduce((a, b) => a * b, 1);
+      this.enumerated.push({ name: l.name, shape: l.shape, table: enumerationTable(values, l.shape), count, stride });
+      stride *= count;
+    }
+    this.enumerationSize = stride;
     const exprs = new ExpressionCompiler(checked);
     this.setEstimatorMode(options.estimator ?? 'auto');
     // A model site on a latent inherits its guide site's estimator; data sites are never sampled
@@ -105,7 +120,24 @@ export class CompiledProgram {
    * with no replay and no observed data this is ancestral sampling.
    */
   runModel(ctx: RunContext, replay?: Trace): Trace {
-    return runSteps(this.modelSteps, 'model', this.env(ctx), ctx, replay);
+    if (this.enumerationSize === 1) return runSteps(this.modelSteps, 'model', this.env(ctx), ctx, replay);
+    const e = this.enumerationSize;
+    const values = new Map<string, Tensor>();
+    for (const site of this.enumerated) {
+      const size = site.table.length / site.count;
+      // joint value k of all enumerated latents -> this latent's own value index
+      const rows = new Float32Array(e * size);
+      for (let k = 0; k < e; k++) {
+        const own = Math.floor(k / site.stride) % site.count;
+        rows.set(site.table.subarray(own * size, own * size + size), k * size);
+      }
+      const perValue = tf.tensor(rows, [e, 1, ...site.shape], 'float32');
+      values.set(site.name, tf.tile(perValue, [ctx.particles, 1, ...site.shape.map(() => 1)]));
+    }
+    const enumCtx: RunContext = { ...ctx, particles: ctx.particles * e, enumeration: { size: e, values } };
+    const trace = runSteps(this.modelSteps, 'model', this.env(enumCtx), enumCtx, replay);
+    trace.enumeration = e;
+    return trace;
   }
 
   /** Data names the program reads (observed or used as inputs). */

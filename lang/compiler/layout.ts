@@ -51,3 +51,10 @@ export function broadcastToSite(t: Tensor, shape: readonly number[]): Tensor {
   while (x.rank < shape.length) x = tf.expandDims(x, EVENT_AXIS);
   return tf.broadcastTo(x, [...shape]);
 }
+
+/** [P, ...] -> [P * e, ...], each particle's row repeated e times in a row (p * e + k). */
+export function repeatParticles(t: Tensor, e: number): Tensor {
+  if (e === 1 || t.shape[0] === 1) return t;
+  const [p, ...rest] = t.shape;
+  return tf.reshape(tf.broadcastTo(tf.expandDims(t, 1), [p!, e, ...rest]), [p! * e, ...rest]);
+}

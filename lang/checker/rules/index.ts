@@ -16,6 +16,7 @@ import { supportsRule } from './supports.js';
 import { platesRule } from './plates.js';
 import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
+import { enumerationRule } from './enumeration.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -32,5 +33,6 @@ export const RULES: readonly CheckRule[] = [
   supportsRule,
   platesRule,
   estimatorsRule,
+  enumerationRule,
   unusedRule,
 ];

@@ -51,8 +51,14 @@ export const sitesRule: CheckRule = {
       if (ctx.model && !has('model')) {
         ctx.error('missing-prior', sym.decl.name.span, `${describeSymbol(sym)} has no prior in the model block: add \`${sym.name} ~ ...\` to the model`);
       }
-      if (ctx.guide && !has('guide')) {
+      const prior = ctx.sites.find((s) => s.block === 'model' && s.target === sym.name);
+      const enumerated = prior?.stmt.annotations.some((a) => a.name.name === 'enumerate') ?? false;
+      if (ctx.guide && !has('guide') && !enumerated) {
         ctx.error('missing-guide-site', sym.decl.name.span, `${describeSymbol(sym)} has no distribution in the guide block: add \`${sym.name} ~ ...\` to the guide`);
+      }
+      const guideSite = ctx.sites.find((s) => s.block === 'guide' && s.target === sym.name);
+      if (enumerated && guideSite) {
+        ctx.error('enumerated-in-guide', guideSite.stmt.span, `${sym.name} is summed out by @enumerate in the model, so the guide must not sample it; remove this site`);
       }
     }
   },
