@@ -2,7 +2,7 @@
 // constraints, distributions and site annotations. The checker validates against these tables,
 // the compiler implements them, and docs/language.md describes them.
 import type { Shape } from './checked.js';
-import { BINARY, POSITIVE, REAL, UNIT, type Support } from '../runtime/support.js';
+import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 
 // ---------------------------------------------------------------- domains
@@ -21,6 +21,9 @@ export const DOMAINS: ReadonlyMap<string, DomainSpec> = new Map(
     { name: 'unit', args: [], doc: 'a real number in the open interval (0, 1)' },
     { name: 'binary', args: [], doc: '0 or 1' },
     { name: 'int', args: ['lo', 'hi'], doc: 'an integer from lo to hi, both inclusive' },
+    { name: 'interval', args: ['lo', 'hi'], doc: 'a real number in the open interval (lo, hi)' },
+    { name: 'simplex', args: [], doc: 'a probability vector along the last axis: entries > 0 summing to 1 (simplex[K])' },
+    { name: 'count', args: [], doc: 'a nonnegative integer 0, 1, 2, ...' },
   ].map((d) => [d.name, d]),
 );
 
@@ -56,15 +59,31 @@ export function domainSupport(name: string, args: readonly number[]): DomainResu
       if (low > high) return { ok: false, message: `int(${low}, ${high}) is empty: the lower bound must not exceed the upper bound` };
       return { ok: true, support: { kind: 'int', low, high } };
     }
+    case 'interval': {
+      const [low, high] = args as [number, number];
+      if (!(low < high)) return { ok: false, message: `interval(${low}, ${high}) is empty: the lower bound must be less than the upper bound` };
+      return { ok: true, support: { kind: 'interval', low, high } };
+    }
+    case 'simplex':
+      return { ok: true, support: SIMPLEX };
+    case 'count':
+      return { ok: true, support: COUNT };
   }
   return undefined;
 }
 
-/** Domains a `param` (and a net head) may be constrained to: continuous sets with a bijection from the reals. */
+/**
+ * Domains a `param` may be constrained to, by kind: continuous sets with a bijection from the
+ * reals (runtime/constraints.ts). `interval(lo, hi)` has a bijection too, but its default init
+ * depends on its bounds: it joins this table (as ['interval', { kind: 'interval', low: 0,
+ * high: 1 }], the bounds coming from the declaration) once rules/params.ts takes its default
+ * from `defaultParamInit` and its message from `paramInitProblem` below.
+ */
 export const PARAM_CONSTRAINTS: ReadonlyMap<string, Support> = new Map<string, Support>([
   ['real', REAL],
   ['positive', POSITIVE],
   ['unit', UNIT],
+  ['simplex', SIMPLEX],
 ]);
 
 /** The initial value of a param declared without `= value`. */
@@ -72,7 +91,32 @@ export const DEFAULT_PARAM_INIT: ReadonlyMap<string, number> = new Map([
   ['real', 0],
   ['positive', 1],
   ['unit', 0.5],
+  // A simplex param's init is broadcast to its shape, then normalized along the last axis: 1 gives the uniform point.
+  ['simplex', 1],
 ]);
+
+/** The default init of a param: the table above, the midpoint of an interval(lo, hi). */
+export function defaultParamInit(c: Support): number | undefined {
+  if (c.kind === 'interval') return (c.low + c.high) / 2;
+  return DEFAULT_PARAM_INIT.get(c.kind);
+}
+
+/** Why `v` cannot initialize a param constrained to `c` ('must be > 0', ...), or undefined when it can. */
+export function paramInitProblem(c: Support, v: number): string | undefined {
+  if (insideConstraint(c, v)) return undefined;
+  switch (c.kind) {
+    case 'positive':
+      return 'must be > 0';
+    case 'unit':
+      return 'must lie strictly between 0 and 1';
+    case 'interval':
+      return `must lie strictly between ${c.low} and ${c.high}`;
+    case 'simplex':
+      return 'must be > 0 (it is normalized along the last axis)';
+    default:
+      return `must lie in ${describeSupport(c)}`;
+  }
+}
 
 /** Is `v` inside the constraint (open intervals: a positive param cannot start at 0)? */
 export function insideConstraint(c: Support, v: number): boolean {
@@ -84,6 +128,13 @@ export function insideConstraint(c: Support, v: number): boolean {
       return v > 0;
     case 'unit':
       return v > 0 && v < 1;
+    case 'interval':
+      return v > c.low && v < c.high;
+    case 'simplex':
+      // A single number cannot be a point of the simplex: as a param init it is normalized.
+      return v > 0;
+    case 'count':
+      return Number.isInteger(v) && v >= 0;
     case 'binary':
       return v === 0 || v === 1;
     case 'int':
@@ -110,6 +161,7 @@ export const HEAD_CONSTRAINTS: ReadonlyMap<string, { support: Support; transform
   ['real', { support: REAL, transform: 'identity' }],
   ['positive', { support: POSITIVE, transform: 'softplus' }],
   ['unit', { support: UNIT, transform: 'sigmoid' }],
+  ['simplex', { support: SIMPLEX, transform: 'softmax over the head' }],
 ]);
 
 export const DEFAULT_HEAD_CONSTRAINT = 'real';
@@ -140,7 +192,7 @@ export function formatShape(s: Shape): string {
 
 /** A declared type as written: `real[20]`, `int(0, 9)`, `binary[28, 28]`. */
 export function formatType(support: Support, shape: Shape): string {
-  const domain = support.kind === 'int' ? `int(${support.low}, ${support.high})` : support.kind;
+  const domain = support.kind === 'int' || support.kind === 'interval' ? `${support.kind}(${support.low}, ${support.high})` : support.kind;
   return shape.length ? `${domain}${formatShape(shape)}` : domain;
 }
 
@@ -259,6 +311,11 @@ registerAnnotation({
   name: 'reparam',
   blocks: ['guide'],
   doc: 'estimate this site\'s gradient pathwise (the distribution must be reparameterizable)',
+});
+registerAnnotation({
+  name: 'enumerate',
+  blocks: ['model'],
+  doc: 'sum this discrete local latent out exactly (all its values, in parallel) instead of sampling it; it then has no guide site',
 });
 registerAnnotation({
   name: 'baseline',

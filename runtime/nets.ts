@@ -2,7 +2,8 @@
 // keeps every leading axis (particles, batch, event prefix).
 import { tf, type Tensor } from './tf.js';
 import { dense, type Activation } from './dense.js';
-import { constrain, type Constraint, type ParamStore } from './params.js';
+import type { ParamStore } from './params.js';
+import { headTransform, type Constraint } from './constraints.js';
 import type { Rng } from './random.js';
 
 export interface MlpHead {
@@ -43,8 +44,9 @@ export class Mlp {
     const addLayer = (label: string, fanIn: number, fanOut: number, act: Activation): void => {
       const w = `${spec.name}.${label}.weight`;
       const b = `${spec.name}.${label}.bias`;
-      store.create(w, [fanIn, fanOut], linearInit(fanIn, fanIn * fanOut, rng));
-      store.create(b, [fanOut], linearInit(fanIn, fanOut, rng));
+      // A net built twice over one store (several objectives on one program) shares its weights.
+      if (!store.has(w)) store.create(w, [fanIn, fanOut], linearInit(fanIn, fanIn * fanOut, rng));
+      if (!store.has(b)) store.create(b, [fanOut], linearInit(fanIn, fanOut, rng));
       this.weightNames.push(w);
       this.biasNames.push(b);
       this.activations.push(act);
@@ -77,7 +79,7 @@ export class Mlp {
     const parts = heads.length === 1 ? [h] : tf.split(h, heads.map((hd) => hd.size), 1);
     const out: Record<string, Tensor> = {};
     heads.forEach((hd, i) => {
-      out[hd.name] = tf.reshape(constrain(parts[i]!, hd.constraint), [...lead, hd.size]);
+      out[hd.name] = tf.reshape(headTransform(parts[i]!, hd.constraint), [...lead, hd.size]);
     });
     return out;
   }

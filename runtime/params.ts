@@ -1,16 +1,18 @@
 // The named parameter store: every learnable value of a program (params and net weights) as a
 // tf.Variable in unconstrained space, with the bijection to its constrained value.
+// The bijections themselves live in constraints.ts.
 import { tf, type Tensor } from './tf.js';
 import { UserError } from '../lang/diagnostics.js';
+import { bijection, describeConstraint, type Constraint } from './constraints.js';
 
-export type Constraint = 'real' | 'positive' | 'unit';
+export type { Constraint } from './constraints.js';
 
 interface Entry {
   variable: tf.Variable;
   constraint: Constraint;
 }
 
-/** A parameter as written to a checkpoint (unconstrained values). */
+/** A parameter as written to a checkpoint (unconstrained values, of the unconstrained shape). */
 export interface SavedParam {
   name: string;
   shape: number[];
@@ -18,28 +20,34 @@ export interface SavedParam {
   values: Float32Array;
 }
 
-/** Unconstrained value u with constrain(u) = v. */
+/** Unconstrained value u with constrain(u) = v, for a scalar constraint (not the simplex, whose points are vectors). */
 export function unconstrain(v: number, c: Constraint): number {
-  switch (c) {
-    case 'real':
-      return v;
-    case 'positive':
-      // softplus^-1(v) = log(exp(v) - 1), written to stay finite for large v
-      return v > 20 ? v : Math.log(Math.expm1(v));
-    case 'unit':
-      return Math.log(v) - Math.log1p(-v);
-  }
+  if (c === 'simplex') throw new Error('internal: unconstrain() takes one number; a simplex point is a vector (use bijection(c).inverseValues)');
+  return bijection(c).inverseValues([v], [])[0]!;
 }
 
+/** The constrained value of the unconstrained `u` (the bijection's forward map). */
 export function constrain(u: Tensor, c: Constraint): Tensor {
-  switch (c) {
-    case 'real':
-      return u;
-    case 'positive':
-      return tf.softplus(u);
-    case 'unit':
-      return tf.sigmoid(u);
+  return bijection(c).forward(u);
+}
+
+/**
+ * The constrained initial values of a param of `shape` from its init: broadcast; for the simplex
+ * normalized along the last axis (so any positive constant gives the uniform point 1/K).
+ */
+function initialValues(shape: readonly number[], init: Float32Array | number, c: Constraint): Float64Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float64Array(size);
+  for (let i = 0; i < size; i++) values[i] = typeof init === 'number' ? init : init[i]!;
+  if (c === 'simplex') {
+    const k = shape[shape.length - 1] ?? 1;
+    for (let row = 0; row < size; row += k) {
+      let sum = 0;
+      for (let i = row; i < row + k; i++) sum += values[i]!;
+      for (let i = row; i < row + k; i++) values[i] = values[i]! / sum;
+    }
   }
+  return values;
 }
 
 let storeCount = 0;
@@ -49,16 +57,18 @@ export class ParamStore {
   /** tfjs keeps one global registry of variable names; a prefix keeps two stores apart. */
   private readonly prefix = `s${storeCount++}:`;
 
-  /** Create a parameter from its initial value in the constrained space. */
+  /**
+   * Create a parameter from its initial value in the constrained space. The variable holds the
+   * unconstrained value, whose shape differs from `shape` for the simplex (last axis K - 1).
+   */
   create(name: string, shape: readonly number[], init: Float32Array | number, constraint: Constraint = 'real'): void {
     if (this.entries.has(name)) throw new Error(`internal: parameter '${name}' created twice`);
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) {
-      const v = typeof init === 'number' ? init : init[i]!;
-      values[i] = unconstrain(v, constraint);
+    const b = bijection(constraint);
+    const values = b.inverseValues(initialValues(shape, init, constraint), shape);
+    for (const v of values) {
+      if (!Number.isFinite(v)) throw new Error(`internal: the init of parameter '${name}' is outside its constraint ${describeConstraint(constraint)}`);
     }
-    const initial = tf.tensor(values, [...shape], 'float32');
+    const initial = tf.tensor(values, b.unconstrainedShape(shape), 'float32');
     const variable = tf.variable(initial, true, this.prefix + name);
     initial.dispose();
     this.entries.set(name, { variable, constraint });
@@ -75,11 +85,17 @@ export class ParamStore {
     return e.variable;
   }
 
-  /** The constrained value (a new tensor unless the constraint is 'real'). */
+  /** The constrained value (a new tensor unless the constraint is 'real'), of the declared shape. */
   value(name: string): Tensor {
     const e = this.entries.get(name);
     if (!e) throw new Error(`internal: unknown parameter '${name}'`);
-    return constrain(e.variable, e.constraint);
+    return bijection(e.constraint).forward(e.variable);
+  }
+
+  constraint(name: string): Constraint {
+    const e = this.entries.get(name);
+    if (!e) throw new Error(`internal: unknown parameter '${name}'`);
+    return e.constraint;
   }
 
   /** The store's name of a tfjs variable name (as optimizers report them), or undefined. */

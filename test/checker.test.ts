@@ -186,6 +186,50 @@ const ROWS: Row[] = [
   { name: 'slice bound out of range', source: base([PRIOR, '  x ~ Normal(z[0:5], 1)']), message: 'slice bound 5 is out of range for axis 0 of z, which has size 3', at: '5:18' },
   { name: 'empty slice', source: base([PRIOR, '  x ~ Normal(z[2:1], 1)']), message: 'the slice 2:1 of axis 0 of z is empty', at: '5:16' },
   { name: 'index that is not constant', source: base([PRIOR, '  let k = 1', '  x ~ Normal(z[k], 1)']), message: 'an index must be a constant, but k is a let', at: '6:16' },
+  // ---- distributions with event axes, argument-dependent supports, new domains (issue 4)
+  { name: 'simplex without a last axis', source: lines('param a : positive[3] = 1', 'data p : simplex', 'model {', '  p ~ Dirichlet(a)', '}'), message: 'a simplex is a vector along a last axis: declare p : simplex[K]', at: '2:10' },
+  { name: 'simplex with one entry', source: observed(['data p : simplex[1]']), message: 'simplex[1] has a single point', at: '1:10' },
+  { name: 'empty interval', source: observed(['data u : interval(2, 1)']), message: 'interval(2, 1) is empty: the lower bound must be less than the upper bound', at: '1:10' },
+  { name: 'Categorical probs without a class axis', source: lines('data k : int(0, 2)[3]', 'model {', '  k ~ Categorical(probs = 0.5)', '}'), message: "Categorical's probs needs a last axis holding the K classes (shape [..., K]), got a scalar", at: '3:27' },
+  {
+    name: 'Categorical leading axes against the declared shape',
+    source: lines('data k : int(0, 2)[3]', 'param w : simplex[4, 3]', 'model {', '  k ~ Categorical(probs = w)', '}'),
+    message: "Categorical's probs has shape [4, 3] but k is declared int(0, 2)[3]: its leading axes [4] must broadcast to the declared shape [3] (its last axis, 3, holds the K classes)",
+    at: '4:27',
+  },
+  {
+    name: 'Categorical support int(0, K-1) from the class axis',
+    source: lines('data k : int(0, 3)', 'param w : simplex[3]', 'model {', '  k ~ Categorical(probs = w)', '}'),
+    message: "the likelihood of k is Categorical with support int(0, 2), which does not cover k's declared domain int(0, 3)",
+    at: '4:7',
+  },
+  {
+    name: 'Dirichlet classes against the declared simplex',
+    source: lines('param a : positive[4] = 1', 'data p : simplex[3]', 'model {', '  p ~ Dirichlet(a)', '}'),
+    message: "Dirichlet's concentration has shape [4], K = 4 classes on its last axis, but p is declared simplex[3]: the declared shape must end with [4]",
+    at: '4:17',
+  },
+  {
+    name: 'RelaxedCategorical temperature over the class axis',
+    source: lines('param l : real[3] = 0', 'param t : positive[3] = 1', 'data p : simplex[3]', 'model {', '  p ~ RelaxedCategorical(t, logits = l)', '}'),
+    message: "RelaxedCategorical's temperature has shape [3] but p is declared simplex[3]: it must broadcast to [], the declared shape without its last axis (one event)",
+    at: '5:26',
+  },
+  { name: 'Uniform bounds out of order', source: lines('data u : real[3]', 'model {', '  u ~ Uniform(1, 0)', '}'), message: "Uniform's high must be greater than its low, got low = 1 and high = 0", at: '3:18' },
+  {
+    name: 'Uniform prior with non-constant bounds',
+    source: lines('data x : positive[3]', 'latent u : interval(0, 1)[3]', 'model {', '  u ~ Uniform(0, x)', '  x ~ Exponential(u)', '}', 'guide {', '  u ~ Uniform(0, 1)', '}'),
+    message: 'the prior of u is Uniform, whose support interval(low, high) is known only when both bounds are constants: u is declared interval(0, 1)[3]',
+    at: '4:7',
+  },
+  { name: 'Gamma prior for a real latent', source: base(['  z ~ Gamma(2, 1)', LIK]), message: 'the prior of z is Gamma with support positive, but z is declared real[3]', at: '4:7' },
+  { name: 'Poisson likelihood for real data', source: base([PRIOR, '  x ~ Poisson(exp(z))']), message: 'data x is declared real[3], which is continuous, but its likelihood Poisson is discrete', at: '5:7' },
+  {
+    name: 'Beta guide for a wider interval',
+    source: lines('data x : real[3]', 'latent u : interval(0, 2)[3]', 'model {', '  u ~ Uniform(0, 2)', '  x ~ Normal(u, 1)', '}', 'guide {', '  u ~ Beta(1, 1)', '}'),
+    message: 'the guide for u is Beta with support unit (0, 1), but u is declared interval(0, 2)[3]: a guide must cover the whole declared support',
+    at: '8:7',
+  },
 ];
 
 describe('checker: the flagship VAE', () => {

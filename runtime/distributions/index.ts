@@ -3,22 +3,64 @@ import type { Tensor } from '../tf.js';
 import type { Distribution } from './distribution.js';
 import { Normal, klNormalNormal } from './normal.js';
 import { Bernoulli, klBernoulliBernoulli } from './bernoulli.js';
+import { Categorical, klCategoricalCategorical } from './categorical.js';
+import { Laplace, klLaplaceLaplace } from './laplace.js';
+import { LogNormal, klLogNormalLogNormal } from './lognormal.js';
+import { Exponential, klExponentialExponential } from './exponential.js';
+import { Gamma, klGammaGamma } from './gamma.js';
+import { Beta, klBetaBeta } from './beta.js';
+import { Poisson, klPoissonPoisson } from './poisson.js';
+import { Uniform } from './uniform.js';
+import { Dirichlet, klDirichletDirichlet } from './dirichlet.js';
+import { StudentT } from './studentt.js';
+import { RelaxedBernoulli } from './relaxed-bernoulli.js';
+import { RelaxedCategorical } from './relaxed-categorical.js';
 
 export type { Distribution } from './distribution.js';
 export { Normal } from './normal.js';
 export { Bernoulli } from './bernoulli.js';
+export { Categorical } from './categorical.js';
+export { Laplace } from './laplace.js';
+export { LogNormal } from './lognormal.js';
+export { Exponential } from './exponential.js';
+export { Gamma } from './gamma.js';
+export { Beta } from './beta.js';
+export { Poisson } from './poisson.js';
+export { Uniform } from './uniform.js';
+export { Dirichlet } from './dirichlet.js';
+export { StudentT } from './studentt.js';
+export { RelaxedBernoulli } from './relaxed-bernoulli.js';
+export { RelaxedCategorical } from './relaxed-categorical.js';
 
-type Factory = (args: Readonly<Record<string, Tensor>>) => Distribution;
+type Args = Readonly<Record<string, Tensor>>;
+type Factory = (args: Args) => Distribution;
 
-function arg(args: Readonly<Record<string, Tensor>>, name: string): Tensor {
+function arg(args: Args, name: string): Tensor {
   const t = args[name];
   if (!t) throw new Error(`internal: missing distribution argument '${name}' (the checker should have caught this)`);
   return t;
 }
 
+/** `{ logits }` when given, else `{ probs }`. */
+function logitsOrProbs(a: Args): { logits: Tensor } | { probs: Tensor } {
+  return a['logits'] ? { logits: a['logits'] } : { probs: arg(a, 'probs') };
+}
+
 const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['Normal', (a) => new Normal(arg(a, 'loc'), arg(a, 'scale'))],
-  ['Bernoulli', (a) => (a['logits'] ? new Bernoulli({ logits: a['logits'] }) : new Bernoulli({ probs: arg(a, 'probs') }))],
+  ['Bernoulli', (a) => new Bernoulli(logitsOrProbs(a))],
+  ['Categorical', (a) => new Categorical(logitsOrProbs(a))],
+  ['Laplace', (a) => new Laplace(arg(a, 'loc'), arg(a, 'scale'))],
+  ['LogNormal', (a) => new LogNormal(arg(a, 'loc'), arg(a, 'scale'))],
+  ['Exponential', (a) => new Exponential(arg(a, 'rate'))],
+  ['Gamma', (a) => new Gamma(arg(a, 'concentration'), arg(a, 'rate'))],
+  ['Beta', (a) => new Beta(arg(a, 'concentration1'), arg(a, 'concentration0'))],
+  ['Poisson', (a) => new Poisson(arg(a, 'rate'))],
+  ['Uniform', (a) => new Uniform(arg(a, 'low'), arg(a, 'high'))],
+  ['Dirichlet', (a) => new Dirichlet(arg(a, 'concentration'))],
+  ['StudentT', (a) => new StudentT(arg(a, 'df'), arg(a, 'loc'), arg(a, 'scale'))],
+  ['RelaxedBernoulli', (a) => new RelaxedBernoulli(arg(a, 'temperature'), logitsOrProbs(a))],
+  ['RelaxedCategorical', (a) => new RelaxedCategorical(arg(a, 'temperature'), logitsOrProbs(a))],
 ]);
 
 export function makeDistribution(name: string, args: Readonly<Record<string, Tensor>>): Distribution {
@@ -27,13 +69,55 @@ export function makeDistribution(name: string, args: Readonly<Record<string, Ten
   return f(args);
 }
 
-/** Elementwise KL(q || p) when the pair has a closed form, else undefined (use Monte Carlo). */
-export function analyticKl(q: Distribution, p: Distribution): Tensor | undefined {
-  if (q instanceof Normal && p instanceof Normal) return klNormalNormal(q, p);
-  if (q instanceof Bernoulli && p instanceof Bernoulli) return klBernoulliBernoulli(q, p);
-  return undefined;
+// ---------------------------------------------------------------- closed-form KL
+
+interface KlEntry {
+  q: string;
+  p: string;
+  kl: (q: Distribution, p: Distribution) => Tensor | undefined;
 }
 
+/** A closed form for the pair (Q, P) of runtime classes, looked up by spec name. */
+function pair<Q extends Distribution, P extends Distribution>(
+  Q: abstract new (...a: never[]) => Q,
+  P: abstract new (...a: never[]) => P,
+  q: string,
+  p: string,
+  kl: (q: Q, p: P) => Tensor,
+): KlEntry {
+  return { q, p, kl: (a, b) => (a instanceof Q && b instanceof P ? kl(a, b) : undefined) };
+}
+
+const KL_TABLE: readonly KlEntry[] = [
+  pair(Normal, Normal, 'Normal', 'Normal', klNormalNormal),
+  pair(Bernoulli, Bernoulli, 'Bernoulli', 'Bernoulli', klBernoulliBernoulli),
+  pair(Categorical, Categorical, 'Categorical', 'Categorical', klCategoricalCategorical),
+  pair(Gamma, Gamma, 'Gamma', 'Gamma', klGammaGamma),
+  pair(Beta, Beta, 'Beta', 'Beta', klBetaBeta),
+  pair(Dirichlet, Dirichlet, 'Dirichlet', 'Dirichlet', klDirichletDirichlet),
+  pair(Laplace, Laplace, 'Laplace', 'Laplace', klLaplaceLaplace),
+  pair(Exponential, Exponential, 'Exponential', 'Exponential', klExponentialExponential),
+  pair(LogNormal, LogNormal, 'LogNormal', 'LogNormal', klLogNormalLogNormal),
+  pair(Poisson, Poisson, 'Poisson', 'Poisson', klPoissonPoisson),
+];
+
+const KL_BY_NAMES = new Map(KL_TABLE.map((e) => [`${e.q}|${e.p}`, e]));
+
+/**
+ * KL(q || p) when the pair has a closed form, else undefined (use Monte Carlo). Elementwise
+ * over the value's shape, with an event rank 1 distribution's last axis summed out (Dirichlet),
+ * like `logProb`; Categorical sums over its class axis.
+ */
+export function analyticKl(q: Distribution, p: Distribution): Tensor | undefined {
+  return KL_BY_NAMES.get(`${q.spec.name}|${p.spec.name}`)?.kl(q, p);
+}
+
+/** Whether `analyticKl` has a closed form for a guide `qName` and a prior `pName`. */
 export function hasAnalyticKl(qName: string, pName: string): boolean {
-  return (qName === 'Normal' && pName === 'Normal') || (qName === 'Bernoulli' && pName === 'Bernoulli');
+  return KL_BY_NAMES.has(`${qName}|${pName}`);
+}
+
+/** The (guide, prior) pairs with a closed-form KL, for docs and `ppl check`. */
+export function analyticKlPairs(): readonly (readonly [string, string])[] {
+  return KL_TABLE.map((e) => [e.q, e.p] as const);
 }

@@ -80,16 +80,26 @@ export const distributionsRule: CheckRule = {
         });
         if (ok) ok = checkParameterization(ctx, stmt, spec, [...given.keys()]);
 
+        const constants = new Map<string, number>();
+        let valuesOk = true;
         args.forEach((a, i) => {
           const p = spec.params.find((q) => q.name === argNames[i]);
           if (!p) return;
           const v = ctx.tryFold(a.value);
+          // A parameter with a class axis (Categorical's probs) is never a single number: the shape rule reports it.
+          if (v === undefined || (p.eventRank ?? 0) > 0) return;
           const domain = PARAM_CONSTRAINTS.get(p.domain);
-          if (v !== undefined && domain && !insideConstraint(domain, v)) {
+          if (domain && !insideConstraint(domain, v)) {
             const where = p.domain === 'positive' ? 'positive' : p.domain === 'unit' ? 'strictly between 0 and 1' : 'finite';
             ctx.error('bad-argument-value', a.value.span, `${dname}'s ${p.name} must be ${where}, got ${v}`);
-          }
+            valuesOk = false;
+          } else constants.set(p.name, v);
         });
+        const problem = valuesOk && ok ? spec.validate?.(constants) : undefined;
+        if (problem) {
+          const i = argNames.indexOf(problem.param);
+          ctx.error('bad-argument-value', i >= 0 ? args[i]!.value.span : stmt.dist.span, problem.message);
+        }
         ctx.dists.set(stmt, { spec, argNames, complete: ok });
       }
     }

@@ -1,6 +1,6 @@
 // Static shape inference over every expression of both blocks: broadcasting, net inputs and
 // outputs, heads, built-in functions, indexing, and distribution arguments against the site.
-import type { CheckContext, CheckRule, ValueType } from '../context.js';
+import type { CheckContext, CheckRule, DeclaredType, DistMatch, ValueType } from '../context.js';
 import { describeSymbol, tensor, UNKNOWN } from '../context.js';
 import type { Arg, Call, Expr, FieldAccess, IndexAccess, SampleStmt } from '../../ast.js';
 import type { Shape } from '../../checked.js';
@@ -8,6 +8,7 @@ import { broadcast, broadcastsTo, formatShape } from '../shapes.js';
 import { siteExprs } from '../walk.js';
 import { suggestOr } from '../suggest.js';
 import { formatType } from '../../builtins.js';
+import { paramEventRank } from '../../../runtime/distributions/spec.js';
 
 function axes(n: number): string {
   return `${n} ${n === 1 ? 'axis' : 'axes'}`;
@@ -260,18 +261,64 @@ class ShapeInference {
     const draft = ctx.sites.find((s) => s.stmt === stmt);
     const declared = draft ? ctx.declTypes.get(draft.target) : undefined;
     const args = stmt.dist.args ?? [];
-    args.forEach((a, i) => {
-      const s = this.tensor(a.value);
-      const pname = match?.argNames[i];
-      if (!s || !match || !pname || !declared || !target || target.kind !== 'decl') return;
-      // Multivariate distributions (eventRank > 0) have their own argument shape rules.
-      if (match.spec.eventRank !== 0) return;
-      if (!broadcastsTo(s, declared.shape)) {
-        const decl = formatType(declared.support, declared.shape);
-        ctx.error('shape-mismatch', a.value.span, `${match.spec.name}'s ${pname} has shape ${formatShape(s)} but ${draft!.target} is declared ${decl}: an argument must broadcast to the declared shape`);
-      }
-    });
+    const shapes = args.map((a) => this.tensor(a.value));
+    if (match && declared && draft && target && target.kind === 'decl') siteShapes(ctx, stmt, match, declared, draft.target, shapes);
     for (const e of siteExprs(stmt).slice(args.length)) this.any(e);
+  }
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * The arguments of a site against the declared shape of its target. A value splits into batch
+ * axes and the distribution's trailing `eventRank` event axes (Dirichlet: 1, the simplex); an
+ * argument splits into leading axes, which must broadcast to the batch axes, and its parameter's
+ * own trailing event axes (Categorical's and Dirichlet's class axis K). The event shape the
+ * arguments imply (Dirichlet's [K]) must be the declared one.
+ */
+function siteShapes(ctx: CheckContext, stmt: SampleStmt, match: DistMatch, declared: DeclaredType, target: string, shapes: readonly (Shape | undefined)[]): void {
+  const spec = match.spec;
+  const args = stmt.dist.args ?? [];
+  const decl = formatType(declared.support, declared.shape);
+  const rank = spec.eventRank;
+  if (declared.shape.length < rank) {
+    ctx.error('shape-mismatch', stmt.dist.span, `${spec.name} draws a vector along a last axis (event rank ${rank}), but ${target} is declared ${decl}, a scalar: declare it with a last axis, e.g. ${declared.support.kind === 'simplex' ? 'simplex[K]' : `${decl}[K]`}`);
+    return;
+  }
+  const batch = declared.shape.slice(0, declared.shape.length - rank);
+  const event = declared.shape.slice(declared.shape.length - rank);
+  const known = new Map<string, Shape>();
+  let bad = false;
+  args.forEach((a, i) => {
+    const s = shapes[i];
+    const pname = match.argNames[i];
+    if (!s || !pname) return;
+    const own = paramEventRank(spec, pname);
+    if (s.length < own) {
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} needs a last axis holding the K classes (shape [..., K]), got ${s.length ? `shape ${formatShape(s)}` : 'a scalar'}`);
+      return;
+    }
+    known.set(pname, s);
+    const lead = s.slice(0, s.length - own);
+    if (broadcastsTo(lead, batch)) return;
+    bad = true;
+    if (rank === 0 && own === 0) {
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: an argument must broadcast to the declared shape`);
+    } else if (own > 0) {
+      const what = rank === 0 ? `the declared shape ${formatShape(batch)}` : `${formatShape(batch)}, the declared shape without its last axis`;
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: its leading axes ${formatShape(lead)} must broadcast to ${what} (its last axis, ${s[s.length - 1]}, holds the K classes)`);
+    } else {
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: it must broadcast to ${formatShape(batch)}, the declared shape without its last axis (one event)`);
+    }
+  });
+  const implied = spec.eventShapeFor?.(known);
+  if (implied && !bad && !sameShape(implied, event)) {
+    const i = match.argNames.findIndex((n) => n !== undefined && known.has(n) && paramEventRank(spec, n) > 0);
+    const pname = match.argNames[i]!;
+    const s = known.get(pname)!;
+    ctx.error('shape-mismatch', args[i]!.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)}, K = ${s[s.length - 1]} classes on its last axis, but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
   }
 }
 
