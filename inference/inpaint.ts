@@ -6,7 +6,11 @@
 //   image), and log w_k = log p(x_obs | z_k) + log p(z_k) - log q(z_k | x_in) (the masked
 //   likelihood of RunContext.masks). E[x_hid | x_obs] ~ sum_k wbar_k E[x_hid | z_k]. Consistent
 //   as K grows for any guide that covers the posterior (q only needs to be a proposal).
-// - 'gibbs': iterated conditional sampling (Rezende et al. 2014, Sec. 5.3): from x_hid = fill,
+//   With `rounds` R > 1 the proposal adapts: round r proposes from q(z | x_obs, xhat_{r-1})
+//   where xhat_{r-1} is the estimate so far, and the weights of all R * K draws are pooled
+//   (each draw weighted against its own round's proposal, so the pooled estimate stays
+//   consistent). The fill-ins are computed from observed entries only.
+// - 'gibbs': iterated conditional sampling (Rezende et al. 2014, missing-data imputation): from x_hid = fill,
 //   alternate z ~ q(z | x_obs, x_hid) and x_hid ~ p(x_hid | z). It is exact Gibbs only when q
 //   is the true posterior; the estimate averages E[x_hid | z_t] over the second half of the
 //   sweeps and over chains.
@@ -30,8 +34,10 @@ export interface InpaintOptions {
   method: InpaintMethod;
   /** The modelled data variable to inpaint. */
   data: string;
-  /** 'is': proposals z_k per point (K). */
+  /** 'is': proposals z_k per point and round (K). */
   samples: number;
+  /** 'is': rounds of adaptive importance sampling (default 1: plain IS from the fill-in). */
+  rounds?: number;
   /** 'gibbs': sweeps per chain (T). */
   iterations: number;
   /** 'gibbs': independent chains per point. */
@@ -54,7 +60,7 @@ export interface InpaintResult {
    * posterior draw of z ('is': resampled by weight; 'gibbs': one chain's last sweep).
    */
   samples: Float32Array[];
-  /** 'is': effective sample size of the K weights, per point. */
+  /** 'is': effective sample size of the R * K pooled weights, per point. */
   ess?: Float32Array;
 }
 
@@ -93,48 +99,57 @@ function importanceSampling(program: CompiledProgram, batch: Minibatch, xIn: Flo
   const logSumSq = new Float64Array(M).fill(-Infinity);
   const mean = new Float64Array(M * size);
   const kept = Array.from({ length: opts.keep }, () => new Float32Array(M * size));
-  const xTensor = tf.tensor(xIn, [1, M, ...shape], 'float32');
   const maskTensor = tf.tensor(observed, [1, M, ...shape], 'float32');
+  const rounds = opts.rounds ?? 1;
+  // The guide's view of the points: observed entries, hidden ones at the current fill-in.
+  const view = Float32Array.from(xIn);
   try {
-    for (let done = 0; done < K; done += chunk) {
-      const c = Math.min(chunk, K - done);
-      const [lme, ess, wbar, wmean, means] = tf.tidy(() => {
-        const data = new Map(batch.data);
-        data.set(opts.data, xTensor);
-        const ctx: RunContext = { particles: c, batchSize: M, localScale: 1, data, masks: new Map([[opts.data, maskTensor]]), rng };
-        const { guide, model } = runConditioned(program, ctx, opts.globals);
-        const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
-        const site = model.get(opts.data);
-        if (!site) throw new Error(`internal: no model site '${opts.data}'`);
-        const xMean = tf.reshape(tf.broadcastTo(site.dist.mean(), [c, M, ...shape]), [c, M, size]);
-        const w = normalizedWeights(logW);
-        const weighted = tf.sum(tf.mul(tf.expandDims(w, 2), xMean), 0);
-        return [logMeanExp(logW), effectiveSampleSize(logW), w, weighted, opts.keep > 0 ? xMean : tf.zeros([1])];
-      });
-      const lmeA = lme!.dataSync();
-      const essA = ess!.dataSync();
-      const wA = wbar!.dataSync() as Float32Array;
-      const wmA = wmean!.dataSync();
-      const meansA = opts.keep > 0 ? means!.dataSync() : undefined;
-      for (const t of [lme, ess, wbar, wmean, means]) t!.dispose();
-      for (let i = 0; i < M; i++) {
-        const chunkLog = lmeA[i]! + Math.log(c);
-        const total = logAddExp(logSum[i]!, chunkLog);
-        const share = Math.exp(chunkLog - total);
-        for (let j = 0; j < size; j++) mean[i * size + j] = (1 - share) * mean[i * size + j]! + share * wmA[i * size + j]!;
-        // A weighted draw with replacement over all K, streamed: each kept draw moves to this
-        // chunk with probability (its weight) / (the weight so far), then picks within it.
-        for (const slot of kept) {
-          if (rng.uniform() >= share) continue;
-          const k = drawIndex(wA, c, M, i, rng.uniform());
-          slot.set(meansA!.subarray((k * M + i) * size, (k * M + i + 1) * size), i * size);
+    for (let round = 0; round < rounds; round++) {
+      if (round > 0) for (let n = 0; n < M * size; n++) if (!observed[n]) view[n] = mean[n]!;
+      const xTensor = tf.tensor(view, [1, M, ...shape], 'float32');
+      try {
+        for (let done = 0; done < K; done += chunk) {
+          const c = Math.min(chunk, K - done);
+          const [lme, ess, wbar, wmean, means] = tf.tidy(() => {
+            const data = new Map(batch.data);
+            data.set(opts.data, xTensor);
+            const ctx: RunContext = { particles: c, batchSize: M, localScale: 1, data, masks: new Map([[opts.data, maskTensor]]), rng };
+            const { guide, model } = runConditioned(program, ctx, opts.globals);
+            const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
+            const site = model.get(opts.data);
+            if (!site) throw new Error(`internal: no model site '${opts.data}'`);
+            const xMean = tf.reshape(tf.broadcastTo(site.dist.mean(), [c, M, ...shape]), [c, M, size]);
+            const w = normalizedWeights(logW);
+            const weighted = tf.sum(tf.mul(tf.expandDims(w, 2), xMean), 0);
+            return [logMeanExp(logW), effectiveSampleSize(logW), w, weighted, opts.keep > 0 ? xMean : tf.zeros([1])];
+          });
+          const lmeA = lme!.dataSync();
+          const essA = ess!.dataSync();
+          const wA = wbar!.dataSync() as Float32Array;
+          const wmA = wmean!.dataSync();
+          const meansA = opts.keep > 0 ? means!.dataSync() : undefined;
+          for (const t of [lme, ess, wbar, wmean, means]) t!.dispose();
+          for (let i = 0; i < M; i++) {
+            const chunkLog = lmeA[i]! + Math.log(c);
+            const total = logAddExp(logSum[i]!, chunkLog);
+            const share = Math.exp(chunkLog - total);
+            for (let j = 0; j < size; j++) mean[i * size + j] = (1 - share) * mean[i * size + j]! + share * wmA[i * size + j]!;
+            // A weighted draw with replacement over all draws, streamed: each kept draw moves to
+            // this chunk with probability (its weight) / (the weight so far), then picks within it.
+            for (const slot of kept) {
+              if (rng.uniform() >= share) continue;
+              const k = drawIndex(wA, c, M, i, rng.uniform());
+              slot.set(meansA!.subarray((k * M + i) * size, (k * M + i + 1) * size), i * size);
+            }
+            logSumSq[i] = logAddExp(logSumSq[i]!, 2 * chunkLog - Math.log(essA[i]!));
+            logSum[i] = total;
+          }
         }
-        logSumSq[i] = logAddExp(logSumSq[i]!, 2 * chunkLog - Math.log(essA[i]!));
-        logSum[i] = total;
+      } finally {
+        xTensor.dispose();
       }
     }
   } finally {
-    xTensor.dispose();
     maskTensor.dispose();
   }
   const filled = new Float32Array(M * size);
@@ -221,7 +236,7 @@ export function inpaintBatch(program: CompiledProgram, batch: Minibatch, hidden:
   if (!xt) throw new UserError(`inpaint: the data have no variable '${opts.data}'`);
   const shape = xt.shape.slice(2);
   const size = valuesPerPoint(shape);
-  if (opts.fill.length !== size) throw new Error(`internal: fill has ${opts.fill.length} values, a point has ${size}`);
+  if (opts.fill.length !== size && opts.fill.length !== batch.size * size) throw new Error(`internal: fill has ${opts.fill.length} values, a point has ${size}`);
   if (hidden.length !== batch.size * size) throw new Error(`internal: mask has ${hidden.length} entries for ${batch.size} points of ${size}`);
   const xIn = maskedInput(xt.dataSync() as Float32Array, hidden, opts.fill);
   const observed = new Float32Array(hidden.length);

@@ -14,6 +14,8 @@ import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type Epoc
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
+import { latestRunNumber, runFolder, runsDir } from '../runs.js';
+import { writeElboChart } from '../render/chart.js';
 import { Option, type Command } from 'commander';
 import { OPTIMIZERS } from '../../inference/optimizers.js';
 import { positiveInt, positiveNumber, unitInterval } from '../flags.js';
@@ -52,16 +54,12 @@ const FIXED_ON_RESUME = ['data', 'binarize', 'threshold', 'batchSize', 'optimize
  * command twice never collides; --resume without --out continues the latest of them.
  */
 function defaultOut(file: string, resume: boolean): string {
-  const base = path.join('runs', path.basename(file).replace(/\.ppl$/, ''));
-  const taken = fs.existsSync(base)
-    ? fs.readdirSync(base).map((d) => /^run-(\d+)$/.exec(d)).filter((m) => m !== null).map((m) => Number(m[1]))
-    : [];
-  const latest = taken.length ? Math.max(...taken) : 0;
+  const latest = latestRunNumber(file);
   if (resume) {
-    if (!latest) throw new UserError(`--resume: no earlier run of ${file} under ${base}; name the run folder with --out`);
-    return path.join(base, `run-${latest}`);
+    if (!latest) throw new UserError(`--resume: no earlier run of ${file} under ${runsDir(file)}; name the run folder with --out`);
+    return runFolder(file, latest);
   }
-  return path.join(base, `run-${latest + 1}`);
+  return runFolder(file, latest + 1);
 }
 
 function flagRecord(f: TrainFlags): Checkpoint['flags'] {
@@ -144,6 +142,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   process.on('SIGINT', onSigint);
 
   const view = progressView(Boolean(process.stdout.isTTY));
+  let chartNoted = false;
   const saveEpoch = async (record: EpochRecord, t: Trainer): Promise<void> => {
     view.epochEnd(record);
     writeCheckpoint(ckptPath, {
@@ -158,6 +157,9 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
       savedAt: new Date().toISOString(),
     });
     appendCsvLog(logPath, record);
+    const chart = await writeElboChart(outDir, t.history);
+    if (chart.skipped && !chartNoted) process.stdout.write(`note: ELBO chart written as SVG only, PNG skipped: ${chart.skipped}\n`);
+    chartNoted ||= Boolean(chart.skipped);
   };
 
   try {
@@ -177,7 +179,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     const last = result.history[result.history.length - 1];
     process.stdout.write(
       `done: test ELBO ${last ? last.testElbo.toFixed(2) : 'n/a'} nats/datapoint after ${trainer.epoch} epochs\n` +
-        `checkpoint: ${ckptPath}\nlog: ${logPath}\n`,
+        `checkpoint: ${ckptPath}\nlog: ${logPath}\nchart: ${path.join(outDir, 'elbo.svg')}\n`,
     );
   } catch (e) {
     view.stop();

@@ -1,0 +1,83 @@
+// `ppl eval FILE`: the held-out ELBO and the importance-sampled log p(x) (Burda et al. 2016),
+// per data point in nats, with standard errors over points and the weights' effective sample
+// size. Global latents, if any, are held at their guide means (see docs/using-a-trained-model.md).
+import type { Command } from 'commander';
+import { evaluateLogLikelihood } from '../../inference/loglik.js';
+import { positiveInt } from '../flags.js';
+import { taskProgress } from '../task-progress.js';
+import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+
+interface EvalFlags extends TrainedFlags, DataFlags {
+  k: number;
+  batchSize: number;
+  elboParticles: number;
+}
+
+const f2 = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : String(v));
+
+export async function runEval(file: string, flags: EvalFlags, cmd: Command): Promise<void> {
+  const t = await openTrained(file, flags, 'eval');
+  try {
+    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
+    const progress = taskProgress(`log p(x), K = ${flags.k}`, dataset.size * flags.k);
+    const started = performance.now();
+    let ev;
+    try {
+      ev = await evaluateLogLikelihood(t.program, dataset, bindings, {
+        k: flags.k,
+        globals: t.globals,
+        seed: `${flags.seed}/eval`,
+        batchSize: flags.batchSize,
+        elboParticles: flags.elboParticles,
+        onProgress: (done) => progress.update(done),
+      });
+    } finally {
+      progress.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cond = t.globals.size ? ` given global latents ${[...t.globals.keys()].join(', ')} at their guide means` : '';
+    const report = {
+      checkpoint: t.checkpointPath,
+      split: flags.split,
+      points: ev.count,
+      k: ev.k,
+      seed: flags.seed,
+      conditionedOnGlobalGuideMeans: [...t.globals.keys()],
+      elbo: ev.elboMean,
+      logLikelihood: ev.logLikelihood,
+      gap: ev.gap,
+      meanEss: ev.meanEss,
+      seconds,
+    };
+    const json = writeOut(t.outDir, 'eval.json', `${JSON.stringify(report, null, 2)}\n`);
+    const lines = ['index,elbo,log_px,ess'];
+    for (let i = 0; i < ev.count; i++) lines.push(`${i},${ev.elbo[i]!.toFixed(4)},${ev.logp[i]!.toFixed(4)},${ev.ess[i]!.toFixed(2)}`);
+    const csv = writeOut(t.outDir, 'eval.csv', `${lines.join('\n')}\n`);
+    const rows: [string, string][] = [
+      ['ELBO', `${f2(ev.elboMean.mean)} +- ${f2(ev.elboMean.stderr)}`],
+      [`log p(x), IS with K = ${ev.k}`, `${f2(ev.logLikelihood.mean)} +- ${f2(ev.logLikelihood.stderr)}`],
+      ['log p(x) - ELBO', `${f2(ev.gap.mean)} +- ${f2(ev.gap.stderr)}`],
+      ['mean effective sample size', `${ev.meanEss.toFixed(1)} of ${ev.k}`],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+    process.stdout.write(
+      `${flags.split} set, ${ev.count} points, nats per data point${cond} (+- one standard error over points):\n` +
+        rows.map(([label, value]) => `  ${label.padEnd(width)}${value}\n`).join('') +
+        `(${seconds.toFixed(1)} s) report: ${json}; per point: ${csv}\n`,
+    );
+  } finally {
+    t.program.dispose();
+  }
+}
+
+export function registerEval(program: Command): void {
+  const cmd = program
+    .command('eval')
+    .description('held-out ELBO and importance-sampled log p(x) per data point (nats), with standard errors and effective sample size')
+    .argument('<file>', 'the .ppl model');
+  addTrainedDataOptions(cmd)
+    .option('--k <K>', 'importance samples per data point', positiveInt('--k'), 1000)
+    .option('--batch-size <m>', 'data points per pass (the K samples are processed in chunks)', positiveInt('--batch-size'), 100)
+    .option('--elbo-particles <L>', 'samples per data point for the ELBO estimate', positiveInt('--elbo-particles'), 1);
+  addTrainedOptions(cmd, 'eval/').action(async (file: string, opts: EvalFlags, c: Command) => runEval(file, opts, c));
+}

@@ -1,0 +1,82 @@
+// `ppl reconstruct FILE`: originals beside their reconstructions x -> E_q[z | x] -> E[x | z].
+import type { Command } from 'commander';
+import { Rng } from '../../runtime/random.js';
+import { reconstructBatch } from '../../inference/reconstruct.js';
+import { hiddenError } from '../../inference/inpaint.js';
+import { toMinibatch, disposeMinibatch } from '../../inference/minibatch.js';
+import { imageLayout, primaryData, valuesPerPoint } from '../../inference/observed.js';
+import { positiveInt } from '../flags.js';
+import { renderGrid, type Tile } from '../render/png.js';
+import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+
+interface ReconstructFlags extends TrainedFlags, DataFlags {
+  n: number;
+  cols: number;
+  scale: number;
+}
+
+/** Pairs of rows: originals, then their reconstructions, `cols` points per row. */
+export function pairedRows(originals: Float32Array, recon: Float32Array, n: number, size: number, cols: number): { tiles: (Tile | undefined)[]; rows: number; cols: number } {
+  const c = Math.min(cols, n);
+  const groups = Math.ceil(n / c);
+  const tiles: (Tile | undefined)[] = [];
+  for (let g = 0; g < groups; g++) {
+    for (const src of [originals, recon]) {
+      for (let j = 0; j < c; j++) {
+        const p = g * c + j;
+        tiles.push(p < n ? { values: src.subarray(p * size, (p + 1) * size) } : undefined);
+      }
+    }
+  }
+  return { tiles, rows: 2 * groups, cols: c };
+}
+
+export async function runReconstruct(file: string, flags: ReconstructFlags, cmd: Command): Promise<void> {
+  const t = await openTrained(file, flags, 'reconstruct');
+  try {
+    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
+    const d = primaryData(t.checked, 'reconstruct');
+    const size = valuesPerPoint(d.shape);
+    const batch = await firstPoints(dataset, flags.n, flags.seed);
+    const mb = toMinibatch(batch, t.checked, bindings);
+    let recon: Float32Array;
+    try {
+      recon = reconstructBatch(t.program, mb, new Rng(`${flags.seed}/reconstruct`), t.globals).data.get(d.name)!.values;
+    } finally {
+      disposeMinibatch(mb);
+    }
+    const originals = batch.fields[bindings.get(d.name)!]!;
+    const n = batch.size;
+    const err = hiddenError(originals, recon, new Uint8Array(originals.length).fill(1));
+    const layout = imageLayout(d.shape);
+    let out: string;
+    if (layout) {
+      const g = pairedRows(originals, recon, n, size, flags.cols);
+      out = writeOut(t.outDir, 'reconstruct.png', renderGrid(g.tiles, { rows: g.rows, cols: g.cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }));
+    } else {
+      const header = ['index', ...Array.from({ length: size }, (_, i) => `${d.name}_${i}`), ...Array.from({ length: size }, (_, i) => `recon_${i}`)];
+      const lines = [header.join(',')];
+      for (let p = 0; p < n; p++) lines.push([batch.indices[p], ...originals.subarray(p * size, (p + 1) * size), ...recon.subarray(p * size, (p + 1) * size)].join(','));
+      out = writeOut(t.outDir, 'reconstruct.csv', `${lines.join('\n')}\n`);
+    }
+    const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: t.checkpointPath, split: flags.split, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
+    process.stdout.write(
+      `${n} points and their reconstructions (${layout ? 'rows of originals, each followed by its reconstructions' : 'CSV'}): ${out}\n` +
+        `reconstruction error per value: MSE ${err.mse.toFixed(4)}${err.bce === null ? '' : `, BCE ${err.bce.toFixed(4)}`} (${json})\n`,
+    );
+  } finally {
+    t.program.dispose();
+  }
+}
+
+export function registerReconstruct(program: Command): void {
+  const cmd = program
+    .command('reconstruct')
+    .description("originals beside their reconstructions: x -> the guide's mean of z -> the likelihood mean, as PNG")
+    .argument('<file>', 'the .ppl model');
+  addTrainedDataOptions(cmd)
+    .option('--n <n>', 'number of points (the first n of the split)', positiveInt('--n'), 16)
+    .option('--cols <c>', 'points per row of the picture', positiveInt('--cols'), 16)
+    .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2);
+  addTrainedOptions(cmd, 'reconstruct/').action(async (file: string, opts: ReconstructFlags, c: Command) => runReconstruct(file, opts, c));
+}
