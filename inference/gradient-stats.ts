@@ -5,7 +5,8 @@
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/random.js';
 import { UserError } from '../lang/diagnostics.js';
-import type { CompiledProgram, EstimatorMode } from '../lang/compiler/index.js';
+import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
+import type { SiteInfo } from '../lang/checked.js';
 import { Svi, type Minibatch } from './svi.js';
 import { BASELINES, type BaselineKind, type ObjectiveKind } from './objective.js';
 import type { KlMode } from './elbo.js';
@@ -165,7 +166,12 @@ export function warmBaselines(svi: Svi, batch: Minibatch, steps: number, dataset
   for (let i = 0; i < steps; i++) {
     const opt = i < steps / 2 ? fast : slow;
     if (extra.length) opt.minimize(() => svi.loss(batch, datasetSize, rng), true, extra)?.dispose();
-    else tf.tidy(() => svi.loss(batch, datasetSize, rng));
+    else {
+      // Only the moving averages move: run the loss for its side effects and keep nothing.
+      tf.tidy(() => {
+        svi.loss(batch, datasetSize, rng);
+      });
+    }
   }
   fast.dispose();
   slow.dispose();
@@ -209,12 +215,17 @@ function makeSvi(program: CompiledProgram, spec: EstimatorSpec, kl: KlMode, seed
 }
 
 /**
- * The reference gradient: the mean of many high-particle estimates by the pathwise estimator
- * where every guide site allows it, else by score+loo.
+ * The estimator of the reference gradient: pathwise where every guide site allows it, else
+ * score+loo; with `particles` samples per data point.
  */
-function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: Layout, opts: GradientStatsOptions): Float64Array {
+export function referenceSpec(program: CompiledProgram, particles: number): EstimatorSpec {
   const allReparam = program.checked.sites.every((s) => s.block !== 'guide' || s.dist.reparameterizable);
-  const spec = parseEstimatorSpec(allReparam ? 'reparam' : 'score+loo', opts.referenceParticles);
+  return parseEstimatorSpec(allReparam ? 'reparam' : 'score+loo', particles);
+}
+
+/** The reference gradient: the mean of many high-particle estimates (see referenceSpec). */
+function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: Layout, opts: GradientStatsOptions): Float64Array {
+  const spec = referenceSpec(program, opts.referenceParticles);
   const svi = makeSvi(program, spec, opts.kl, `${opts.seed}/reference`);
   const rng = new Rng(`${opts.seed}/reference`);
   const m = new Moments(layout.size);
@@ -222,22 +233,109 @@ function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: L
     m.add(estimateOnce(svi, batch, layout, opts.datasetSize, rng));
     opts.onProgress?.('reference', r + 1, opts.referenceRepeats);
   }
-  svi.dispose();
+  disposeSvi(svi);
   return m.mean();
 }
 
-export function gradientStats(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): EstimatorStats[] {
+const pinned = (site: SiteInfo, name: 'score' | 'reparam'): boolean => site.stmt.annotations.some((a) => a.name.name === name);
+
+/**
+ * Why an estimator cannot be used on this program (one sentence), or undefined when it can:
+ * reparam with a guide site that has no pathwise sample (and is not pinned @score); iwae or
+ * vimco with a global latent that would need the score function under the IWAE bound.
+ */
+export function inapplicableReason(program: Pick<CompiledProgram, 'checked'>, spec: EstimatorSpec): string | undefined {
+  const guideSites = program.checked.sites.filter((s) => s.block === 'guide' && s.targetKind === 'latent');
+  if (spec.mode === 'reparam') {
+    const bad = guideSites.find((s) => !s.dist.reparameterizable && !pinned(s, 'score'));
+    if (bad) return `the guide site of ${bad.target} is ${bad.dist.name}, which cannot be reparameterized`;
+  }
+  if (spec.objective === 'iwae') {
+    const bad = guideSites.find((s) => s.plate !== 'local' && siteEstimator(s, spec.mode) === 'score');
+    if (bad) return `the global latent ${bad.target} would need the score function under the IWAE bound, which VIMCO does not cover`;
+  }
+  return undefined;
+}
+
+/** An estimator that was not run, and why. */
+export interface NotApplicable {
+  spec: EstimatorSpec;
+  notApplicable: string;
+}
+
+export type EstimatorResult = EstimatorStats | NotApplicable;
+
+export function isNotApplicable(r: EstimatorResult): r is NotApplicable {
+  return 'notApplicable' in r;
+}
+
+export interface GradientReport {
+  /** How the reference gradient was estimated. */
+  reference: { spec: EstimatorSpec; repeats: number };
+  /** Parameter groups in report order, with their number of scalars. */
+  groups: { group: string; size: number }[];
+  /** One per requested estimator, in the order given. */
+  results: EstimatorResult[];
+}
+
+/**
+ * Every estimator of `specs` at the program's current parameters and the minibatch `batch`:
+ * those that cannot apply (inapplicableReason, or a UserError while estimating) are reported
+ * as NotApplicable and the others still run. The program's estimator mode is restored.
+ */
+export function gradientReport(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): GradientReport {
   const before = program.estimatorMode;
   const groups = parameterGroups(program);
   const layout = layoutOf(program, groups);
-  const reference = referenceGradient(program, batch, layout, opts);
-  const out: EstimatorStats[] = [];
-  for (const spec of specs) {
-    if (spec.mode === 'reparam') {
-      const bad = program.checked.sites.find((s) => s.block === 'guide' && !s.dist.reparameterizable && !s.stmt.annotations.some((a) => a.name.name === 'score'));
-      if (bad) throw new UserError(`estimator 'reparam': the guide site of ${bad.target} is ${bad.dist.name}, which cannot be reparameterized; compare score-function estimators for this model`);
+  const results: EstimatorResult[] = [];
+  // Generated NVIL nets live in the program's store and are shared by every Svi built on it:
+  // each estimator starts them from the values they had when first created.
+  const baselineInit = new Map<string, tf.Tensor>();
+  try {
+    const reference = referenceGradient(program, batch, layout, opts);
+    for (const spec of specs) {
+      const reason = inapplicableReason(program, spec);
+      if (reason !== undefined) {
+        results.push({ spec, notApplicable: reason });
+        continue;
+      }
+      try {
+        results.push(measure(program, batch, spec, groups, layout, reference, baselineInit, opts));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        results.push({ spec, notApplicable: e.message });
+      }
     }
-    const svi = makeSvi(program, spec, opts.kl, opts.seed);
+    return {
+      reference: { spec: referenceSpec(program, opts.referenceParticles), repeats: opts.referenceRepeats },
+      groups: [...groups].map(([group, names]) => ({ group, size: names.reduce((n, name) => n + layout.offsets.get(name)![1], 0) })),
+      results,
+    };
+  } finally {
+    tf.dispose([...baselineInit.values()]);
+    program.setEstimatorMode(before);
+  }
+}
+
+function measure(
+  program: CompiledProgram,
+  batch: Minibatch,
+  spec: EstimatorSpec,
+  groups: Map<string, string[]>,
+  layout: Layout,
+  reference: Float64Array,
+  baselineInit: Map<string, tf.Tensor>,
+  opts: GradientStatsOptions,
+): EstimatorStats {
+  const svi = makeSvi(program, spec, opts.kl, opts.seed);
+  try {
+    for (const name of program.params.names()) {
+      if (!name.startsWith('baseline.')) continue;
+      const v = program.params.variable(name);
+      const saved = baselineInit.get(name);
+      if (saved) v.assign(saved);
+      else baselineInit.set(name, tf.clone(v));
+    }
     const rng = new Rng(`${opts.seed}/${spec.label}`);
     warmBaselines(svi, batch, spec.baselines.length ? opts.warmup : 0, opts.datasetSize, rng);
     const m = new Moments(layout.size);
@@ -250,13 +348,30 @@ export function gradientStats(program: CompiledProgram, batch: Minibatch, specs:
       opts.onProgress?.(spec.label, r + 1, opts.repeats);
     }
     const ms = elapsed / opts.repeats;
-    svi.dispose();
     const mean = m.mean();
     const variance = m.variance();
     const groupStats = [...groups].map(([g, names]) => summarize(g, names.map((n) => layout.offsets.get(n)!), mean, variance, reference));
     const overall = summarize('all', [[0, layout.size]], mean, variance, reference);
-    out.push({ spec, msPerEstimate: ms, groups: groupStats, overall, varianceTimesMs: overall.totalVariance * ms });
+    return { spec, msPerEstimate: ms, groups: groupStats, overall, varianceTimesMs: overall.totalVariance * ms };
+  } finally {
+    disposeSvi(svi);
   }
-  program.setEstimatorMode(before);
-  return out;
+}
+
+/** The Svi of makeSvi and its optimizer (tfjs' SGD keeps its learning rate as a tensor). */
+function disposeSvi(svi: Svi): void {
+  svi.dispose();
+  svi.optimizer.dispose();
+}
+
+/** gradientReport's statistics; an estimator that cannot apply is a UserError. */
+export function gradientStats(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): EstimatorStats[] {
+  for (const spec of specs) {
+    const reason = inapplicableReason(program, spec);
+    if (reason !== undefined) throw new UserError(`estimator '${spec.label}': ${reason}; compare score-function estimators for this model`);
+  }
+  return gradientReport(program, batch, specs, opts).results.map((r) => {
+    if (isNotApplicable(r)) throw new UserError(`estimator '${r.spec.label}': ${r.notApplicable}`);
+    return r;
+  });
 }

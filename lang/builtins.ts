@@ -84,6 +84,8 @@ export const PARAM_CONSTRAINTS: ReadonlyMap<string, Support> = new Map<string, S
   ['positive', POSITIVE],
   ['unit', UNIT],
   ['simplex', SIMPLEX],
+  // the bounds come from the declaration: interval(a, b)
+  ['interval', { kind: 'interval', low: 0, high: 1 }],
 ]);
 
 /** The initial value of a param declared without `= value`. */

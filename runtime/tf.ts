@@ -15,3 +15,14 @@ export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...input
   value: tf.clone(inputs[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * `f(x)` computed inside one custom op with a zero gradient: the ops inside are never recorded
+ * on the gradient tape. For discrete samples, whose ops (Less, ArgMax...) have no gradients.
+ */
+export function withoutGradient(f: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = inputs[0] as tf.Tensor;
+    return { value: f(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(x) };
+  }) as (x: tf.Tensor) => tf.Tensor;
+}

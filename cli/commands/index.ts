@@ -3,5 +3,26 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerTrain } from './train.js';
+import { registerEncode } from './encode.js';
+import { registerSample } from './sample.js';
+import { registerReconstruct } from './reconstruct.js';
+import { registerInpaint } from './inpaint.js';
+import { registerEval } from './eval.js';
+import { registerManifold } from './manifold.js';
+import { registerPlotLatent } from './plot-latent.js';
+import { registerGrads } from './grads.js';
+import { registerCompare } from './compare.js';
 
-export const COMMANDS: readonly ((program: Command) => void)[] = [registerCheck, registerTrain];
+export const COMMANDS: readonly ((program: Command) => void)[] = [
+  registerCheck,
+  registerTrain,
+  registerEncode,
+  registerSample,
+  registerReconstruct,
+  registerInpaint,
+  registerEval,
+  registerManifold,
+  registerPlotLatent,
+  registerGrads,
+  registerCompare,
+];

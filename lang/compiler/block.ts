@@ -7,7 +7,8 @@ import type { Rng } from '../../runtime/random.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
 import { Trace, type EstimatorKind } from '../../runtime/trace.js';
 import { ExpressionCompiler, type CompiledTensor, type Env } from './expressions.js';
-import { repeatParticles, sumEvent } from './layout.js';
+import { EVENT_AXIS, padEventAxes, repeatParticles, sumEvent } from './layout.js';
+import { paramEventRank } from '../../runtime/distributions/spec.js';
 
 export interface RunContext {
   /** Number of samples drawn per latent and data point (L). */
@@ -61,7 +62,15 @@ export function compileBlock(
 
 function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: EstimatorChoice): Step {
   const args = site.stmt.dist.args ?? [];
-  const compiled: [string, CompiledTensor][] = args.map((a, i) => [site.argNames[i]!, exprs.tensor(a.value)]);
+  // Each argument gets the axes of the site's batch of events plus its own event axes (a class
+  // axis for Categorical's probs), inserted after the batch axis: sum(z) beside x : real[3]
+  // must broadcast over x's axis, not against the batch.
+  const compiled: [string, CompiledTensor][] = args.map((a, i) => {
+    const argName = site.argNames[i]!;
+    const raw = exprs.tensor(a.value);
+    const rank = EVENT_AXIS + site.shape.length - site.dist.eventRank + paramEventRank(site.dist, argName);
+    return [argName, (env: Env) => padEventAxes(raw(env), rank)];
+  });
   const name = site.target;
   const distName = site.dist.name;
   const baselineArg = site.stmt.annotations.find((a) => a.name.name === 'baseline')?.args[0];

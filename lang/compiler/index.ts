@@ -1,13 +1,13 @@
 // The compiler: a checked program becomes a runnable one, its learnables in a parameter store
 // and its blocks as closures over tfjs ops.
 import type { CheckedProgram, SiteInfo } from '../checked.js';
-import { ParamStore, type Constraint } from '../../runtime/params.js';
+import { ParamStore } from '../../runtime/params.js';
+import { constraintOfSupport } from '../../runtime/constraints.js';
 import { Mlp } from '../../runtime/nets.js';
 import type { Activation } from '../../runtime/dense.js';
 import { Rng } from '../../runtime/random.js';
 import { tf, type Tensor } from '../../runtime/tf.js';
 import { enumerationTable, supportValues } from '../../runtime/enumeration.js';
-import type { Support } from '../../runtime/support.js';
 import type { EstimatorKind, Trace } from '../../runtime/trace.js';
 import { ExpressionCompiler, type Env, type RtValue } from './expressions.js';
 import { compileBlock, runSteps, type RunContext } from './block.js';
@@ -24,11 +24,6 @@ export interface CompileOptions {
 }
 
 const ACTIVATIONS: ReadonlySet<string> = new Set(['relu', 'tanh', 'sigmoid', 'softplus', 'linear']);
-
-function constraintOf(s: Support): Constraint {
-  if (s.kind === 'real' || s.kind === 'positive' || s.kind === 'unit') return s.kind;
-  throw new Error(`internal: '${s.kind}' is not a parameter constraint`);
-}
 
 /** The estimator of a guide site: its @score / @reparam pin, else the mode's choice. */
 export function siteEstimator(site: SiteInfo, mode: EstimatorMode): EstimatorKind {
@@ -54,7 +49,7 @@ export class CompiledProgram {
     readonly options: CompileOptions,
   ) {
     const initRng = new Rng(`${options.seed}/init`);
-    for (const p of checked.params) this.params.create(p.name, p.shape, p.init, constraintOf(p.constraint));
+    for (const p of checked.params) this.params.create(p.name, p.shape, p.init, constraintOfSupport(p.constraint));
     for (const n of checked.nets) {
       if (!ACTIVATIONS.has(n.activation)) throw new Error(`internal: unknown activation '${n.activation}'`);
       const mlp = new Mlp(
@@ -62,7 +57,7 @@ export class CompiledProgram {
           name: n.name,
           layers: n.layers,
           activation: n.activation as Activation,
-          heads: n.heads?.map((h) => ({ name: h.name, size: h.size, constraint: constraintOf(h.constraint) })),
+          heads: n.heads?.map((h) => ({ name: h.name, size: h.size, constraint: constraintOfSupport(h.constraint) })),
         },
         this.params,
         initRng.derive(n.name),

@@ -58,3 +58,10 @@ export function repeatParticles(t: Tensor, e: number): Tensor {
   const [p, ...rest] = t.shape;
   return tf.reshape(tf.broadcastTo(tf.expandDims(t, 1), [p!, e, ...rest]), [p! * e, ...rest]);
 }
+
+/** Insert size-1 axes right after the batch axis until `t` has `rank` axes. */
+export function padEventAxes(t: Tensor, rank: number): Tensor {
+  let x = t;
+  while (x.rank < rank) x = tf.expandDims(x, EVENT_AXIS);
+  return x;
+}

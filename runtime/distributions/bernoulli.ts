@@ -1,4 +1,4 @@
-import { tf, stopGradient, type Tensor } from '../tf.js';
+import { tf, withoutGradient, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { BERNOULLI_SPEC } from './spec.js';
@@ -22,7 +22,7 @@ export class Bernoulli implements Distribution {
 
   sample(shape: readonly number[], rng: Rng): Tensor {
     const u = tf.randomUniform([...shape], 0, 1, 'float32', rng.nextSeed());
-    return tf.cast(tf.less(u, stopGradient(tf.sigmoid(this.logits))), 'float32');
+    return withoutGradient((l) => tf.cast(tf.less(u, tf.sigmoid(l)), 'float32'))(this.logits);
   }
 
   logProb(value: Tensor): Tensor {
@@ -55,11 +55,12 @@ function reduceTo(g: Tensor, shape: readonly number[]): Tensor {
 export function bernoulliLogProb(logits: Tensor, x: Tensor): Tensor {
   const f = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const l = args[0] as Tensor;
-    (args[1] as tf.GradSaveFunc)([l]);
+    // x is saved too: a drawn sample would otherwise be disposed before the backward pass.
+    (args[1] as tf.GradSaveFunc)([l, x]);
     const signed = tf.mul(l, tf.sub(tf.mul(x, 2), 1));
     return {
       value: tf.log(tf.sigmoid(tf.clipByValue(signed, LOG_PROB_FLOOR, Infinity))),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => reduceTo(tf.mul(tf.sub(x, tf.sigmoid(saved[0]!)), dy), l.shape),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => reduceTo(tf.mul(tf.sub(saved[1]!, tf.sigmoid(saved[0]!)), dy), l.shape),
     };
   }) as (l: Tensor) => Tensor;
   return f(logits);

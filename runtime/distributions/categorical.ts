@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '../tf.js';
+import { tf, withoutGradient, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { CATEGORICAL_SPEC } from './spec.js';
@@ -33,7 +33,7 @@ export class Categorical implements Distribution {
   sample(shape: readonly number[], rng: Rng): Tensor {
     const full = [...shape, this.classes];
     const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniformNoise(full, rng)))));
-    return tf.cast(tf.argMax(tf.add(tf.broadcastTo(this.logProbs, full), gumbel), -1), 'float32');
+    return withoutGradient((lp) => tf.cast(tf.argMax(tf.add(tf.broadcastTo(lp, full), gumbel), -1), 'float32'))(this.logProbs);
   }
 
   logProb(value: Tensor): Tensor {

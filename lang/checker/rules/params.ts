@@ -1,6 +1,7 @@
-// Params: a continuous constraint (real, positive, unit) and an initial value inside it.
+// Params: a continuous constraint (real, positive, unit, interval(a, b), simplex) and an initial
+// value inside it.
 import type { CheckContext, CheckRule } from '../context.js';
-import { DEFAULT_PARAM_INIT, PARAM_CONSTRAINTS, insideConstraint } from '../../builtins.js';
+import { PARAM_CONSTRAINTS, defaultParamInit, paramInitProblem } from '../../builtins.js';
 import { describeSupport } from '../../../runtime/support.js';
 
 export const paramsRule: CheckRule = {
@@ -14,14 +15,19 @@ export const paramsRule: CheckRule = {
       if (!t || !ctx.owns(name, decl)) continue;
       const kind = t.support.kind;
       if (!PARAM_CONSTRAINTS.has(kind)) {
-        ctx.error('bad-param-constraint', decl.type.domain.span, `param ${name} cannot be ${describeSupport(t.support)}: a param is a continuous value constrained to real, positive or unit`);
+        ctx.error(
+          'bad-param-constraint',
+          decl.type.domain.span,
+          `param ${name} cannot be ${describeSupport(t.support)}: a param is a continuous value constrained to real, positive, unit, interval(a, b) or simplex`,
+        );
         continue;
       }
       if (decl.init && init === undefined) continue;
-      const value = init ?? DEFAULT_PARAM_INIT.get(kind)!;
-      if (!insideConstraint(t.support, value)) {
-        const where = kind === 'positive' ? 'must be > 0' : 'must lie strictly between 0 and 1';
-        ctx.error('bad-param-init', decl.init!.span, `the initial value ${value} of param ${name} is outside its constraint ${describeSupport(t.support)}: it ${where}`);
+      const value = init ?? defaultParamInit(t.support)!;
+      const problem = paramInitProblem(t.support, value);
+      if (problem) {
+        const span = decl.init?.span ?? decl.type.domain.span;
+        ctx.error('bad-param-init', span, `the initial value ${value} of param ${name} is outside its constraint ${describeSupport(t.support)}: it ${problem}`);
         continue;
       }
       ctx.params.set(name, { constraint: t.support, init: value });
