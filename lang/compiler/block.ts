@@ -7,7 +7,8 @@ import type { Rng } from '../../runtime/random.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
 import { Trace, type EstimatorKind } from '../../runtime/trace.js';
 import { ExpressionCompiler, type CompiledTensor, type Env } from './expressions.js';
-import { EVENT_AXIS, padEventAxes, repeatParticles, sumEvent } from './layout.js';
+import { EVENT_AXIS, fromGlobal, padEventAxes, repeatParticles, sumEvent } from './layout.js';
+import { autoGuideFor, autoParamName } from '../../runtime/auto-guide.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 
 export interface RunContext {
@@ -56,16 +57,28 @@ export function compileBlock(
     }
     const site = sites.get(stmt);
     if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
-    return compileSite(site, exprs, estimatorOf);
+    return compileSite(site, exprs, estimatorOf, program);
   });
 }
 
-function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: EstimatorChoice): Step {
+/** `w ~ auto`: the guide's arguments are its own variational parameters (runtime/auto-guide.ts). */
+function autoArgs(site: SiteInfo, program: CheckedProgram): [string, CompiledTensor][] {
+  const latent = program.latents.find((l) => l.name === site.target);
+  const auto = latent ? autoGuideFor(latent.support) : undefined;
+  if (!auto) throw new Error(`internal: no automatic guide for ${site.target}`);
+  return auto.params.map((p) => {
+    const name = autoParamName(site.target, p.arg);
+    return [p.arg, (env: Env) => fromGlobal(env.params.value(name))];
+  });
+}
+
+function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: EstimatorChoice, program: CheckedProgram): Step {
   const args = site.stmt.dist.args ?? [];
   // Each argument gets the axes of the site's batch of events plus its own event axes (a class
   // axis for Categorical's probs), inserted after the batch axis: sum(z) beside x : real[3]
   // must broadcast over x's axis, not against the batch.
-  const compiled: [string, CompiledTensor][] = args.map((a, i) => {
+  const isAuto = site.block === 'guide' && site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args;
+  const compiled: [string, CompiledTensor][] = isAuto ? autoArgs(site, program) : args.map((a, i) => {
     const argName = site.argNames[i]!;
     const raw = exprs.tensor(a.value);
     const rank = EVENT_AXIS + site.shape.length - site.dist.eventRank + paramEventRank(site.dist, argName);

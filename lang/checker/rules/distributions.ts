@@ -4,6 +4,8 @@ import type { CheckContext, CheckRule } from '../context.js';
 import type { SampleStmt } from '../../ast.js';
 import { distributionNames, distributionSpec, insideConstraint, PARAM_CONSTRAINTS } from '../../builtins.js';
 import { suggestOr } from '../suggest.js';
+import { autoGuideFor } from '../../../runtime/auto-guide.js';
+import { describeSupport } from '../../../runtime/support.js';
 import type { DistSpec } from '../../../runtime/distributions/spec.js';
 
 function list(names: readonly string[], joiner: string): string {
@@ -34,13 +36,44 @@ function checkParameterization(ctx: CheckContext, stmt: SampleStmt, spec: DistSp
   return false;
 }
 
+/** `w ~ auto`: a mean-field guide of the latent's support (runtime/auto-guide.ts). */
+function resolveAuto(ctx: CheckContext, stmt: SampleStmt, block: 'model' | 'guide'): void {
+  const name = stmt.target.name;
+  if (block !== 'guide') {
+    ctx.error('auto-in-model', stmt.dist.span, '`auto` builds a guide; in the model, give the prior explicitly');
+    return;
+  }
+  const sym = ctx.symbols.get(name);
+  const t = ctx.declTypes.get(name);
+  if (!sym || sym.kind !== 'latent' || !t) return;
+  if (sym.decl.plate !== 'global') {
+    ctx.error(
+      'auto-local',
+      stmt.dist.span,
+      `\`${name} ~ auto\`: ${name} is a local latent (one per data point); amortize its guide on the data with a net, e.g. ${name} ~ Normal(enc(x).loc, enc(x).scale)`,
+    );
+    return;
+  }
+  const auto = autoGuideFor(t.support);
+  const spec = auto ? distributionSpec(auto.distribution) : undefined;
+  if (!auto || !spec) {
+    ctx.error('auto-support', stmt.dist.span, `no automatic guide for ${describeSupport(t.support)} latents; write the guide distribution`);
+    return;
+  }
+  ctx.dists.set(stmt, { spec, argNames: [], complete: true });
+}
+
 export const distributionsRule: CheckRule = {
   name: 'distributions',
   run(ctx: CheckContext): void {
-    for (const { block } of ctx.blocks()) {
-      for (const stmt of block.body) {
+    for (const block of ctx.blocks()) {
+      for (const stmt of block.block.body) {
         if (stmt.kind !== 'sample') continue;
         const dname = stmt.dist.name.name;
+        if (dname === 'auto' && !stmt.dist.args) {
+          resolveAuto(ctx, stmt, block.kind);
+          continue;
+        }
         const spec = distributionSpec(dname);
         if (!spec) {
           ctx.error('unknown-distribution', stmt.dist.name.span, `unknown distribution '${dname}'${suggestOr(dname, distributionNames(), `; the distributions are ${distributionNames().join(', ')}`)}`);
