@@ -1,10 +1,11 @@
 // Options several commands share, declared once so their names, defaults and help agree.
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../runtime/backend.js';
-import { BINARIZE_MODES } from '../runtime/data/index.js';
+import { BINARIZE_MODES, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../runtime/data/index.js';
 import type { EstimatorMode } from '../lang/compiler/index.js';
 import type { KlMode } from '../inference/elbo.js';
 import { positiveInt, positiveNumber } from './flags.js';
+import { UserError } from '../lang/diagnostics.js';
 
 export const ESTIMATORS: readonly EstimatorMode[] = ['auto', 'reparam', 'score'];
 export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];
@@ -23,12 +24,51 @@ export function seedOption(): Option {
   return new Option('--seed <seed>', 'random seed (same seed, same backend: same numbers)').default('0');
 }
 
-/** --data, --binarize, --threshold, --train-size, --test-size. */
+const DATA_HELP =
+  "data set: 'mnist' (embedded, 10,000 digits); 'mnist:DIR' (the four MNIST IDX files); " +
+  "'csv:PATH' or 'csv:TRAIN,TEST' (header row, numeric columns; data x binds to column x, data X : real[n] to X_0 .. X_{n-1}; " +
+  'one file is split by --test-fraction); ' +
+  "'idx:PATH' or 'idx:TRAIN,TEST' (an IDX image file, no labels); 'frey:PATH' (frey_rawface.mat or its folder: grey faces, every 10th is test)";
+
+function testFraction(value: string): number {
+  return parseTestFraction(value, '--test-fraction');
+}
+
+function collectColumns(value: string, previous: string[] | undefined): string[] {
+  parseColumnOverride(value);
+  return [...(previous ?? []), value];
+}
+
+/**
+ * --data, --binarize, --threshold, --train-size, --test-size, --test-fraction, --columns.
+ * The last two are folded into the --data spec before the command runs (`csv:d.csv;test-fraction=0.2`),
+ * so the spec a checkpoint records reopens the same data; a --binarize given for csv: or frey:
+ * data, where it does not apply, is noted and ignored.
+ */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <spec>', "data set: 'mnist' (embedded, 10,000 digits) or 'mnist:DIR' (IDX files)", 'mnist')
-    .addOption(new Option('--binarize <mode>', 'binarization of grey images').choices(BINARIZE_MODES).default('dynamic'))
+    .option('--data <spec>', DATA_HELP, 'mnist')
+    .addOption(new Option('--binarize <mode>', 'binarization of grey images (mnist, idx:; not csv: or frey:)').choices(BINARIZE_MODES).default('dynamic'))
     .option('--threshold <t>', 'threshold for --binarize threshold', positiveNumber('--threshold'), 0.5)
     .option('--train-size <n>', 'use only the first n training points', positiveInt('--train-size'))
-    .option('--test-size <n>', 'use only the first n test points', positiveInt('--test-size'));
+    .option('--test-size <n>', 'use only the first n test points', positiveInt('--test-size'))
+    .option('--test-fraction <f>', `csv: or idx: with one file: the share of rows held out as the test set, by a fixed-seed permutation (default ${DEFAULT_TEST_FRACTION})`, testFraction)
+    .option('--columns <map>', 'csv: bind a data declaration to these columns, in order: NAME=COL,COL,... (repeatable)', collectColumns)
+    .hook('preAction', (command) => {
+      const opts = command.opts<{ data: string; testFraction?: number; columns?: string[] }>();
+      const folding = opts.testFraction !== undefined || (opts.columns?.length ?? 0) > 0;
+      if (folding && command.getOptionValueSource('data') === 'default') {
+        throw new UserError('--test-fraction and --columns refine a --data csv:PATH (or idx:PATH) given on the command line; name the data with --data');
+      }
+      const folded = withDataFlags(opts.data, { testFraction: opts.testFraction, columns: opts.columns });
+      if (folded !== opts.data) {
+        command.setOptionValueWithSource('data', folded, 'cli');
+        command.setOptionValueWithSource('testFraction', undefined, 'default');
+        command.setOptionValueWithSource('columns', undefined, 'default');
+      }
+      if (command.getOptionValueSource('binarize') === 'cli' && !binarizeApplies(folded)) {
+        const why = folded.startsWith('frey:') ? 'Frey faces are grey levels pixel/255 in (0, 1), modelled with a Gaussian decoder' : 'CSV values are used as they are';
+        process.stderr.write(`note: --binarize does not apply here (${why}); ignored\n`);
+      }
+    });
 }

@@ -12,6 +12,8 @@ import { registerManifold } from './manifold.js';
 import { registerPlotLatent } from './plot-latent.js';
 import { registerGrads } from './grads.js';
 import { registerCompare } from './compare.js';
+import { registerSimulate } from './simulate.js';
+import { registerData } from './data.js';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCheck,
@@ -25,4 +27,6 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerPlotLatent,
   registerGrads,
   registerCompare,
+  registerSimulate,
+  registerData,
 ];

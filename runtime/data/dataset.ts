@@ -3,6 +3,13 @@
 import type { Rng } from '../random.js';
 import type { Support } from '../support.js';
 
+/** What binding needs to know of a `data` declaration. */
+export interface DataDeclLike {
+  name: string;
+  shape: readonly number[];
+  support: Support;
+}
+
 /** One field of every data point, e.g. `image` of shape [784]. */
 export interface FieldInfo {
   name: string;
@@ -33,6 +40,20 @@ export interface Dataset {
   readonly fields: readonly FieldInfo[];
   /** Minibatches: a fresh seeded permutation when shuffle, else in order; the last partial batch is kept unless dropLast. */
   batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch>;
+  /**
+   * How declarations find their fields (see bindFields): 'shape' (the default) by exact name,
+   * then by values per point when that is unambiguous; 'name' by exact name only (tables, where
+   * many columns share a shape).
+   */
+  readonly bindBy?: 'name' | 'shape';
+  /** Why no field is named after `decl`, e.g. the CSV columns it looked for; ends the binding error. */
+  bindingHint?(decl: DataDeclLike): string;
+  /**
+   * Checks every value of `field` (in this set and the sets opened with it) against the
+   * declaration's support; a UserError names the file and row of the first value outside it.
+   * A set with this method is checked exactly instead of by domainWarnings.
+   */
+  checkValues?(decl: DataDeclLike, field: string): void;
 }
 
 export interface DataSplit {

@@ -45,8 +45,8 @@ function checkLength(bytes: Uint8Array, file: string, header: number, count: num
   throw new UserError(`${file}: ${fmt(bytes.length - expected)} unexpected trailing bytes: expected ${fmt(expected)} bytes (${layout}), got ${fmt(bytes.length)}`);
 }
 
-/** Parses an (uncompressed) IDX image file; `file` names it in messages. */
-export function parseIdxImages(bytes: Uint8Array, file: string, expectRows = 28, expectCols = 28): IdxImages {
+/** Parses an (uncompressed) IDX image file; `file` names it in messages. Null sizes accept any. */
+export function parseIdxImages(bytes: Uint8Array, file: string, expectRows: number | null = 28, expectCols: number | null = 28): IdxImages {
   if (bytes.length < 16) {
     throw new UserError(`${file}: truncated: an IDX image file has a 16-byte header, got ${bytes.length} bytes`);
   }
@@ -54,9 +54,10 @@ export function parseIdxImages(bytes: Uint8Array, file: string, expectRows = 28,
   const count = u32be(bytes, 4);
   const rows = u32be(bytes, 8);
   const cols = u32be(bytes, 12);
-  if (rows !== expectRows || cols !== expectCols) {
-    throw new UserError(`${file}: images are ${rows}x${cols}, expected ${expectRows}x${expectCols}`);
+  if ((expectRows !== null && rows !== expectRows) || (expectCols !== null && cols !== expectCols)) {
+    throw new UserError(`${file}: images are ${rows}x${cols}, expected ${expectRows ?? 'any'}x${expectCols ?? 'any'}`);
   }
+  if (rows === 0 || cols === 0) throw new UserError(`${file}: images are ${rows}x${cols}: empty`);
   checkLength(bytes, file, 16, count, rows * cols, 'images');
   return { count, rows, cols, pixels: bytes.subarray(16) };
 }
@@ -92,4 +93,17 @@ export async function readMaybeGzipped(file: string): Promise<Uint8Array> {
   } catch (e) {
     throw new UserError(`${file}: corrupt gzip data: ${(e as Error).message}`);
   }
+}
+
+function u32beBytes(n: number): number[] {
+  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+}
+
+/** An IDX image file (magic 2051, count, rows, cols, then the bytes) of count images of rows x cols. */
+export function idxImagesFile(pixels: Uint8Array, count: number, rows: number, cols: number): Uint8Array {
+  if (pixels.length !== count * rows * cols) throw new Error(`internal: ${pixels.length} bytes for ${count} images of ${rows}x${cols}`);
+  const out = new Uint8Array(16 + pixels.length);
+  out.set([...u32beBytes(IDX_IMAGES_MAGIC), ...u32beBytes(count), ...u32beBytes(rows), ...u32beBytes(cols)], 0);
+  out.set(pixels, 16);
+  return out;
 }

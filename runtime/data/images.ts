@@ -1,4 +1,4 @@
-// An in-memory set of labelled uint8 images (MNIST-like): fields `image` [pixels] and `label` [].
+// In-memory sets of uint8 images: fields `image` [pixels] and, when labelled (MNIST), `label` [].
 import { UserError } from '../../lang/diagnostics.js';
 import { BINARY, UNIT } from '../support.js';
 import type { Support } from '../support.js';
@@ -23,41 +23,49 @@ export interface RawImages {
 
 const BINARY_LEVELS = new Float32Array([0, 1]);
 
-export interface LabelledImagesInit {
+export interface ImageSetInit {
   name: string;
   /** count * pixelsPerImage bytes, one image after another. */
   pixels: Uint8Array;
-  labels: Uint8Array;
+  /** One label per image, or none (then the set has the field `image` only). */
+  labels?: Uint8Array;
   pixelsPerImage: number;
   encoding: PixelEncoding;
+  /** The labels' domain (needed with labels). */
+  labelDomain?: Support;
+}
+
+export interface LabelledImagesInit extends ImageSetInit {
+  labels: Uint8Array;
   labelDomain: Support;
 }
 
-export class LabelledImages implements Dataset {
+/** In-memory uint8 images, with the field `image` [pixels] and, when labelled, `label` []. */
+export class ImageSet implements Dataset {
   readonly name: string;
   readonly size: number;
   readonly fields: readonly FieldInfo[];
   readonly pixels: Uint8Array;
-  readonly labels: Uint8Array;
+  readonly labels: Uint8Array | null;
   readonly pixelsPerImage: number;
   readonly encoding: PixelEncoding;
   private readonly sparse: SparseImages | null;
 
-  constructor(init: LabelledImagesInit) {
-    if (init.pixels.length !== init.labels.length * init.pixelsPerImage) {
-      throw new Error(`${init.name}: ${init.pixels.length} pixel bytes for ${init.labels.length} labels of ${init.pixelsPerImage} pixels`);
+  constructor(init: ImageSetInit) {
+    const count = init.pixels.length / init.pixelsPerImage;
+    if (!Number.isInteger(count) || (init.labels && init.labels.length !== count)) {
+      throw new Error(`${init.name}: ${init.pixels.length} pixel bytes for ${init.labels?.length ?? 'no'} labels of ${init.pixelsPerImage} pixels`);
     }
+    if (init.labels && !init.labelDomain) throw new Error(`${init.name}: labels without a label domain`);
     this.name = init.name;
-    this.size = init.labels.length;
+    this.size = count;
     this.pixels = init.pixels;
-    this.labels = init.labels;
+    this.labels = init.labels ?? null;
     this.pixelsPerImage = init.pixelsPerImage;
     this.encoding = init.encoding;
     this.sparse = init.encoding === 'dynamic' ? sparseImages(init.pixels, init.pixelsPerImage) : null;
-    this.fields = [
-      { name: 'image', shape: [init.pixelsPerImage], domain: init.encoding === 'grey' ? UNIT : BINARY },
-      { name: 'label', shape: [], domain: init.labelDomain },
-    ];
+    const image: FieldInfo = { name: 'image', shape: [init.pixelsPerImage], domain: init.encoding === 'grey' ? UNIT : BINARY };
+    this.fields = init.labels && init.labelDomain ? [image, { name: 'label', shape: [], domain: init.labelDomain }] : [image];
   }
 
   batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
@@ -86,7 +94,6 @@ export class LabelledImages implements Dataset {
     const P = this.pixelsPerImage;
     const size = indices.length;
     const image = new Float32Array(size * P);
-    const label = new Float32Array(size);
     const src = this.pixels;
     if (this.sparse) {
       for (let b = 0; b < size; b++) sampleSparseImage(this.sparse, indices[b]!, image, b * P, opts.rng);
@@ -98,7 +105,19 @@ export class LabelledImages implements Dataset {
         for (let j = 0; j < P; j++) image[d + j] = levels[src[s + j]!]!;
       }
     }
-    for (let b = 0; b < size; b++) label[b] = this.labels[indices[b]!]!;
+    const labels = this.labels;
+    if (!labels) return { size, indices, fields: { image } };
+    const label = new Float32Array(size);
+    for (let b = 0; b < size; b++) label[b] = labels[indices[b]!]!;
     return { size, indices, fields: { image, label } };
+  }
+}
+
+/** Images with one label each: fields `image` and `label`. */
+export class LabelledImages extends ImageSet {
+  declare readonly labels: Uint8Array;
+
+  constructor(init: LabelledImagesInit) {
+    super(init);
   }
 }

@@ -1,0 +1,30 @@
+// `ppl data frey --to DIR`: fetch the Frey Face file from Sam Roweis's page (or copy a local
+// one with --from), verify its SHA-256 and its MAT-file layout, and write it atomically.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { FREY_FILE, FREY_SHA256, FREY_URL, installFrey } from '../../runtime/data/index.js';
+
+interface FreyFlags {
+  to: string;
+  from?: string;
+  url?: string;
+}
+
+export async function runDataFrey(flags: FreyFlags): Promise<void> {
+  if (flags.from === undefined && !existsSync(path.join(flags.to, FREY_FILE))) process.stdout.write(`downloading ${flags.url ?? FREY_URL} ...\n`);
+  const r = await installFrey({ to: flags.to, from: flags.from, url: flags.url });
+  const what = r.action === 'present' ? 'already there and verified' : r.action === 'downloaded' ? 'downloaded and verified' : `copied from ${flags.from} and verified`;
+  process.stdout.write(`${r.file}: ${what} (sha256 ${FREY_SHA256.slice(0, 12)}..., ${r.count.toLocaleString('en-US')} faces of 28x20)\nuse it with: --data frey:${flags.to}\n`);
+}
+
+export function registerData(program: Command): void {
+  const data = program.command('data').description('fetch and verify data sets that are not shipped with ppl');
+  data
+    .command('frey')
+    .description(`download the Frey Face data (${FREY_FILE}, 1,965 faces of 28x20) from Sam Roweis's page, verify its SHA-256, write it atomically`)
+    .option('--to <dir>', 'folder to put frey_rawface.mat in', 'data/frey')
+    .option('--from <file>', 'install this local copy instead of downloading (verified the same way)')
+    .option('--url <url>', 'download from this address instead', FREY_URL)
+    .action(async (opts: FreyFlags) => runDataFrey(opts));
+}

@@ -1,0 +1,124 @@
+// `ppl simulate FILE --n N`: a synthetic data set drawn from the model's generative process,
+// with the params at their declared inits or from a checkpoint (--params); CSV that
+// `ppl train FILE --data csv:OUT` reads back, or IDX for binary 784-pixel images.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../lang/diagnostics.js';
+import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
+import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
+import { Rng } from '../../runtime/random.js';
+import { readCheckpoint } from '../../inference/checkpoint.js';
+import { restoreProgram } from '../../inference/restore.js';
+import { inputData } from '../../inference/observed.js';
+import { globalGuideMeans, type GlobalValues } from '../../inference/replay.js';
+import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../../inference/simulate.js';
+import { loadProgram } from '../load.js';
+import { positiveInt } from '../flags.js';
+import { backendOption, seedOption } from '../options.js';
+import { CHECKPOINT_FILE, runsDir } from '../runs.js';
+
+interface SimulateFlags {
+  n?: number;
+  params?: string;
+  inputs?: string;
+  format: 'auto' | 'csv' | 'idx';
+  globals: 'prior' | 'guide-mean';
+  out?: string;
+  seed: string;
+  backend: BackendChoice;
+}
+
+const DEFAULT_N = 1000;
+
+function writeAtomically(file: string, body: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, body);
+  fs.renameSync(tmp, file);
+}
+
+function describeValues(values: Float32Array): string {
+  if (values.length > 6) return `${values.length} values`;
+  const shown = Array.from(values, (v) => Number(v.toPrecision(4)));
+  return values.length === 1 ? String(shown[0]) : `[${shown.join(', ')}]`;
+}
+
+export async function runSimulate(file: string, flags: SimulateFlags): Promise<void> {
+  const { checked, warnings } = loadProgram(file);
+  if (warnings) process.stderr.write(`${warnings}\n\n`);
+  if (checked.data.length === 0) throw new UserError(`${file}: declares no data, so there is nothing to simulate`);
+  const format = flags.format === 'auto' ? (idxImageData(checked) ? 'idx' : 'csv') : flags.format;
+  if (format === 'idx' && !idxImageData(checked)) {
+    throw new UserError(`--format idx writes one data declaration of binary[784] images; ${file} declares ${checked.data.map((d) => d.name).join(', ')}: use --format csv`);
+  }
+
+  let inputs: Map<string, Float32Array> | undefined;
+  let n = flags.n ?? DEFAULT_N;
+  if (flags.inputs !== undefined) {
+    const spec = flags.inputs;
+    if (!spec.startsWith('csv:') || spec.length === 4) throw new UserError(`--inputs '${spec}': expected csv:PATH, a CSV file holding the inputs' columns`);
+    const read = await inputsFromCsv(checked, spec.slice(4), flags.n);
+    inputs = read.values;
+    n = read.n;
+  }
+
+  const backend = await initBackend(flags.backend);
+  process.stdout.write(`${describeBackend(backend)}\n`);
+  let program: CompiledProgram;
+  let outDefault: string;
+  if (flags.params !== undefined) {
+    const ckptPath = fs.existsSync(flags.params) && fs.statSync(flags.params).isDirectory() ? path.join(flags.params, CHECKPOINT_FILE) : flags.params;
+    const restored = restoreProgram(checked, readCheckpoint(ckptPath), ckptPath, flags.seed);
+    program = restored.program;
+    if (restored.sourceChanged) process.stderr.write(`warning: ${ckptPath} was trained from a different version of ${file}; the parameter shapes match, so it is used as is\n`);
+    process.stdout.write(`params: from ${ckptPath}\n`);
+    outDefault = path.join(path.dirname(ckptPath), 'simulate');
+  } else {
+    program = compileProgram(checked, { seed: flags.seed });
+    const nets = checked.nets.length ? `; nets at their random initial weights (seed ${flags.seed})` : '';
+    process.stdout.write(`params: at their declared initial values${nets} (pass --params CHECKPOINT for trained ones)\n`);
+    outDefault = path.join(runsDir(file), 'simulate');
+  }
+  try {
+    let globals: GlobalValues | undefined;
+    if (flags.globals === 'guide-mean') {
+      if (flags.params === undefined) throw new UserError('--globals guide-mean needs trained guide parameters: pass --params CHECKPOINT');
+      globals = globalGuideMeans(program, new Rng(`${flags.seed}/globals`));
+    }
+    const sim = simulate(program, n, new Rng(`${flags.seed}/simulate`), { inputs, globals });
+    for (const name of sim.drawnInputs) {
+      process.stdout.write(`note: data ${name} is an input (never ~-ed in the model), so it is drawn standard normal; give it with --inputs csv:PATH\n`);
+    }
+    if (flags.inputs !== undefined) process.stdout.write(`inputs ${inputData(checked).map((d) => d.name).join(', ')}: the first ${n} rows of ${flags.inputs.slice(4)}\n`);
+    const globalText = [...sim.globals].map(([name, g]) => `${name} = ${describeValues(g.values)}`);
+    const globalHow = globals ? 'global latents at their guide means' : 'global latents drawn once from their priors';
+    const out = flags.out ?? path.join(outDefault, format === 'idx' ? 'images-idx3-ubyte' : 'data.csv');
+    if (format === 'idx') writeAtomically(out, simulatedIdx(checked, sim));
+    else writeAtomically(out, simulatedCsv(checked, sim));
+    process.stdout.write(
+      `simulated ${n.toLocaleString('en-US')} points of ${checked.data.map((d) => d.name).join(', ')} (local latents from their priors` +
+        `${globalText.length ? `; ${globalHow}: ${globalText.join(', ')}` : ''}; seed ${flags.seed})\n` +
+        `${format === 'idx' ? 'IDX images (pixels 0 or 255)' : 'CSV'}: ${out}\n` +
+        `train on it: ppl train ${file} --data ${format === 'idx' ? 'idx' : 'csv'}:${out}\n`,
+    );
+  } finally {
+    program.dispose();
+  }
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description("draw a synthetic data set from the model's generative process (latents from their priors, data from the likelihood); CSV that --data csv: reads back, or IDX for binary 784-pixel images")
+    .argument('<file>', 'the .ppl model')
+    .option('--n <n>', `number of data points (default ${DEFAULT_N}, or the rows of --inputs)`, positiveInt('--n'))
+    .option('--params <checkpoint>', "take params and nets from this checkpoint.json (or run folder) instead of the declared initial values")
+    .option('--inputs <spec>', 'csv:PATH: values of the inputs (data never ~-ed, e.g. regression covariates), one row per point; without it real inputs are drawn standard normal')
+    .addOption(new Option('--globals <how>', 'global latents: drawn once from their priors, or held at their guide means (with --params)').choices(['prior', 'guide-mean']).default('prior'))
+    .addOption(new Option('--format <format>', 'output format: auto is IDX for a single binary[784] data declaration, CSV otherwise').choices(['auto', 'csv', 'idx']).default('auto'))
+    .option('--out <path>', 'output file (default: runs/<model>/simulate/data.csv, or beside the --params checkpoint)')
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (file: string, opts: SimulateFlags) => runSimulate(file, opts));
+}
