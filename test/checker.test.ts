@@ -90,7 +90,7 @@ const ROWS: Row[] = [
   { name: 'int with one bound', source: observed(['data k : int(3)']), message: 'domain int takes 2 arguments, int(lo, hi), got 1', at: '1:10' },
   { name: 'empty int range', source: observed(['data k : int(5, 2)']), message: 'int(5, 2) is empty', at: '1:10' },
   // ---- params
-  { name: 'discrete param', source: observed(['param s : binary[3]'], ['  x ~ Normal(0, s)']), message: 'param s cannot be binary {0, 1}: a param is a continuous value constrained to real, positive or unit', at: '1:11' },
+  { name: 'discrete param', source: observed(['param s : binary[3]'], ['  x ~ Normal(0, s)']), message: 'param s cannot be binary {0, 1}: a param is a continuous value constrained to real, positive, unit, interval(a, b) or simplex', at: '1:11' },
   { name: 'param init outside its constraint', source: observed(['param s : positive[3] = -1'], ['  x ~ Normal(0, s)']), message: 'the initial value -1 of param s is outside its constraint positive', at: '1:25' },
   { name: 'unit param at 1', source: observed(['param p : unit = 1'], ['  x ~ Normal(p, 1)']), message: 'the initial value 1 of param p is outside its constraint unit (0, 1)', at: '1:18' },
   // ---- nets
