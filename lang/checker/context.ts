@@ -24,6 +24,7 @@ import type { Support } from '../../runtime/support.js';
 import type { DistSpec } from '../../runtime/distributions/spec.js';
 import type { BuiltinFunction } from '../builtins.js';
 import { didYouMean } from './suggest.js';
+import { applyBinary } from '../arithmetic.js';
 
 export type BlockKind = 'model' | 'guide';
 
@@ -265,20 +266,8 @@ export class CheckContext {
         const a = this.foldRaw(e.left, what, resolve);
         const b = this.foldRaw(e.right, what, resolve);
         if (a === undefined || b === undefined) return undefined;
-        switch (e.op) {
-          case '+':
-            return a + b;
-          case '-':
-            return a - b;
-          case '*':
-            return a * b;
-          case '/':
-            return a / b;
-          case '^':
-            return a ** b;
-        }
+        return applyBinary(e.op, a, b);
       }
-      // falls through: binary always returns above
       default: {
         const kind = e.kind === 'call' ? 'a call' : e.kind === 'field' ? 'a field access' : 'an indexing';
         this.error('not-constant', e.span, `${what} must be a constant expression (numbers, consts and + - * / ^), not ${kind}`);

@@ -7,6 +7,7 @@ import type { ParamStore } from '../../runtime/params.js';
 import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from './layout.js';
 import { ELEMENTWISE, matmulEvent, reduceEvent } from './functions.js';
+import { applyBinary } from '../arithmetic.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 
@@ -41,23 +42,8 @@ export function foldNumber(e: Expr, consts: ReadonlyMap<string, number>): number
     }
     case 'unary':
       return -foldNumber(e.operand, consts);
-    case 'binary': {
-      const a = foldNumber(e.left, consts);
-      const b = foldNumber(e.right, consts);
-      switch (e.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          return a / b;
-        case '^':
-          return a ** b;
-      }
-    }
-    // falls through: the remaining kinds are never constant
+    case 'binary':
+      return applyBinary(e.op, foldNumber(e.left, consts), foldNumber(e.right, consts));
     default:
       throw new Error(`internal: expression at ${e.span.line}:${e.span.column} is not constant`);
   }
