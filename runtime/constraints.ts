@@ -183,8 +183,10 @@ function stickOffsets(k: number): Tensor {
 function stick(u: Tensor): { logZ: Tensor; logRest: Tensor; logRemaining: Tensor } {
   const km1 = u.shape[u.rank - 1]!;
   const a = tf.sub(u, stickOffsets(km1 + 1));
-  const logZ = tf.logSigmoid(a);
-  const logRest = tf.logSigmoid(tf.neg(a));
+  // log sigmoid(a) = -softplus(-a). Not tf.logSigmoid: its custom gradient keeps its input only
+  // in a closure, and tfjs disposes that intermediate (the loss runs in a tidy) before backprop.
+  const logZ = tf.neg(tf.softplus(tf.neg(a)));
+  const logRest = tf.neg(tf.softplus(a));
   const logRemaining = tf.cumsum(logRest, u.rank - 1, true);
   return { logZ, logRest, logRemaining };
 }

@@ -29,9 +29,13 @@ export function reduceEvent(kind: 'sum' | 'mean', x: Tensor, axis?: number): Ten
 export function matmulEvent(a: Tensor, b: Tensor): Tensor {
   const aVec = a.rank - EVENT_AXIS === 1;
   const bVec = b.rank - EVENT_AXIS === 1;
-  const a2 = aVec ? tf.expandDims(a, -2) : a;
-  const b2 = bVec ? tf.expandDims(b, -1) : b;
-  // tfjs broadcasts batch axes of matMul; align the leading (particle, batch) axes first.
+  let a2 = aVec ? tf.expandDims(a, -2) : a;
+  let b2 = bVec ? tf.expandDims(b, -1) : b;
+  // tfjs's matMul broadcasts the leading (particle, batch) axes forward, but its gradient does
+  // not sum over the broadcast ones: align them with broadcastTo, whose gradient does.
+  const lead = a2.shape.slice(0, -2).map((d, i) => Math.max(d, b2.shape[i]!));
+  if (a2.shape.slice(0, -2).some((d, i) => d !== lead[i])) a2 = tf.broadcastTo(a2, [...lead, ...a2.shape.slice(-2)]);
+  if (b2.shape.slice(0, -2).some((d, i) => d !== lead[i])) b2 = tf.broadcastTo(b2, [...lead, ...b2.shape.slice(-2)]);
   let out = tf.matMul(a2, b2);
   if (bVec) out = tf.squeeze(out, [out.rank - 1]);
   if (aVec) out = tf.squeeze(out, [out.rank - (bVec ? 1 : 2)]);

@@ -56,7 +56,9 @@ export function broadcastToSite(t: Tensor, shape: readonly number[]): Tensor {
 export function repeatParticles(t: Tensor, e: number): Tensor {
   if (e === 1 || t.shape[0] === 1) return t;
   const [p, ...rest] = t.shape;
-  return tf.reshape(tf.broadcastTo(tf.expandDims(t, 1), [p!, e, ...rest]), [p! * e, ...rest]);
+  // Flatten the other axes first: broadcastTo runs as Tile, whose gradient stops at rank 4.
+  const size = rest.reduce((a, b) => a * b, 1);
+  return tf.reshape(tf.broadcastTo(tf.reshape(t, [p!, 1, size]), [p!, e, size]), [p! * e, ...rest]);
 }
 
 /** Insert size-1 axes right after the batch axis until `t` has `rank` axes. */

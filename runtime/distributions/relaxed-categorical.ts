@@ -4,6 +4,9 @@ import type { Distribution } from './distribution.js';
 import { RELAXED_CATEGORICAL_SPEC } from './spec.js';
 import { FLOAT32_TINY, lgammaNum, uniformNoise } from './special.js';
 
+/** The exact log of each drawn sample (an ExpConcrete draw), by the sample tensor. */
+const LOG_OF_SAMPLE = new WeakMap<Tensor, Tensor>();
+
 /**
  * Concrete / Gumbel-softmax (Maddison et al. 2017; Jang et al. 2017) over the last axis:
  * z = softmax((logits + g) / t), g_k = -log(-log u_k). The temperature broadcasts to the shape
@@ -39,8 +42,12 @@ export class RelaxedCategorical implements Distribution {
   /** Pathwise in logits and temperature; entries kept >= the smallest float32 so log z is finite. */
   sample(shape: readonly number[], rng: Rng): Tensor {
     const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniformNoise(shape, rng)))));
-    const z = tf.exp(tf.logSoftmax(tf.div(tf.add(this.logits, gumbel), this.t)));
-    return tf.maximum(z, FLOAT32_TINY);
+    const logz = tf.logSoftmax(tf.div(tf.add(this.logits, gumbel), this.t));
+    const z = tf.maximum(tf.exp(logz), FLOAT32_TINY);
+    // Entries below float32's range are clamped, and log(z) of the clamp is not their log: keep
+    // the exact log of each draw for logProb (the guide's and the prior's score the same tensor).
+    LOG_OF_SAMPLE.set(z, logz);
+    return z;
   }
 
   /**
@@ -49,7 +56,7 @@ export class RelaxedCategorical implements Distribution {
    */
   logProb(value: Tensor): Tensor {
     const k = this.classes;
-    const logz = tf.log(value);
+    const logz = LOG_OF_SAMPLE.get(value) ?? tf.log(value);
     const t = this.t;
     const body = tf.sum(tf.sub(this.logits, tf.mul(tf.add(t, 1), logz)), -1);
     const lse = tf.logSumExp(tf.sub(this.logits, tf.mul(t, logz)), -1);
