@@ -3,21 +3,24 @@ import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { BERNOULLI_SPEC } from './spec.js';
 
+export type BinaryParam = { logits: Tensor } | { probs: Tensor };
+
+/** The log-odds of a binary distribution given by logits or by probs (clipped off 0 and 1). */
+export function binaryLogits(param: BinaryParam): Tensor {
+  if ('logits' in param) return param.logits;
+  const p = tf.clipByValue(param.probs, 1e-7, 1 - 1e-7);
+  return tf.sub(tf.log(p), tf.log1p(tf.neg(p)));
+}
+
 /** Parameterized internally by logits: log p(x) = x l - softplus(l) is exact for any l. */
 export class Bernoulli implements Distribution {
   readonly spec = BERNOULLI_SPEC;
   readonly args: Readonly<Record<string, Tensor>>;
   readonly logits: Tensor;
 
-  constructor(param: { logits: Tensor } | { probs: Tensor }) {
-    if ('logits' in param) {
-      this.logits = param.logits;
-      this.args = { logits: param.logits };
-    } else {
-      const p = tf.clipByValue(param.probs, 1e-7, 1 - 1e-7);
-      this.logits = tf.sub(tf.log(p), tf.log1p(tf.neg(p)));
-      this.args = { probs: param.probs };
-    }
+  constructor(param: BinaryParam) {
+    this.logits = binaryLogits(param);
+    this.args = { ...param };
   }
 
   sample(shape: readonly number[], rng: Rng): Tensor {

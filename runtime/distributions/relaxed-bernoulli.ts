@@ -2,6 +2,7 @@ import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { RELAXED_BERNOULLI_SPEC } from './spec.js';
+import { binaryLogits, type BinaryParam } from './bernoulli.js';
 import { FLOAT32_ONE_MINUS, FLOAT32_TINY, uniformNoise } from './special.js';
 
 /**
@@ -15,16 +16,10 @@ export class RelaxedBernoulli implements Distribution {
 
   constructor(
     readonly temperature: Tensor,
-    param: { logits: Tensor } | { probs: Tensor },
+    param: BinaryParam,
   ) {
-    if ('logits' in param) {
-      this.logits = param.logits;
-      this.args = { temperature, logits: param.logits };
-    } else {
-      const p = tf.clipByValue(param.probs, 1e-7, 1 - 1e-7);
-      this.logits = tf.sub(tf.log(p), tf.log1p(tf.neg(p)));
-      this.args = { temperature, probs: param.probs };
-    }
+    this.logits = binaryLogits(param);
+    this.args = { temperature, ...param };
   }
 
   /** Pathwise in logits and temperature. Kept inside float32's open (0, 1) so log z and log(1 - z) stay finite. */
