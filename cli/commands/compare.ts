@@ -14,7 +14,7 @@ import { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
 import { writeOut } from '../trained.js';
-import { writeChart } from '../render/chart.js';
+import { chartFrame, writeChart } from '../render/chart.js';
 import { positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
 import { describeSpec, parseEstimatorList } from './grads.js';
@@ -133,10 +133,7 @@ export function compareChartSpec(runs: readonly EstimatorRun[], title: string): 
     },
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    config: { font: 'DejaVu Sans, sans-serif', view: { stroke: '#888' } },
-    data: { values },
+    ...chartFrame(title, values),
     hconcat: [panel('step', 'optimizer steps'), panel('seconds', 'seconds of training')],
   };
 }

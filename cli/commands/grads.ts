@@ -22,7 +22,7 @@ import {
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
 import { firstPoints, openTrained, openTrainedData, writeOut } from '../trained.js';
-import { writeChart } from '../render/chart.js';
+import { chartFrame, writeChart } from '../render/chart.js';
 import { positiveInt } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
 
@@ -159,10 +159,7 @@ export function gradsChartSpec(report: GradientReport, title: string): TopLevelS
     },
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    config: { font: 'DejaVu Sans, sans-serif', view: { stroke: '#888' } },
-    data: { values },
+    ...chartFrame(title, values),
     hconcat: [panel('totalVariance', 'total variance, trace of Cov (log scale)', true), panel('snr', 'signal-to-noise ratio |mean| / sqrt(tr Cov)', false)],
   };
 }

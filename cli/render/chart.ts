@@ -61,6 +61,11 @@ export async function writeChart(spec: TopLevelSpec, base: string): Promise<Char
 const FONT = 'DejaVu Sans, sans-serif';
 const CONFIG = { font: FONT, view: { stroke: '#888' } } as const;
 
+/** What every chart of the project shares: schema, title, font and frame, and its data. */
+export function chartFrame(title: string, values: object[]) {
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, config: CONFIG, data: { values } } as const;
+}
+
 /** Train and test ELBO per epoch, nats per data point. */
 export function elboChartSpec(history: readonly EpochRecord[], title = 'ELBO per epoch'): TopLevelSpec {
   const values = history.flatMap((h) => [
@@ -68,12 +73,9 @@ export function elboChartSpec(history: readonly EpochRecord[], title = 'ELBO per
     { epoch: h.epoch, elbo: h.testElbo, set: 'test' },
   ]);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    ...chartFrame(title, values),
     width: 420,
     height: 260,
-    config: CONFIG,
-    data: { values },
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
@@ -97,12 +99,9 @@ export interface ScatterPoint {
 export function scatterSpec(points: readonly ScatterPoint[], opts: { title: string; x: string; y: string; legend?: string }): TopLevelSpec {
   const labelled = points.some((p) => p.label !== undefined);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title,
+    ...chartFrame(opts.title, points.map((p) => ({ ...p }))),
     width: 480,
     height: 480,
-    config: CONFIG,
-    data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'circle', size: 14, opacity: 0.7 },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: opts.x, scale: { zero: false } },
