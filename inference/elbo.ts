@@ -20,6 +20,8 @@ export interface ElboEstimate {
   global: Tensor;
   /** Per particle: (N/M) * sum_i local_i + global, the ELBO estimate of the whole data set. [P] */
   total: Tensor;
+  /** N/M, the factor the local terms' minibatch sum carries. */
+  scale: number;
 }
 
 /**
@@ -66,7 +68,7 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
   }
   const scale = firstLocalScale(model);
   const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
-  return { local: localFull, global: globalFull, total };
+  return { local: localFull, global: globalFull, total, scale };
 }
 
 /** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */

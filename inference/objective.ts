@@ -210,8 +210,7 @@ export class Objective {
     // Importance weights need every density: the KL cannot be taken in closed form here.
     const est = estimateElbo(guide, model, particles, { kl: 'mc' });
     const bound = logMeanExp(est.local); // [M]
-    const scale = firstScale(guide, model);
-    const value = tf.add(tf.mul(scale, tf.sum(bound)), tf.mean(est.global));
+    const value = tf.add(tf.mul(est.scale, tf.sum(bound)), tf.mean(est.global));
     let extra: Tensor | undefined;
     const scoreSites = this.scoreSites(guide);
     if (scoreSites.length > 0) {
@@ -231,11 +230,6 @@ export class Objective {
     for (const s of this.stats.values()) tf.dispose([s.mean, s.variance, s.initialized]);
     this.stats.clear();
   }
-}
-
-function firstScale(...traces: Trace[]): number {
-  for (const t of traces) for (const s of t.sites.values()) if (s.plate === 'local') return s.scale;
-  return 1;
 }
 
 /**
