@@ -158,15 +158,41 @@ export const ACTIVATIONS: ReadonlyMap<string, string> = new Map([
 
 export const DEFAULT_ACTIVATION = 'relu';
 
+export interface HeadConstraintSpec {
+  /** Names of the constant arguments written in parentheses, e.g. ['lo', 'hi'] for interval(lo, hi). */
+  args: readonly string[];
+  /** The support; for a constraint with arguments, a placeholder (see headConstraintSupport). */
+  support: Support;
+  transform: string;
+}
+
 /** Head constraints and the squashing applied after the head's linear map. */
-export const HEAD_CONSTRAINTS: ReadonlyMap<string, { support: Support; transform: string }> = new Map([
-  ['real', { support: REAL, transform: 'identity' }],
-  ['positive', { support: POSITIVE, transform: 'softplus' }],
-  ['unit', { support: UNIT, transform: 'sigmoid' }],
-  ['simplex', { support: SIMPLEX, transform: 'softmax over the head' }],
+export const HEAD_CONSTRAINTS: ReadonlyMap<string, HeadConstraintSpec> = new Map<string, HeadConstraintSpec>([
+  ['real', { args: [], support: REAL, transform: 'identity' }],
+  ['positive', { args: [], support: POSITIVE, transform: 'softplus' }],
+  ['unit', { args: [], support: UNIT, transform: 'sigmoid' }],
+  // the bounds come from the declaration: rate: D interval(a, b)
+  ['interval', { args: ['lo', 'hi'], support: { kind: 'interval', low: 0, high: 1 }, transform: 'lo + (hi - lo) * sigmoid' }],
+  ['simplex', { args: [], support: SIMPLEX, transform: 'softmax over the head' }],
 ]);
 
 export const DEFAULT_HEAD_CONSTRAINT = 'real';
+
+/** How the head constraints read in a hint: `real (the default), positive, ..., interval(lo, hi) or simplex`. */
+export function describeHeadConstraints(): string {
+  const names = [...HEAD_CONSTRAINTS].map(([n, c]) => (c.args.length ? `${n}(${c.args.join(', ')})` : n) + (n === DEFAULT_HEAD_CONSTRAINT ? ' (the default)' : ''));
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/**
+ * The support of head constraint `name` given its folded arguments (their count already
+ * checked against `args`); the bounds of an interval are checked as for the domain.
+ */
+export function headConstraintSupport(name: string, args: readonly number[]): DomainResult | undefined {
+  const spec = HEAD_CONSTRAINTS.get(name);
+  if (!spec) return undefined;
+  return spec.args.length ? domainSupport(name, args) : { ok: true, support: spec.support };
+}
 
 // ---------------------------------------------------------------- functions
 
@@ -177,15 +203,29 @@ export type ShapeResult =
 
 export interface BuiltinFunction {
   name: string;
-  kind: 'elementwise' | 'reduction' | 'matmul';
-  /** Exact number of positional arguments. */
-  positional: number;
+  kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat';
+  /** Number of positional arguments: exactly this many, or at least `min`. */
+  positional: number | { min: number };
   /** Allowed named arguments; their values must be constant integers. */
   named: readonly string[];
   signature: string;
   doc: string;
-  /** Event shape of the result from the positional arguments' shapes and the folded named ones. */
-  shape(args: readonly Shape[], named: ReadonlyMap<string, number>): ShapeResult;
+  /**
+   * Event shape of the result from the positional arguments' shapes, the folded named ones and,
+   * for a positional argument that is the name of a data or latent, its declared support.
+   */
+  shape(args: readonly Shape[], named: ReadonlyMap<string, number>, supports: readonly (Support | undefined)[]): ShapeResult;
+}
+
+/** 'takes 2 positional arguments' / 'takes at least 2 positional arguments'. */
+export function describeArity(fn: BuiltinFunction): string {
+  const n = typeof fn.positional === 'number' ? fn.positional : fn.positional.min;
+  const s = `${n} positional argument${n === 1 ? '' : 's'}`;
+  return typeof fn.positional === 'number' ? s : `at least ${s}`;
+}
+
+export function arityAccepts(fn: BuiltinFunction, count: number): boolean {
+  return typeof fn.positional === 'number' ? count === fn.positional : count >= fn.positional.min;
 }
 
 export function formatShape(s: Shape): string {
@@ -257,6 +297,65 @@ const MATMUL: BuiltinFunction = {
   },
 };
 
+const ONE_HOT: BuiltinFunction = {
+  name: 'one_hot',
+  kind: 'one_hot',
+  positional: 1,
+  named: ['n'],
+  signature: 'one_hot(c)  one_hot(c, n = K)',
+  doc: 'indicator vectors of the integers c: shape [...shape(c), n], 1 at position c and 0 elsewhere; c names a data or latent of type int(lo, hi) with lo >= 0, or binary; n defaults to hi + 1',
+  shape: (args, named, supports) => {
+    const s = supports[0];
+    if (!s || (s.kind !== 'int' && s.kind !== 'binary')) {
+      const got = s ? `, not ${describeSupport(s)}` : '';
+      return { ok: false, message: `one_hot takes the name of a data or latent of a finite integer type, int(lo, hi) or binary${got}`, arg: 0 };
+    }
+    const low = s.kind === 'int' ? s.low : 0;
+    const high = s.kind === 'int' ? s.high : 1;
+    const type = formatType(s, []);
+    if (low < 0) return { ok: false, message: `one_hot counts classes from 0, but ${type} has negative values`, arg: 0 };
+    const n = named.get('n') ?? high + 1;
+    if (!Number.isInteger(n) || n < 1) return { ok: false, message: `one_hot: n must be a positive integer, got ${n}`, arg: 'n' };
+    if (n <= high) {
+      const missing = n === high ? `${high}` : `${n}..${high}`;
+      return { ok: false, message: `one_hot: n = ${n} classes leave the values ${missing} of ${type} without a class; use n = ${high + 1}`, arg: 'n' };
+    }
+    return { ok: true, shape: [...args[0]!, n] };
+  },
+};
+
+const CONCAT: BuiltinFunction = {
+  name: 'concat',
+  kind: 'concat',
+  positional: { min: 2 },
+  named: ['axis'],
+  signature: 'concat(a, b, ...)  concat(a, b, ..., axis = k)',
+  doc: 'joins its arguments along their last event axis (or event axis `axis`); they must have the same rank >= 1 and equal sizes on every other axis',
+  shape: (args, named) => {
+    const first = args[0]!;
+    for (const [i, s] of args.entries()) {
+      if (s.length === 0) return { ok: false, message: `concat joins vectors and arrays, but argument ${i + 1} is a scalar`, arg: i };
+      if (s.length !== first.length) {
+        return { ok: false, message: `concat: argument ${i + 1} has shape ${formatShape(s)}, of rank ${s.length}, but argument 1 has shape ${formatShape(first)}, of rank ${first.length}`, arg: i };
+      }
+    }
+    const axis = named.get('axis') ?? first.length - 1;
+    if (!Number.isInteger(axis) || axis < 0 || axis >= first.length) {
+      const range = first.length === 1 ? 'the only axis is 0' : `expected an integer from 0 to ${first.length - 1}`;
+      return { ok: false, message: `concat: axis ${axis} is out of range for shape ${formatShape(first)}: ${range}`, arg: 'axis' };
+    }
+    for (const [i, s] of args.entries()) {
+      const k = s.findIndex((d, j) => j !== axis && d !== first[j]);
+      if (k >= 0) {
+        return { ok: false, message: `concat: argument ${i + 1} has shape ${formatShape(s)} and argument 1 ${formatShape(first)}: they differ on axis ${k}, and only axis ${axis} may differ`, arg: i };
+      }
+    }
+    const out = [...first];
+    out[axis] = args.reduce((a, s) => a + s[axis]!, 0);
+    return { ok: true, shape: out };
+  },
+};
+
 export const FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
   [
     elementwise('exp', 'exponential, elementwise'),
@@ -270,6 +369,8 @@ export const FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
     reduction('sum', 'sum over all event axes (a scalar), or over event axis `axis` only'),
     reduction('mean', 'mean over all event axes (a scalar), or over event axis `axis` only'),
     MATMUL,
+    ONE_HOT,
+    CONCAT,
   ].map((f) => [f.name, f]),
 );
 

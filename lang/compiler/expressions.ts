@@ -6,7 +6,7 @@ import type { CheckedProgram } from '../checked.js';
 import type { ParamStore } from '../../runtime/params.js';
 import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from './layout.js';
-import { ELEMENTWISE, matmulEvent, reduceEvent } from './functions.js';
+import { ELEMENTWISE, concatEvent, matmulEvent, oneHotEvent, reduceEvent } from './functions.js';
 import { applyBinary } from '../arithmetic.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
@@ -145,6 +145,20 @@ export class ExpressionCompiler {
     if (name === 'matmul') {
       const [a, b] = positional as [CompiledTensor, CompiledTensor];
       return (env) => matmulEvent(a(env), b(env));
+    }
+    if (name === 'one_hot') {
+      const shape = this.program.shapes.get(e);
+      if (!shape) throw new Error(`internal: no shape for one_hot at ${e.span.line}:${e.span.column}`);
+      const x = positional[0]!;
+      const classes = shape[shape.length - 1]!;
+      return (env) => oneHotEvent(x(env), classes);
+    }
+    if (name === 'concat') {
+      const rank = this.program.shapes.get(e)?.length;
+      if (rank === undefined) throw new Error(`internal: no shape for concat at ${e.span.line}:${e.span.column}`);
+      const axisArg = e.args.find((a) => a.name?.name === 'axis');
+      const axis = axisArg ? foldNumber(axisArg.value, this.program.consts) : rank - 1;
+      return (env) => concatEvent(positional.map((p) => p(env)), axis);
     }
     throw new Error(`internal: no runtime implementation of function '${name}'`);
   }

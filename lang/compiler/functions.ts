@@ -41,3 +41,21 @@ export function matmulEvent(a: Tensor, b: Tensor): Tensor {
   if (aVec) out = tf.squeeze(out, [out.rank - (bVec ? 1 : 2)]);
   return out;
 }
+
+/** Indicator vectors of the integer values of `x`: [P, B, ...event] -> [P, B, ...event, n]. */
+export function oneHotEvent(x: Tensor, n: number): Tensor {
+  // Values arrive as float32; round so that a value like 2.9999999 still picks class 3.
+  const indices = tf.cast(tf.round(x), 'int32');
+  return tf.cast(tf.oneHot(indices, n), 'float32');
+}
+
+/**
+ * Join along event axis `axis`. The particle and batch axes are broadcast to a common size
+ * first (a global is [1, 1, ...], a data value [1, B, ...]), through broadcastTo, whose
+ * gradient sums over the copies.
+ */
+export function concatEvent(parts: readonly Tensor[], axis: number): Tensor {
+  const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
+  const aligned = parts.map((p) => (p.shape[0] === lead[0] && p.shape[1] === lead[1] ? p : tf.broadcastTo(p, [lead[0]!, lead[1]!, ...p.shape.slice(EVENT_AXIS)])));
+  return tf.concat(aligned, EVENT_AXIS + axis);
+}

@@ -7,7 +7,8 @@ import type { Shape } from '../../checked.js';
 import { broadcast, broadcastsTo, formatShape } from '../shapes.js';
 import { siteExprs } from '../walk.js';
 import { suggestOr } from '../suggest.js';
-import { formatType } from '../../builtins.js';
+import { arityAccepts, describeArity, formatType } from '../../builtins.js';
+import type { Support } from '../../../runtime/support.js';
 import { paramEventRank } from '../../../runtime/distributions/spec.js';
 
 function axes(n: number): string {
@@ -124,12 +125,12 @@ class ShapeInference {
         if (v === undefined) ok = false;
         else values.set(a.name.name, v);
       }
-      if (positional.length !== fn.positional) {
-        ctx.error('wrong-arity', e.span, `${name} takes ${fn.positional} positional argument${fn.positional === 1 ? '' : 's'} (${fn.signature}), got ${positional.length}`);
+      if (!arityAccepts(fn, positional.length)) {
+        ctx.error('wrong-arity', e.span, `${name} takes ${describeArity(fn)} (${fn.signature}), got ${positional.length}`);
         return UNKNOWN;
       }
       if (!ok || shapes.some((s) => s === undefined)) return UNKNOWN;
-      const r = fn.shape(shapes as Shape[], values);
+      const r = fn.shape(shapes as Shape[], values, positional.map((a) => this.declaredSupport(a.value)));
       if (r.ok) return tensor(r.shape);
       const at = typeof r.arg === 'number' ? positional[r.arg]?.value : typeof r.arg === 'string' ? named.find((a) => a.name.name === r.arg)?.value : undefined;
       ctx.error('shape-mismatch', at ? at.span : e.span, r.message);
@@ -171,6 +172,14 @@ class ShapeInference {
       ctx.error('not-callable', e.callee.span, `${what} is not a function or a net and cannot be called`);
     }
     return UNKNOWN;
+  }
+
+  /** The declared support of a data or latent named by `e`; undefined for any other expression. */
+  private declaredSupport(e: Expr): Support | undefined {
+    if (e.kind !== 'ident') return undefined;
+    const b = this.ctx.bindings.get(e);
+    if (!b || b.kind !== 'decl' || (b.symbol.kind !== 'data' && b.symbol.kind !== 'latent')) return undefined;
+    return this.ctx.declTypes.get(b.symbol.name)?.support;
   }
 
   private field(e: FieldAccess): ValueType {
