@@ -169,10 +169,17 @@ export interface NetDecl {
   span: Span;
 }
 
+/** `loc: D`, `scale: D positive`, `rate: D interval(lo, hi)`. */
 export interface NetHead {
   name: Named;
   size: Expr;
   constraint?: Named;
+  /**
+   * The constant arguments written in parentheses after the constraint name (the bounds of
+   * `interval(lo, hi)`), each with its own span; undefined when there are no parentheses.
+   */
+  constraintArgs?: Expr[];
+  /** From the head's name to its size, constraint name or closing parenthesis. */
   span: Span;
 }
 

@@ -88,6 +88,9 @@ const messages: IParserErrorMessageProvider = {
         }
         return expectedButFound(`${STATEMENT} or '}'`, actual);
       }
+      if (expected === T.RParen && ruleName === 'netHead') {
+        return expectedButFound("',' or ')' after an argument of the head constraint", actual);
+      }
       if (expected === T.Tilde && actual.tokenType === T.Equals) {
         return `${expectedButFound("'~'", actual)} (use 'let NAME = ...' to define a value)`;
       }
@@ -287,15 +290,28 @@ class PplParser extends EmbeddedActionsParser {
     });
   });
 
-  /** `loc: D` or `scale: D positive` */
+  /** `loc: D`, `scale: D positive` or `rate: D interval(lo, hi)` */
   private netHead = this.RULE('netHead', (): NetHead => {
     const name = this.SUBRULE(this.ident);
     this.CONSUME(T.Colon);
     const size = this.SUBRULE(this.expr);
-    const constraint = this.OPTION(() => this.SUBRULE2(this.ident));
-    return this.ACTION(() => {
-      const span = joinSpans(name.span, (constraint ?? size).span);
-      return constraint ? { name, size, constraint, span } : { name, size, span };
+    let constraint: Named | undefined;
+    let constraintArgs: Expr[] | undefined;
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      constraint = this.SUBRULE2(this.ident);
+      this.OPTION2(() => {
+        this.CONSUME(T.LParen);
+        constraintArgs = this.SUBRULE(this.exprList);
+        close = this.CONSUME(T.RParen);
+      });
+    });
+    return this.ACTION((): NetHead => {
+      const span = joinSpans(name.span, close ? tokSpan(close) : (constraint ?? size).span);
+      const head: NetHead = { name, size, span };
+      if (constraint) head.constraint = constraint;
+      if (constraintArgs) head.constraintArgs = constraintArgs;
+      return head;
     });
   });
 

@@ -323,6 +323,27 @@ describe('declarations', () => {
     expect(lc(net.span)).toBe('1:1-1:47');
   });
 
+  it('parses head constraints with constant arguments: interval(lo, hi)', () => {
+    const src = 'const S = 2\nnet f : mlp(3 -> 4) -> { loc: 2, rate: 3 interval(0.5, 2), shift: 2 interval(-S, S * 2), }';
+    const [, n] = parseOk(src);
+    const net = n as NetDecl;
+    expect(net.heads?.map((h) => [h.name.name, show(h.size), h.constraint?.name, h.constraintArgs?.map(show)])).toEqual([
+      ['loc', '2', undefined, undefined],
+      ['rate', '3', 'interval', ['0.5', '2']],
+      ['shift', '2', 'interval', ['(-S)', '(S * 2)']],
+    ]);
+    const [, rate, shift] = net.heads!;
+    // The head's span runs to the closing parenthesis; each bound keeps its own span.
+    expect(lc(rate!.span)).toBe('2:34-2:57');
+    expect(lc(rate!.constraint!.span)).toBe('2:42-2:49');
+    expect(rate!.constraintArgs!.map((a) => lc(a.span))).toEqual(['2:51-2:53', '2:56-2:56']);
+    expect(shift!.constraintArgs!.map((a) => lc(a.span))).toEqual(['2:78-2:79', '2:82-2:86']);
+    for (const [where, sp] of allSpans(net)) checkSpan(src, sp, where);
+    // Without parentheses there are no arguments (the checker reports interval's missing bounds).
+    const [m] = parseOk('net g : mlp(3 -> 4) -> { rate: 3 interval }');
+    expect('constraintArgs' in (m as NetDecl).heads![0]!).toBe(false);
+  });
+
   it('accepts optional semicolons after declarations and statements', () => {
     const decls = parseOk('const a = 1; const b = 2;\nmodel { z ~ Normal(0, 1); let y = z; x ~ Normal(y, 1); };\nguide { z ~ auto }');
     expect(decls.map((d) => d.kind)).toEqual(['const', 'const', 'model', 'guide']);
@@ -451,6 +472,18 @@ describe('syntax errors', () => {
       errors: [["expected a declaration (const, data, latent, global, param, net, model, guide) but found '}'", 2, 1]],
       decls: ['const', 'const'],
     },
+    {
+      what: 'head constraint arguments without a comma',
+      source: 'net f : mlp(3 -> 4) -> { rate: 3 interval(0.5 2) }\nconst a = 1',
+      errors: [["expected ',' or ')' after an argument of the head constraint but found '2'", 1, 47]],
+      decls: ['const'],
+    },
+    {
+      what: 'head constraint arguments not closed',
+      source: 'net f : mlp(3 -> 4) -> { rate: 3 interval(0.5, 2 }',
+      errors: [["expected ',' or ')' after an argument of the head constraint but found '}'", 1, 50]],
+    },
+    { what: 'empty head constraint arguments', source: 'net f : mlp(3 -> 4) -> { rate: 3 interval() }', errors: [["expected an expression but found ')'", 1, 43]] },
     { what: 'net missing )', source: 'net f : mlp(3 -> 2, relu\nconst a = 1', errors: [["expected ')' but found keyword 'const'", 2, 1]], decls: ['const'] },
     { what: 'statement at top level', source: 'z ~ Normal(0, 1)\nx ~ Normal(z, 1)', errors: [["expected a declaration (const, data, latent, global, param, net, model, guide) but found 'z'", 1, 1]] },
   ];

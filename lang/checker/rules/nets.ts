@@ -1,8 +1,18 @@
-// Nets: family mlp, positive integer layer sizes, a known activation, well-formed heads.
+// Nets: family mlp, positive integer layer sizes, a known activation, well-formed heads (a
+// known constraint with its constant arguments: the bounds of interval(lo, hi)).
 import type { CheckContext, CheckRule } from '../context.js';
 import type { NetHeadInfo } from '../../checked.js';
-import { ACTIVATIONS, DEFAULT_ACTIVATION, DEFAULT_HEAD_CONSTRAINT, HEAD_CONSTRAINTS, NET_FAMILIES } from '../../builtins.js';
-import type { Expr } from '../../ast.js';
+import {
+  ACTIVATIONS,
+  DEFAULT_ACTIVATION,
+  DEFAULT_HEAD_CONSTRAINT,
+  HEAD_CONSTRAINTS,
+  NET_FAMILIES,
+  describeHeadConstraints,
+  headConstraintSupport,
+} from '../../builtins.js';
+import type { Expr, NetHead } from '../../ast.js';
+import type { Support } from '../../../runtime/support.js';
 import { suggestOr } from '../suggest.js';
 
 function foldSize(ctx: CheckContext, e: Expr, what: string): number | undefined {
@@ -13,6 +23,41 @@ function foldSize(ctx: CheckContext, e: Expr, what: string): number | undefined 
     return undefined;
   }
   return v;
+}
+
+/**
+ * The support of a head's constraint: a known name, with exactly its arguments (the bounds of
+ * interval(lo, hi)), each a declaration constant, in order. Undefined after an error.
+ */
+function headSupport(ctx: CheckContext, h: NetHead, net: string): Support | undefined {
+  const hname = h.name.name;
+  const cname = h.constraint?.name ?? DEFAULT_HEAD_CONSTRAINT;
+  const spec = HEAD_CONSTRAINTS.get(cname);
+  if (!spec) {
+    ctx.error('unknown-head-constraint', h.constraint!.span, `unknown head constraint '${cname}'${suggestOr(cname, HEAD_CONSTRAINTS.keys(), `; a head is ${describeHeadConstraints()}`)}`);
+    return undefined;
+  }
+  const given = h.constraintArgs ?? [];
+  if (given.length !== spec.args.length) {
+    const takes = spec.args.length === 0 ? 'no arguments' : `${spec.args.length} arguments, ${cname}(${spec.args.join(', ')})`;
+    // Too many: at the first extra argument; too few: at the constraint's name.
+    ctx.error('bad-head-constraint', given[spec.args.length]?.span ?? h.constraint!.span, `the constraint ${cname} of head '${hname}' of net ${net} takes ${takes}, got ${given.length}`);
+    return undefined;
+  }
+  const values: number[] = [];
+  given.forEach((a, i) => {
+    const v = ctx.foldDeclConst(a, `the bound ${spec.args[i]} of head '${hname}' of net ${net}`);
+    if (v !== undefined) values.push(v);
+  });
+  if (values.length !== given.length) return undefined;
+  const r = headConstraintSupport(cname, values);
+  if (!r) return undefined;
+  if (!r.ok) {
+    const at = r.arg !== undefined ? given[r.arg] : undefined;
+    ctx.error('bad-head-constraint', at ? at.span : h.constraint!.span, `in head '${hname}' of net ${net}, ${r.message}`);
+    return undefined;
+  }
+  return r.support;
 }
 
 export const netsRule: CheckRule = {
@@ -57,14 +102,9 @@ export const netsRule: CheckRule = {
             ok = false;
           } else seen.add(hname);
           const size = foldSize(ctx, h.size, `the size of head '${hname}' of net ${name}`);
-          const cname = h.constraint?.name ?? DEFAULT_HEAD_CONSTRAINT;
-          const constraint = HEAD_CONSTRAINTS.get(cname);
-          if (!constraint) {
-            ctx.error('unknown-head-constraint', h.constraint!.span, `unknown head constraint '${cname}'${suggestOr(cname, HEAD_CONSTRAINTS.keys(), `; a head is real (the default), positive or unit`)}`);
-            ok = false;
-          }
-          if (size === undefined || !constraint) ok = false;
-          else heads.push({ name: hname, size, constraint: constraint.support });
+          const support = headSupport(ctx, h, name);
+          if (size === undefined || !support) ok = false;
+          else heads.push({ name: hname, size, constraint: support });
         }
       }
       if (ok && ctx.owns(name, decl)) ctx.nets.set(name, { layers, activation, ...(heads ? { heads } : {}) });
