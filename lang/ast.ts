@@ -218,6 +218,11 @@ export interface SampleStmt {
   dist: DistExpr;
   annotations: Annotation[];
   span: Span;
+  /**
+   * Not written by the user: the checker's `name ~ auto` for a latent the guide block does not
+   * mention (lang/checker/rules/implicit-guides.ts). Its spans are the latent's declaration.
+   */
+  implicit?: true;
 }
 
 export interface DistExpr {

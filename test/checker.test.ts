@@ -100,11 +100,85 @@ const ROWS: Row[] = [
   { name: 'unknown activation', source: observed(['net f : mlp(3 -> 3, rleu)'], ['  x ~ Normal(f(x), 1)']), message: "unknown activation 'rleu'; did you mean relu?", at: '1:21' },
   { name: 'unknown head constraint', source: observed(['net f : mlp(3 -> 4) -> { loc: 3, scale: 3 postive }'], ['  x ~ Normal(f(x).loc, 1)']), message: "unknown head constraint 'postive'; did you mean positive?", at: '1:43' },
   { name: 'duplicate head', source: observed(['net f : mlp(3 -> 4) -> { loc: 3, loc: 3 }'], ['  x ~ Normal(f(x).loc, 1)']), message: "net f already has a head named 'loc'", at: '1:34' },
+  {
+    name: 'unknown head constraint lists them all',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, scale: 3 bounded }'], ['  x ~ Normal(f(x).loc, 1)']),
+    message: "unknown head constraint 'bounded'; a head is real (the default), positive, unit, interval(lo, hi) or simplex",
+    at: '1:43',
+  },
+  {
+    name: 'interval head with one bound',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(0.5) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the constraint interval of head 'rate' of net f takes 2 arguments, interval(lo, hi), got 1",
+    at: '1:42',
+  },
+  {
+    name: 'interval head without bounds',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the constraint interval of head 'rate' of net f takes 2 arguments, interval(lo, hi), got 0",
+    at: '1:42',
+  },
+  {
+    name: 'interval head with three bounds',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(0, 1, 2) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the constraint interval of head 'rate' of net f takes 2 arguments, interval(lo, hi), got 3",
+    at: '1:57',
+  },
+  {
+    name: 'arguments to a positive head',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, scale: 3 positive(1) }'], ['  x ~ Normal(f(x).loc, f(x).scale)']),
+    message: "the constraint positive of head 'scale' of net f takes no arguments, got 1",
+    at: '1:52',
+  },
+  { name: 'arguments to a real head', source: observed(['net f : mlp(3 -> 4) -> { loc: 3 real(0, 1) }'], ['  x ~ Normal(f(x).loc, 1)']), message: "the constraint real of head 'loc' of net f takes no arguments, got 2", at: '1:38' },
+  { name: 'arguments to a unit head', source: observed(['net f : mlp(3 -> 4) -> { p: 3 unit(0, 1) }'], ['  x ~ Normal(f(x).p, 1)']), message: "the constraint unit of head 'p' of net f takes no arguments, got 2", at: '1:36' },
+  {
+    name: 'arguments to a simplex head',
+    source: observed(['net f : mlp(3 -> 4) -> { p: 3 simplex(3) }'], ['  x ~ Normal(f(x).p, 1)']),
+    message: "the constraint simplex of head 'p' of net f takes no arguments, got 1",
+    at: '1:39',
+  },
+  {
+    name: 'interval head with bounds out of order',
+    source: observed(['const S = 2', 'net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(S, -S) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "in head 'rate' of net f, interval(2, -2) is empty: the lower bound must be less than the upper bound",
+    at: '2:42',
+  },
+  {
+    name: 'interval head with equal bounds',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(1, 1) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "in head 'rate' of net f, interval(1, 1) is empty",
+    at: '1:42',
+  },
+  {
+    name: 'interval head bound that is data',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(0, x) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the bound hi of head 'rate' of net f must be a constant, but data x is not a const",
+    at: '1:54',
+  },
+  {
+    name: 'interval head bound that is a call',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(exp(-1), 2) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the bound lo of head 'rate' of net f must be a constant expression (numbers, consts and + - * / ^), not a call",
+    at: '1:51',
+  },
+  { name: 'interval head bound undefined', source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(0, Q) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']), message: "undefined name 'Q'", at: '1:54' },
+  {
+    name: 'interval head bound not finite',
+    source: observed(['net f : mlp(3 -> 4) -> { loc: 3, rate: 3 interval(0, 1 / 0) }'], ['  x ~ Normal(f(x).loc, f(x).rate)']),
+    message: "the bound hi of head 'rate' of net f is not a finite number (1 / 0 = Infinity)",
+    at: '1:54',
+  },
   // ---- blocks
   { name: 'no model block', source: lines('data x : real[3]'), message: 'the program has no model block', at: '1:1' },
   { name: 'two model blocks', source: lines('data x : real[3]', 'model {', '  x ~ Normal(0, 1)', '}', 'model {', '  x ~ Normal(0, 1)', '}'), message: 'a program has exactly one model block, but there is already one on line 2', at: '5:1' },
   { name: 'two guide blocks', source: lines(base([PRIOR, LIK]), 'guide {', PRIOR, '}'), message: 'a program has at most one guide block', at: '10:1' },
-  { name: 'latents without a guide', source: lines('data x : real[3]', 'latent z : real[3]', 'model {', PRIOR, LIK, '}'), message: 'declares latent z but has no guide block', at: '2:8' },
+  {
+    name: 'a local latent without a guide block and without data',
+    source: lines('latent z : real[3]', 'model {', PRIOR, '}'),
+    message: 'latent z has no site in the guide block, and z is a local latent, whose automatic guide is a net reading the data point, but the program declares no data',
+    at: '1:8',
+  },
   // ---- names
   { name: 'undefined name', source: base([PRIOR, '  x ~ Normal(zz, 1)']), message: "undefined name 'zz'; did you mean z?", at: '5:14' },
   { name: 'latent used before it is sampled', source: base([LIK, PRIOR]), message: 'z is used before it is sampled in the model block', at: '4:14' },
@@ -116,7 +190,12 @@ const ROWS: Row[] = [
   // ---- sites
   { name: 'latent without prior', source: base([LIK.replace('z', '0')]), message: 'latent z has no prior in the model block', at: '2:8' },
   { name: 'latent sampled twice', source: base([PRIOR, PRIOR, LIK]), message: 'latent z is sampled twice in the model block (first on line 4)', at: '5:3' },
-  { name: 'latent without guide distribution', source: base([PRIOR, LIK], []), message: 'latent z has no distribution in the guide block', at: '2:8' },
+  {
+    name: 'a latent the guide does not mention, of a type without an automatic guide',
+    source: lines('data x : real', 'global k : count', 'model {', '  k ~ Poisson(3)', '  x ~ Normal(k, 1)', '}', 'guide {', '}'),
+    message: 'global latent k has no site in the guide block, and there is no automatic guide for count {0, 1, 2, ...} latents; add `k ~ ...` to the guide',
+    at: '2:8',
+  },
   { name: 'latent sampled twice in the guide', source: base([PRIOR, LIK], [PRIOR, PRIOR]), message: 'latent z is sampled twice in the guide block', at: '9:3' },
   { name: 'data in the guide', source: base([PRIOR, LIK], [PRIOR, '  x ~ Normal(0, 1)']), message: 'data x cannot be sampled in the guide: the guide only proposes latents', at: '9:3' },
   { name: 'data observed twice', source: base([PRIOR, LIK, LIK]), message: 'data x is observed twice in the model block (first on line 5)', at: '6:3' },
@@ -302,6 +381,39 @@ describe('checker: programs that check clean', () => {
       ['b', [3], 'positive', 1],
       ['c', [], 'unit', 0.5],
       ['d', [], 'positive', 0.5],
+    ]);
+  });
+
+  it('folds the bounds of interval heads; guide sites take interval heads as arguments', () => {
+    const src = lines(
+      'const S = 2',
+      'data x : real[3]',
+      'latent z : real[2]',
+      'latent p : unit[2]',
+      'net enc : mlp(3 -> 8) -> { loc: 2, scale: 2 interval(0.01, S), a: 2 interval(S / 4, 2 * S), b: 2 interval(-S + 2.5, S ^ 2) }',
+      'model {',
+      '  z ~ Normal(0, 1)',
+      '  p ~ Beta(1, 1)',
+      '  x ~ Normal(sum(z) + sum(p), 1)',
+      '}',
+      'guide {',
+      '  let q = enc(x)',
+      '  z ~ Normal(q.loc, q.scale)',
+      '  p ~ Beta(q.a, q.b)',
+      '}',
+    );
+    expect(check(src).diagnostics).toEqual([]);
+    const c = clean(src);
+    expect(c.nets[0]!.heads!.map((h) => [h.name, h.size, h.constraint])).toEqual([
+      ['loc', 2, { kind: 'real' }],
+      ['scale', 2, { kind: 'interval', low: 0.01, high: 2 }],
+      ['a', 2, { kind: 'interval', low: 0.5, high: 4 }],
+      ['b', 2, { kind: 'interval', low: 0.5, high: 4 }],
+    ]);
+    expect(shapeOfText(c, 'q.scale')).toEqual([2]);
+    expect(c.sites.filter((s) => s.block === 'guide').map((s) => [s.target, s.dist.name])).toEqual([
+      ['z', 'Normal'],
+      ['p', 'Beta'],
     ]);
   });
 

@@ -4,6 +4,7 @@ import { describeSupport } from '../../runtime/support.js';
 import { enumerationSize } from '../../runtime/enumeration.js';
 import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import type { CheckedProgram } from '../../lang/checked.js';
+import { describeAutoGuide, isAutoSite } from '../../lang/compiler/auto-guides.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
 
@@ -20,7 +21,7 @@ export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
     const est = guideSite ? siteEstimator(guideSite, mode) : 'reparam';
     const how = l.enumerated
       ? `summed out exactly (${enumerationSize(l.support, l.shape)} values, no guide)`
-      : `guide ${l.guide?.dist.name.name}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
+      : `guide ${guideSite && isAutoSite(guideSite) ? describeAutoGuide(p, l) : l.guide?.dist.name.name}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
     lines.push(`  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior.dist.name.name}, ${how}`);
   }
   for (const n of p.nets) {

@@ -8,7 +8,7 @@ import { makeDistribution } from '../../runtime/distributions/index.js';
 import { Trace, type EstimatorKind } from '../../runtime/trace.js';
 import { ExpressionCompiler, type CompiledTensor, type Env } from './expressions.js';
 import { EVENT_AXIS, fromGlobal, padEventAxes, repeatParticles, sumEvent } from './layout.js';
-import { autoGuideFor, autoParamName } from '../../runtime/auto-guide.js';
+import { autoGuideArgs, isAutoSite } from './auto-guides.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 
 export interface RunContext {
@@ -61,29 +61,20 @@ export function compileBlock(
   });
 }
 
-/** `w ~ auto`: the guide's arguments are its own variational parameters (runtime/auto-guide.ts). */
-function autoArgs(site: SiteInfo, program: CheckedProgram): [string, CompiledTensor][] {
-  const latent = program.latents.find((l) => l.name === site.target);
-  const auto = latent ? autoGuideFor(latent.support) : undefined;
-  if (!auto) throw new Error(`internal: no automatic guide for ${site.target}`);
-  return auto.params.map((p) => {
-    const name = autoParamName(site.target, p.arg);
-    return [p.arg, (env: Env) => fromGlobal(env.params.value(name))];
-  });
-}
-
 function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: EstimatorChoice, program: CheckedProgram): Step {
   const args = site.stmt.dist.args ?? [];
   // Each argument gets the axes of the site's batch of events plus its own event axes (a class
   // axis for Categorical's probs), inserted after the batch axis: sum(z) beside x : real[3]
   // must broadcast over x's axis, not against the batch.
-  const isAuto = site.block === 'guide' && site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args;
-  const compiled: [string, CompiledTensor][] = isAuto ? autoArgs(site, program) : args.map((a, i) => {
+  const compiled: [string, CompiledTensor][] = args.map((a, i) => {
     const argName = site.argNames[i]!;
     const raw = exprs.tensor(a.value);
     const rank = EVENT_AXIS + site.shape.length - site.dist.eventRank + paramEventRank(site.dist, argName);
     return [argName, (env: Env) => padEventAxes(raw(env), rank)];
   });
+  const argsOf = isAutoSite(site)
+    ? autoGuideArgs(site, program)
+    : (env: Env): Record<string, Tensor> => Object.fromEntries(compiled.map(([argName, c]) => [argName, c(env)]));
   const name = site.target;
   const distName = site.dist.name;
   const baselineArg = site.stmt.annotations.find((a) => a.name.name === 'baseline')?.args[0];
@@ -91,9 +82,7 @@ function compileSite(site: SiteInfo, exprs: ExpressionCompiler, estimatorOf: Est
   return (env, ctx, trace, replay) => {
     // Read at run time: one compiled program serves several estimators (ppl grads, compare).
     const estimator = estimatorOf(site);
-    const argValues: Record<string, Tensor> = {};
-    for (const [argName, c] of compiled) argValues[argName] = c(env);
-    const dist = makeDistribution(distName, argValues);
+    const dist = makeDistribution(distName, argsOf(env));
     const rows = site.plate === 'local' ? ctx.batchSize : 1;
     const shape = [ctx.particles, rows, ...site.shape];
 

@@ -3,7 +3,7 @@
 import type { CheckedProgram, SiteInfo } from '../checked.js';
 import { ParamStore } from '../../runtime/params.js';
 import { constraintOfSupport } from '../../runtime/constraints.js';
-import { autoGuideFor, autoParamName } from '../../runtime/auto-guide.js';
+import { createAutoGuides } from './auto-guides.js';
 import { Mlp } from '../../runtime/nets.js';
 import type { Activation } from '../../runtime/dense.js';
 import { Rng } from '../../runtime/random.js';
@@ -50,13 +50,7 @@ export class CompiledProgram {
     readonly options: CompileOptions,
   ) {
     const initRng = new Rng(`${options.seed}/init`);
-    for (const site of checked.sites) {
-      if (site.block !== 'guide' || site.stmt.dist.name.name !== 'auto' || site.stmt.dist.args) continue;
-      const latent = checked.latents.find((l) => l.name === site.target);
-      const auto = latent ? autoGuideFor(latent.support) : undefined;
-      if (!latent || !auto) throw new Error(`internal: no automatic guide for ${site.target}`);
-      for (const p of auto.params) this.params.create(autoParamName(latent.name, p.arg), latent.shape, p.init, p.constraint);
-    }
+    createAutoGuides(checked, this.params, this.nets, initRng.derive('auto'));
     for (const p of checked.params) this.params.create(p.name, p.shape, p.init, constraintOfSupport(p.constraint));
     for (const n of checked.nets) {
       if (!ACTIVATIONS.has(n.activation)) throw new Error(`internal: unknown activation '${n.activation}'`);

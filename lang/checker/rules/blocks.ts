@@ -1,4 +1,5 @@
-// Exactly one model block; a guide block (at most one) whenever there are latents.
+// Exactly one model block and at most one guide block (rules/implicit-guides.ts supplies
+// automatic guide sites for the latents a guide does not mention).
 import type { CheckContext, CheckRule } from '../context.js';
 import type { GuideBlock, ModelBlock } from '../../ast.js';
 
@@ -17,12 +18,6 @@ export const blocksRule: CheckRule = {
     }
     for (const extra of guides.slice(1)) {
       ctx.error('duplicate-block', extra.span, `a program has at most one guide block, but there is already one on line ${guides[0]!.span.line}`);
-    }
-    if (guides.length === 0) {
-      const first = ctx.program.decls.find((d) => d.kind === 'latent');
-      if (first && first.kind === 'latent') {
-        ctx.error('missing-guide', first.name.span, `the program declares latent ${first.name.name} but has no guide block: add \`guide { ... }\` giving each latent its variational distribution`);
-      }
     }
   },
 };

@@ -1,6 +1,7 @@
 // The right of `~`: a known distribution whose arguments bind exactly one of its
 // parameterizations. Constant arguments are also checked against the parameter's domain.
 import type { CheckContext, CheckRule } from '../context.js';
+import { describeSymbol } from '../context.js';
 import type { SampleStmt } from '../../ast.js';
 import { distributionNames, distributionSpec, insideConstraint, PARAM_CONSTRAINTS } from '../../builtins.js';
 import { suggestOr } from '../suggest.js';
@@ -36,7 +37,10 @@ function checkParameterization(ctx: CheckContext, stmt: SampleStmt, spec: DistSp
   return false;
 }
 
-/** `w ~ auto`: a mean-field guide of the latent's support (runtime/auto-guide.ts). */
+/**
+ * `w ~ auto`, written or implicit: a mean-field guide of the latent's support
+ * (runtime/auto-guide.ts); for a local latent, amortized by a generated net on the data point.
+ */
 function resolveAuto(ctx: CheckContext, stmt: SampleStmt, block: 'model' | 'guide'): void {
   const name = stmt.target.name;
   if (block !== 'guide') {
@@ -46,18 +50,20 @@ function resolveAuto(ctx: CheckContext, stmt: SampleStmt, block: 'model' | 'guid
   const sym = ctx.symbols.get(name);
   const t = ctx.declTypes.get(name);
   if (!sym || sym.kind !== 'latent' || !t) return;
-  if (sym.decl.plate !== 'global') {
-    ctx.error(
-      'auto-local',
-      stmt.dist.span,
-      `\`${name} ~ auto\`: ${name} is a local latent (one per data point); amortize its guide on the data with a net, e.g. ${name} ~ Normal(enc(x).loc, enc(x).scale)`,
-    );
-    return;
-  }
+  const lead = stmt.implicit ? `${describeSymbol(sym)} has no site in the guide block, and` : `\`${name} ~ auto\`:`;
   const auto = autoGuideFor(t.support);
   const spec = auto ? distributionSpec(auto.distribution) : undefined;
   if (!auto || !spec) {
-    ctx.error('auto-support', stmt.dist.span, `no automatic guide for ${describeSupport(t.support)} latents; write the guide distribution`);
+    const fix = stmt.implicit ? `add \`${name} ~ ...\` to the guide` : 'write the guide distribution';
+    ctx.error('auto-support', stmt.dist.span, `${lead} there is no automatic guide for ${describeSupport(t.support)} latents; ${fix}`);
+    return;
+  }
+  if (sym.decl.plate === 'local' && ctx.symbolsOf('data').length === 0) {
+    ctx.error(
+      'auto-local',
+      stmt.dist.span,
+      `${lead} ${name} is a local latent, whose automatic guide is a net reading the data point, but the program declares no data`,
+    );
     return;
   }
   ctx.dists.set(stmt, { spec, argNames: [], complete: true });

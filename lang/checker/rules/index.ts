@@ -2,6 +2,7 @@
 // the CheckContext; add a new rule by appending (or inserting) it here.
 import type { CheckRule } from '../context.js';
 import { blocksRule } from './blocks.js';
+import { implicitGuidesRule } from './implicit-guides.js';
 import { declarationsRule } from './declarations.js';
 import { constantsRule } from './constants.js';
 import { typesRule } from './types.js';
@@ -20,6 +21,7 @@ import { enumerationRule } from './enumeration.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
+  implicitGuidesRule,
   declarationsRule,
   constantsRule,
   typesRule,

@@ -1,4 +1,5 @@
-// Sample sites: each latent has exactly one `~` in the model (its prior) and one in the guide;
+// Sample sites: each latent has exactly one `~` in the model (its prior) and at most one in the
+// guide (rules/implicit-guides.ts adds `name ~ auto` where the user wrote none);
 // data are observed at most once, in the model only; nothing else can be sampled.
 import type { CheckContext, CheckRule } from '../context.js';
 import { describeSymbol } from '../context.js';
@@ -53,9 +54,6 @@ export const sitesRule: CheckRule = {
       }
       const prior = ctx.sites.find((s) => s.block === 'model' && s.target === sym.name);
       const enumerated = prior?.stmt.annotations.some((a) => a.name.name === 'enumerate') ?? false;
-      if (ctx.guide && !has('guide') && !enumerated) {
-        ctx.error('missing-guide-site', sym.decl.name.span, `${describeSymbol(sym)} has no distribution in the guide block: add \`${sym.name} ~ ...\` to the guide`);
-      }
       const guideSite = ctx.sites.find((s) => s.block === 'guide' && s.target === sym.name);
       if (enumerated && guideSite) {
         ctx.error('enumerated-in-guide', guideSite.stmt.span, `${sym.name} is summed out by @enumerate in the model, so the guide must not sample it; remove this site`);
