@@ -46,7 +46,7 @@ export interface ParamInfo {
 export interface NetHeadInfo {
   name: string;
   size: number;
-  /** 'real' (identity), 'positive' (softplus) or 'unit' (sigmoid). */
+  /** real (identity), positive (softplus), unit (sigmoid), interval(lo, hi) (scaled sigmoid) or simplex (softmax). */
   constraint: Support;
 }
 
