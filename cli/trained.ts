@@ -47,6 +47,11 @@ export function addTrainedDataOptions(cmd: Command): Command {
   return addDataOptions(cmd).addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
 }
 
+/** A path for a report: relative to the working directory, so that a committed report stays portable. */
+export function reportedPath(p: string): string {
+  return path.relative(process.cwd(), path.resolve(p)) || '.';
+}
+
 export interface Trained {
   file: string;
   checked: CheckedProgram;

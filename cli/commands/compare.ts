@@ -3,11 +3,12 @@
 // compare.svg/png) and a summary (final ELBO, steps and seconds to reach a target). The work is
 // inference/compare.ts.
 import * as path from 'node:path';
+import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../../lang/diagnostics.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import { openData, bindFields, domainWarnings, type Binarize } from '../../runtime/data/index.js';
+import type { Binarize } from '../../runtime/data/index.js';
 import type { KlMode } from '../../inference/elbo.js';
 import { OPTIMIZERS, type OptimizerName } from '../../inference/optimizers.js';
 import { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget, type EstimatorRun, type EvalSchedule } from '../../inference/compare.js';
@@ -145,10 +146,7 @@ export async function runCompare(file: string, flags: CompareFlags): Promise<voi
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   const backend = await initBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
-  const split = await openData(flags.data, { binarize: flags.binarize, threshold: flags.threshold, trainSize: flags.trainSize, testSize: flags.testSize });
-  const bindings = bindFields(checked.data, split.train);
-  for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}\n`);
+  const { split, bindings } = await openBoundData(checked, flags);
   const evalSize = Math.min(flags.evalSize, split.test.size);
   process.stdout.write(
     `comparing ${specs.map((s) => s.label).join(', ')} on ${file}: same initial parameters and minibatches (seed ${flags.seed}), ` +

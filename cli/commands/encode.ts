@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { encodeDataset, DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../inference/encode.js';
 import { positiveInt } from '../flags.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface EncodeFlags extends TrainedFlags, DataFlags {
   json: boolean;
@@ -62,7 +62,7 @@ export async function runEncode(file: string, flags: EncodeFlags, cmd: Command):
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
     process.stdout.write(`encoded ${enc.indices.length} points: ${what || 'no local latents'}\ncsv: ${csv}\n`);
     if (flags.json) {
-      const json = writeOut(t.outDir, 'encode.json', `${JSON.stringify({ checkpoint: t.checkpointPath, split: flags.split, points: encodedJson(enc) })}\n`);
+      const json = writeOut(t.outDir, 'encode.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: encodedJson(enc) })}\n`);
       process.stdout.write(`json: ${json}\n`);
     }
   } finally {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { evaluateLogLikelihood } from '../../inference/loglik.js';
 import { positiveInt } from '../flags.js';
 import { taskProgress } from '../task-progress.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface EvalFlags extends TrainedFlags, DataFlags {
   k: number;
@@ -37,7 +37,7 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
     const seconds = (performance.now() - started) / 1000;
     const cond = t.globals.size ? ` given global latents ${[...t.globals.keys()].join(', ')} at their guide means` : '';
     const report = {
-      checkpoint: t.checkpointPath,
+      checkpoint: reportedPath(t.checkpointPath),
       split: flags.split,
       points: ev.count,
       k: ev.k,

@@ -3,12 +3,13 @@
 // summarized per parameter group. The work is inference/gradient-stats.ts; this prints a
 // table and writes grads.csv and a chart (grads.svg, grads.png).
 import * as path from 'node:path';
+import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../../lang/diagnostics.js';
 import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import { openData, bindFields, domainWarnings, type Binarize, type Dataset } from '../../runtime/data/index.js';
+import type { Binarize, Dataset } from '../../runtime/data/index.js';
 import { disposeMinibatch, toMinibatch } from '../../inference/minibatch.js';
 import type { KlMode } from '../../inference/elbo.js';
 import {
@@ -190,10 +191,7 @@ async function setUp(file: string, flags: GradsFlags, cmd: Command): Promise<Set
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   const backend = await initBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
-  const split = await openData(flags.data, { binarize: flags.binarize, threshold: flags.threshold, trainSize: flags.trainSize, testSize: flags.testSize });
-  const bindings = bindFields(checked.data, split.train);
-  for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}\n`);
+  const { split, bindings } = await openBoundData(checked, flags);
   const program = compileProgram(checked, { seed: flags.seed });
   return { program, train: split.train, bindings, outDir: flags.out ?? path.join(runsDir(file), 'grads'), where: `the initial parameters (seed ${flags.seed})` };
 }

@@ -13,7 +13,7 @@ import { toMinibatch, disposeMinibatch } from '../../inference/minibatch.js';
 import { imageLayout, primaryData, valuesPerPoint, type ImageLayout } from '../../inference/observed.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
   mask: string;
@@ -93,7 +93,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
     const error = hiddenError(truth, result.filled, hidden);
     const baseline = hiddenError(truth, Float32Array.from(truth, (_, i) => meanImage[i % size]!), hidden);
     const report = {
-      checkpoint: t.checkpointPath,
+      checkpoint: reportedPath(t.checkpointPath),
       split: flags.split,
       points: n,
       mask: flags.mask,

@@ -7,7 +7,7 @@ import { latentManifold } from '../../inference/manifold.js';
 import { imageLayout, valuesPerPoint } from '../../inference/observed.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
-import { addTrainedOptions, openTrained, writeOut, type TrainedFlags } from '../trained.js';
+import { addTrainedOptions, openTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface ManifoldFlags extends TrainedFlags {
   grid: number;
@@ -33,7 +33,7 @@ export async function runManifold(file: string, flags: ManifoldFlags): Promise<v
     const json = writeOut(
       t.outDir,
       'manifold.json',
-      `${JSON.stringify({ checkpoint: t.checkpointPath, latent: m.latent, dims: m.dims, grid: m.grid, columns: m.columnValues, rows: m.rowValues }, null, 2)}\n`,
+      `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), latent: m.latent, dims: m.dims, grid: m.grid, columns: m.columnValues, rows: m.rowValues }, null, 2)}\n`,
     );
     let out: string;
     if (layout) {

@@ -7,7 +7,7 @@ import { toMinibatch, disposeMinibatch } from '../../inference/minibatch.js';
 import { imageLayout, primaryData, valuesPerPoint } from '../../inference/observed.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface ReconstructFlags extends TrainedFlags, DataFlags {
   n: number;
@@ -59,7 +59,7 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
       for (let p = 0; p < n; p++) lines.push([batch.indices[p], ...originals.subarray(p * size, (p + 1) * size), ...recon.subarray(p * size, (p + 1) * size)].join(','));
       out = writeOut(t.outDir, 'reconstruct.csv', `${lines.join('\n')}\n`);
     }
-    const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: t.checkpointPath, split: flags.split, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
+    const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
     process.stdout.write(
       `${n} points and their reconstructions (${layout ? 'rows of originals, each followed by its reconstructions' : 'CSV'}): ${out}\n` +
         `reconstruction error per value: MSE ${err.mse.toFixed(4)}${err.bce === null ? '' : `, BCE ${err.bce.toFixed(4)}`} (${json})\n`,

@@ -1,11 +1,11 @@
 // `ppl train FILE`: fit a model by SVI, with a progress display, a per-epoch CSV log and an
 // atomic checkpoint after every epoch. Ctrl-C stops after the current step.
 import * as fs from 'node:fs';
+import { openBoundData } from '../open-data.js';
 import * as path from 'node:path';
 import { UserError } from '../../lang/diagnostics.js';
 import { compileProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import { openData, bindFields, domainWarnings } from '../../runtime/data/index.js';
 import type { Binarize } from '../../runtime/data/index.js';
 import { Trainer } from '../../inference/train.js';
 import type { KlMode } from '../../inference/elbo.js';
@@ -94,15 +94,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     throw new UserError(`${ckptPath} already exists: pass --resume to continue it, or choose another --out`);
   }
 
-  const split = await openData(flags.data, {
-    binarize: flags.binarize,
-    threshold: flags.threshold,
-    trainSize: flags.trainSize,
-    testSize: flags.testSize,
-  });
-  const bindings = bindFields(checked.data, split.train);
-  for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}\n`);
+  const { split, bindings } = await openBoundData(checked, flags);
 
   const program = compileProgram(checked, { seed: flags.seed, estimator: flags.estimator });
   const trainer = new Trainer(program, split, bindings, {
