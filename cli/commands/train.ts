@@ -4,10 +4,11 @@ import * as fs from 'node:fs';
 import { openBoundData } from '../open-data.js';
 import * as path from 'node:path';
 import { UserError } from '../../lang/diagnostics.js';
-import { compileProgram, type EstimatorMode } from '../../lang/compiler/index.js';
+import { compileProgram, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
 import type { Binarize } from '../../runtime/data/index.js';
 import { Trainer } from '../../inference/train.js';
+import { bestInitialization } from '../../inference/initialization.js';
 import type { KlMode } from '../../inference/elbo.js';
 import type { OptimizerName } from '../../inference/optimizers.js';
 import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
@@ -44,6 +45,7 @@ export interface TrainFlags {
   backend: BackendChoice;
   trainSize?: number;
   testSize?: number;
+  initTries: number;
 }
 
 /** Flags that must match the checkpoint's on --resume (the rest may change, e.g. --epochs). */
@@ -96,7 +98,17 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
 
   const { split, bindings } = await openBoundData(checked, flags);
 
-  const program = compileProgram(checked, { seed: flags.seed, estimator: flags.estimator });
+  const compile = (seed: string) => compileProgram(checked, { seed, estimator: flags.estimator });
+  let program: CompiledProgram;
+  if (flags.initTries > 1 && !resumeFrom) {
+    const choice = await bestInitialization(compile, split.train, bindings, { tries: flags.initTries, seed: flags.seed, kl: flags.kl, trainSize: split.train.size });
+    program = choice.program;
+    const others = choice.tries.filter((_, i) => i !== choice.chosen).map((t) => t.elbo.toFixed(2));
+    process.stdout.write(
+      `init: best of ${flags.initTries} initializations by the ELBO of the first ${choice.points} training points: ` +
+        `try ${choice.chosen + 1} (seed ${choice.tries[choice.chosen]!.seed}), ${choice.tries[choice.chosen]!.elbo.toFixed(2)}; the others ${others.join(', ')}\n`,
+    );
+  } else program = compile(flags.seed);
   const trainer = new Trainer(program, split, bindings, {
     epochs: flags.epochs,
     batchSize: flags.batchSize,
@@ -196,6 +208,7 @@ export function registerTrain(program: Command): void {
     .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
     .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), 1)
+    .option('--init-tries <n>', 'initialize n times (seeds derived from --seed) and train the one with the best ELBO on the first 1000 training points', positiveInt('--init-tries'), 1)
     .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
     .addOption(estimatorOption())
     .addOption(new Option('--objective <kind>', 'elbo, or iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites)').choices(['elbo', 'iwae']).default('elbo'))
