@@ -9,6 +9,7 @@ import { initBackend, describeBackend, type BackendChoice } from '../../runtime/
 import type { Binarize } from '../../runtime/data/index.js';
 import { Trainer } from '../../inference/train.js';
 import { bestInitialization } from '../../inference/initialization.js';
+import { listAutoGuides } from '../../lang/compiler/auto-guides.js';
 import type { KlMode } from '../../inference/elbo.js';
 import type { OptimizerName } from '../../inference/optimizers.js';
 import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
@@ -136,6 +137,8 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
       `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${flags.objective === 'iwae' ? `IWAE bound (K = ${flags.particles})` : `ELBO, KL ${flags.kl}`}, ` +
       `estimators ${describeEstimators(program)}, seed ${flags.seed}\n`,
   );
+  const autoGuides = listAutoGuides(checked);
+  if (autoGuides) process.stdout.write(`automatic guides: ${autoGuides}\n`);
 
   let stopRequested = false;
   const onSigint = (): void => {

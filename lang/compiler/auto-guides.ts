@@ -114,3 +114,15 @@ export function describeAutoGuide(program: CheckedProgram, latent: LatentInfo): 
       : `net ${autoNetName(latent.name)}: mlp(${inputSize} -> ${AUTO_GUIDE_HIDDEN}, relu) -> {${auto.params.map((p) => `${p.arg}: ${size(autoParamShape(p, latent.shape))}`).join(', ')}} on ${program.data.map((d) => d.name).join(', ')}`;
   return `auto ${family} from ${source}${latent.guide?.implicit ? ' (implicit)' : ''}`;
 }
+
+/**
+ * For `ppl train`'s header: 'z (amortized by net auto.z), w (own parameters); implicit (not in
+ * the guide block): z', or undefined without automatic guides.
+ */
+export function listAutoGuides(program: CheckedProgram): string | undefined {
+  const autos = program.latents.filter((l) => l.guide && l.guide.dist.name.name === 'auto' && !l.guide.dist.args);
+  if (autos.length === 0) return undefined;
+  const list = autos.map((l) => `${l.name} (${l.plate === 'global' ? 'own parameters' : `amortized by net ${autoNetName(l.name)}`})`).join(', ');
+  const implicit = autos.filter((l) => l.guide?.implicit).map((l) => l.name);
+  return implicit.length ? `${list}; implicit (not in the guide block): ${implicit.join(', ')}` : list;
+}
