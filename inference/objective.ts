@@ -17,6 +17,7 @@ import { tf, stopGradient, type Tensor } from '../runtime/tf.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { Mlp } from '../runtime/nets.js';
+import { joinedDataInput, joinedDataSize } from '../lang/compiler/functions.js';
 import { Rng } from '../runtime/random.js';
 import { UserError } from '../lang/diagnostics.js';
 import { estimateElbo, type ElboEstimate, type KlMode } from './elbo.js';
@@ -99,7 +100,7 @@ export class Objective {
    */
   private buildGeneratedBaselines(): void {
     const checked = this.program.checked;
-    const inputSize = checked.data.reduce((n, d) => n + d.shape.reduce((a, c) => a * c, 1), 0);
+    const inputSize = joinedDataSize(checked.data);
     const rng = new Rng(`${this.options.seed}/nvil`);
     for (const site of checked.sites) {
       if (site.block !== 'guide' || site.targetKind !== 'latent' || site.plate !== 'local') continue;
@@ -129,12 +130,13 @@ export class Objective {
     if (q.baseline) return q.baseline;
     const net = this.generated.get(q.name);
     if (!net) return undefined;
-    const parts = this.program.checked.data.map((d) => {
-      const t = data.get(d.name);
-      if (!t) throw new UserError(`NVIL baseline for ${q.name}: data '${d.name}' is missing from the minibatch`);
-      return tf.reshape(t, [1, rows, -1]);
-    });
-    const input = parts.length === 1 ? parts[0]! : tf.concat(parts, 2);
+    const input = joinedDataInput(
+      this.program.checked.data.map((d) => {
+        const t = data.get(d.name);
+        if (!t) throw new UserError(`NVIL baseline for ${q.name}: data '${d.name}' is missing from the minibatch`);
+        return t;
+      }),
+    );
     return tf.reshape(net.apply(input) as Tensor, [1, rows]);
   }
 

@@ -19,7 +19,8 @@ import {
   type AutoGuideParam,
 } from '../../runtime/auto-guide.js';
 import type { CompiledTensor, Env } from './expressions.js';
-import { EVENT_AXIS, fromGlobal } from './layout.js';
+import { fromGlobal } from './layout.js';
+import { joinedDataInput, joinedDataSize } from './functions.js';
 
 export function isAutoSite(site: SiteInfo): boolean {
   return site.block === 'guide' && site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args;
@@ -51,7 +52,7 @@ function initialValues(p: AutoGuideParam, shape: readonly number[], rng: Rng): F
 
 /** Create the parameters (globals) and nets (locals) of every automatic guide site. */
 export function createAutoGuides(program: CheckedProgram, params: ParamStore, nets: Map<string, Mlp>, rng: Rng): void {
-  const inputSize = program.data.reduce((a, d) => a + size(d.shape), 0);
+  const inputSize = joinedDataSize(program.data);
   for (const site of program.sites) {
     if (!isAutoSite(site)) continue;
     const latent = latentOf(program, site.target);
@@ -79,14 +80,13 @@ export function autoGuideArgs(site: SiteInfo, program: CheckedProgram): (env: En
   const netName = autoNetName(latent.name);
   const dataNames = program.data.map((d) => d.name);
   return (env) => {
-    const parts = dataNames.map((d) => {
-      const v = env.values.get(d);
-      if (!(v instanceof tf.Tensor)) throw new Error(`the automatic guide of ${latent.name} reads data ${d}, which this run does not provide`);
-      return tf.reshape(v, [v.shape[0]!, v.shape[1]!, -1]);
-    });
-    const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
-    const aligned = parts.map((p) => (p.shape[0] === lead[0] && p.shape[1] === lead[1] ? p : tf.broadcastTo(p, [lead[0]!, lead[1]!, p.shape[2]!])));
-    const input = aligned.length === 1 ? aligned[0]! : tf.concat(aligned, EVENT_AXIS);
+    const input = joinedDataInput(
+      dataNames.map((d) => {
+        const v = env.values.get(d);
+        if (!(v instanceof tf.Tensor)) throw new Error(`the automatic guide of ${latent.name} reads data ${d}, which this run does not provide`);
+        return v;
+      }),
+    );
     const net = env.nets.get(netName);
     if (!net) throw new Error(`internal: net '${netName}' was not built`);
     const heads = net.apply(input);
@@ -107,7 +107,7 @@ export function autoGuideArgs(site: SiteInfo, program: CheckedProgram): (env: En
 export function describeAutoGuide(program: CheckedProgram, latent: LatentInfo): string {
   const auto = familyOf(latent);
   const family = `${auto.distribution}(${auto.params.map((p) => p.arg).join(', ')})`;
-  const inputSize = program.data.reduce((a, d) => a + size(d.shape), 0);
+  const inputSize = joinedDataSize(program.data);
   const source =
     latent.plate === 'global'
       ? 'its own parameters'

@@ -59,3 +59,17 @@ export function concatEvent(parts: readonly Tensor[], axis: number): Tensor {
   const aligned = parts.map((p) => (p.shape[0] === lead[0] && p.shape[1] === lead[1] ? p : tf.broadcastTo(p, [lead[0]!, lead[1]!, ...p.shape.slice(EVENT_AXIS)])));
   return tf.concat(aligned, EVENT_AXIS + axis);
 }
+
+/**
+ * The input of a generated net that reads a data point (an amortized automatic guide, an NVIL
+ * baseline): every data variable flattened and joined, [P or 1, M, total size].
+ */
+export function joinedDataInput(values: readonly Tensor[]): Tensor {
+  const flat = values.map((v) => tf.reshape(v, [v.shape[0]!, v.shape[1]!, -1]));
+  return flat.length === 1 ? flat[0]! : concatEvent(flat, 0);
+}
+
+/** The size of that input: the data's event sizes summed. */
+export function joinedDataSize(data: readonly { shape: readonly number[] }[]): number {
+  return data.reduce((n, d) => n + d.shape.reduce((a, c) => a * c, 1), 0);
+}
