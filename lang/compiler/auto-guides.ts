@@ -4,6 +4,7 @@
 // every data variable, flattened and joined, -> AUTO_GUIDE_HIDDEN relu units -> one head per
 // argument.
 import type { CheckedProgram, LatentInfo, SiteInfo } from '../checked.js';
+import type { SampleStmt } from '../ast.js';
 import type { ParamStore } from '../../runtime/params.js';
 import { Mlp } from '../../runtime/nets.js';
 import type { Rng } from '../../runtime/random.js';
@@ -18,12 +19,16 @@ import {
   type AutoGuide,
   type AutoGuideParam,
 } from '../../runtime/auto-guide.js';
-import type { CompiledTensor, Env } from './expressions.js';
+import type { Env } from './expressions.js';
 import { fromGlobal } from './layout.js';
 import { joinedDataInput, joinedDataSize } from './functions.js';
 
 export function isAutoSite(site: SiteInfo): boolean {
-  return site.block === 'guide' && site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args;
+  return site.block === 'guide' && isAutoStmt(site.stmt);
+}
+
+function isAutoStmt(stmt: SampleStmt): boolean {
+  return stmt.dist.name.name === 'auto' && !stmt.dist.args;
 }
 
 function size(shape: readonly number[]): number {
@@ -120,7 +125,7 @@ export function describeAutoGuide(program: CheckedProgram, latent: LatentInfo): 
  * the guide block): z', or undefined without automatic guides.
  */
 export function listAutoGuides(program: CheckedProgram): string | undefined {
-  const autos = program.latents.filter((l) => l.guide && l.guide.dist.name.name === 'auto' && !l.guide.dist.args);
+  const autos = program.latents.filter((l) => l.guide && isAutoStmt(l.guide));
   if (autos.length === 0) return undefined;
   const list = autos.map((l) => `${l.name} (${l.plate === 'global' ? 'own parameters' : `amortized by net ${autoNetName(l.name)}`})`).join(', ');
   const implicit = autos.filter((l) => l.guide?.implicit).map((l) => l.name);
