@@ -55,11 +55,10 @@ export async function bestInitialization(
     // The same evaluation seed for every try, so the scores differ only by the initialization.
     const elbo = await evaluateElbo(program, head, bindings, { batchSize: points, trainSize: opts.trainSize, particles: opts.particles ?? 10, kl: opts.kl, seed: `${opts.seed}/init-eval` });
     tries.push({ seed, elbo });
-    const bestElbo = best ? tries[best.index]!.elbo : -Infinity;
-    if (Number.isFinite(elbo) && (best === undefined || elbo > bestElbo)) {
+    // The first try is kept until a finite, higher score replaces it (a NaN never wins).
+    const bestElbo = best ? tries[best.index]!.elbo : NaN;
+    if (!best || (Number.isFinite(elbo) && !(elbo <= bestElbo))) {
       best?.program.dispose();
-      best = { program, index: i };
-    } else if (best === undefined && i === opts.tries - 1) {
       best = { program, index: i };
     } else program.dispose();
   }

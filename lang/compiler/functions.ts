@@ -25,6 +25,15 @@ export function reduceEvent(kind: 'sum' | 'mean', x: Tensor, axis?: number): Ten
   return kind === 'sum' ? tf.sum(x, axes) : tf.mean(x, axes);
 }
 
+/**
+ * `t` with its leading axes (as many as `lead` has) broadcast to `lead`, through broadcastTo,
+ * whose gradient sums over the copies; `t` itself when they already match.
+ */
+function broadcastLeading(t: Tensor, lead: readonly number[]): Tensor {
+  if (lead.every((d, i) => t.shape[i] === d)) return t;
+  return tf.broadcastTo(t, [...lead, ...t.shape.slice(lead.length)]);
+}
+
 /** Matrix product over the event axes, with vectors promoted and demoted as in numpy. */
 export function matmulEvent(a: Tensor, b: Tensor): Tensor {
   const aVec = a.rank - EVENT_AXIS === 1;
@@ -34,8 +43,8 @@ export function matmulEvent(a: Tensor, b: Tensor): Tensor {
   // tfjs's matMul broadcasts the leading (particle, batch) axes forward, but its gradient does
   // not sum over the broadcast ones: align them with broadcastTo, whose gradient does.
   const lead = a2.shape.slice(0, -2).map((d, i) => Math.max(d, b2.shape[i]!));
-  if (a2.shape.slice(0, -2).some((d, i) => d !== lead[i])) a2 = tf.broadcastTo(a2, [...lead, ...a2.shape.slice(-2)]);
-  if (b2.shape.slice(0, -2).some((d, i) => d !== lead[i])) b2 = tf.broadcastTo(b2, [...lead, ...b2.shape.slice(-2)]);
+  a2 = broadcastLeading(a2, lead);
+  b2 = broadcastLeading(b2, lead);
   let out = tf.matMul(a2, b2);
   if (bVec) out = tf.squeeze(out, [out.rank - 1]);
   if (aVec) out = tf.squeeze(out, [out.rank - (bVec ? 1 : 2)]);
@@ -56,8 +65,10 @@ export function oneHotEvent(x: Tensor, n: number): Tensor {
  */
 export function concatEvent(parts: readonly Tensor[], axis: number): Tensor {
   const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
-  const aligned = parts.map((p) => (p.shape[0] === lead[0] && p.shape[1] === lead[1] ? p : tf.broadcastTo(p, [lead[0]!, lead[1]!, ...p.shape.slice(EVENT_AXIS)])));
-  return tf.concat(aligned, EVENT_AXIS + axis);
+  return tf.concat(
+    parts.map((p) => broadcastLeading(p, lead)),
+    EVENT_AXIS + axis,
+  );
 }
 
 /**
