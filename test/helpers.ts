@@ -1,6 +1,7 @@
 // Shared test helpers: compile a .ppl source string, build minibatches by hand.
 import { checkSource } from '../lang/checker/index.js';
-import { formatDiagnostics } from '../lang/diagnostics.js';
+import { formatDiagnostics, UserError } from '../lang/diagnostics.js';
+import { expect } from 'vitest';
 import { compileProgram, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { tf } from '../runtime/tf.js';
@@ -26,4 +27,18 @@ export function minibatch(fields: Record<string, { rows: number[][]; shape: numb
     data.set(name, tf.tensor(rows.flat(), [1, rows.length, ...shape], 'float32'));
   }
   return { data, size };
+}
+
+/** An error thrown by fn must be a UserError whose message contains every fragment. */
+export async function expectUserError(fn: () => Promise<unknown> | unknown, ...fragments: string[]): Promise<string> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(UserError);
+  const msg = (caught as UserError).message;
+  for (const f of fragments) expect(msg).toContain(f);
+  return msg;
 }
