@@ -1,6 +1,7 @@
 // Reading a .ppl file and checking it, with the user-facing errors the CLI prints.
 import * as fs from 'node:fs';
-import { ProgramError, UserError } from '../lang/diagnostics.js';
+import { ProgramError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { checkSource } from '../lang/checker/index.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import type { CheckOptions } from '../lang/checker/context.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `ppl` command line. Commands are thin: the work is in lang/, runtime/ and inference/.
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { COMMANDS } from './commands/index.js';
 
 function buildProgram(): Command {

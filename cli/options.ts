@@ -5,7 +5,7 @@ import { BINARIZE_MODES, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOver
 import type { EstimatorMode } from '../lang/compiler/index.js';
 import type { KlMode } from '../inference/elbo.js';
 import { positiveInt, positiveNumber } from './flags.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 
 export const ESTIMATORS: readonly EstimatorMode[] = ['auto', 'reparam', 'score'];
 export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import type { CheckedProgram } from '../lang/checked.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { initBackend, describeBackend, type BackendChoice } from '../runtime/backend.js';
 import { openData, bindFields, domainWarnings, type Batch, type Binarize, type Dataset, type DataSplit } from '../runtime/data/index.js';
 import { readCheckpoint, type Checkpoint } from '../inference/checkpoint.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { SavedParam, Constraint } from '../runtime/params.js';
 import type { SavedOptimizer, SavedTensor } from './optimizers.js';
 

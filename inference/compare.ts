@@ -3,7 +3,7 @@
 // the same noise streams, under the same budget (steps or wall-clock seconds of training), the
 // held-out ELBO evaluated at regular intervals on a fixed subset of the test set.
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
 import type { Batch, Dataset, DataSplit, FieldInfo } from '../runtime/data/dataset.js';

@@ -2,7 +2,7 @@
 // to the likelihood's mean (or a draw from it).
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import type { Trace } from '../runtime/trace.js';
 import { inputData } from './observed.js';

@@ -4,7 +4,7 @@
 // high-sample reference gradient, and cost (ms per estimate, variance x time).
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
 import type { SiteInfo } from '../lang/checked.js';
 import { Svi, type Minibatch } from './svi.js';

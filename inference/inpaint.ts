@@ -20,7 +20,7 @@
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
 import type { Rng } from '../runtime/random.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { Minibatch } from './svi.js';
 import { estimateElbo } from './elbo.js';
 import { effectiveSampleSize, logMeanExp, normalizedWeights } from './importance.js';

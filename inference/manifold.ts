@@ -3,7 +3,7 @@
 // With more than two latent dimensions two chosen ones vary and the rest stay at the prior mean.
 import { tf } from '../runtime/tf.js';
 import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { Normal } from '../runtime/distributions/index.js';
 import type { Rng } from '../runtime/random.js';
 import { decodeLatents } from './generate.js';

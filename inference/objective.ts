@@ -19,7 +19,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import { Mlp } from '../runtime/nets.js';
 import { joinedDataInput, joinedDataSize } from '../lang/compiler/functions.js';
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { estimateElbo, type ElboEstimate, type KlMode } from './elbo.js';
 import { logMeanExp } from './importance.js';
 

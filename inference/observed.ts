@@ -1,6 +1,6 @@
 // Which data a program models (observes through a `~` in the model) and which it only reads as
 // inputs, and how a modelled data point is laid out as a picture when it is one.
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { CheckedProgram, DataInfo } from '../lang/checked.js';
 
 /** Data declarations with a `~` in the model: what the model generates. */

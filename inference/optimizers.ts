@@ -2,7 +2,7 @@
 // restored into a freshly compiled program.
 import { tf } from '../runtime/tf.js';
 import type { ParamStore } from '../runtime/params.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 
 export type OptimizerName = 'adam' | 'adagrad';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'adagrad'];

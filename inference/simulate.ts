@@ -8,7 +8,7 @@
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
 import type { CheckedProgram, DataInfo } from '../lang/checked.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import { describeSupport, isDiscrete } from '../runtime/support.js';
 import { bindFields, declColumns, formatFloat32, formatShape, idxImagesFile, readCsv, tableFields, TableDataset } from '../runtime/data/index.js';

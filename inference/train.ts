@@ -3,7 +3,7 @@
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import type { KlMode } from './elbo.js';
 import type { BaselineKind, ObjectiveKind } from './objective.js';

@@ -1,6 +1,9 @@
 // Diagnostics: every message a user sees about their .ppl source, with file, line, column,
 // the source line and a caret under the offending text.
 import type { Span } from './ast.js';
+import { UserError } from '../runtime/errors.js';
+
+export { UserError } from '../runtime/errors.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -41,17 +44,6 @@ export function formatDiagnostic(file: string, source: string, d: Diagnostic): s
 export function formatDiagnostics(file: string, source: string, ds: readonly Diagnostic[]): string {
   const sorted = [...ds].sort((a, b) => a.span.offset - b.span.offset);
   return sorted.map((d) => formatDiagnostic(file, source, d)).join('\n\n');
-}
-
-/**
- * An error meant for the user, not the developer: the CLI prints `message` alone (no stack)
- * and exits with status 1. Use it for bad flags, missing files, bad data, NaN in training.
- */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /** A .ppl source that failed to parse or check; carries every diagnostic found. */

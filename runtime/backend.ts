@@ -1,7 +1,7 @@
 // Picks the fastest TensorFlow.js backend that loads here: tfjs-node (native libtensorflow),
 // else WebAssembly (XNNPACK), else pure JavaScript.
 import { tf } from './tf.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from './errors.js';
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;

@@ -2,7 +2,7 @@
 // tf.Variable in unconstrained space, with the bijection to its constrained value.
 // The bijections themselves live in constraints.ts.
 import { tf, type Tensor } from './tf.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from './errors.js';
 import { bijection, describeConstraint, type Constraint } from './constraints.js';
 
 export type { Constraint } from './constraints.js';

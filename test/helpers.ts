@@ -1,6 +1,7 @@
 // Shared test helpers: compile a .ppl source string, build minibatches by hand.
 import { checkSource } from '../lang/checker/index.js';
-import { formatDiagnostics, UserError } from '../lang/diagnostics.js';
+import { formatDiagnostics } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { expect } from 'vitest';
 import { compileProgram, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
 import type { CheckedProgram } from '../lang/checked.js';

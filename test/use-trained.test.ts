@@ -13,7 +13,7 @@ import { initBackend } from '../runtime/backend.js';
 import { openData, bindFields, type DataSplit } from '../runtime/data/index.js';
 import { Rng } from '../runtime/random.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
-import { UserError } from '../lang/diagnostics.js';
+import { UserError } from '../runtime/errors.js';
 import { Trainer } from '../inference/train.js';
 import { sourceHash, writeCheckpoint, readCheckpoint } from '../inference/checkpoint.js';
 import { restoreProgram } from '../inference/restore.js';

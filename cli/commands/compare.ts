@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
 import type { Binarize } from '../../runtime/data/index.js';
 import type { KlMode } from '../../inference/elbo.js';

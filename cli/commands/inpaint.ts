@@ -3,7 +3,7 @@
 // (rows: original, masked, filled, posterior draws) and the error on the hidden entries.
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { Rng } from '../../runtime/random.js';
 import { buildHiddenMask, parseMaskSpec, type MaskSpec } from '../../inference/mask.js';
 import { hiddenError, inpaintBatch, INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../../inference/inpaint.js';

@@ -1,7 +1,7 @@
 // `ppl manifold FILE`: the learned data manifold of Kingma & Welling (2014, Fig. 4): a grid
 // of codes in the prior's quantiles, each decoded to its likelihood mean, tiled into one PNG.
 import type { Command } from 'commander';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { Rng } from '../../runtime/random.js';
 import { latentManifold } from '../../inference/manifold.js';
 import { imageLayout, valuesPerPoint } from '../../inference/observed.js';

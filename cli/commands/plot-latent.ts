@@ -1,7 +1,7 @@
 // `ppl plot-latent FILE`: a scatter of the encoded means of a local latent (its two dimensions,
 // or its first two principal components), coloured by label when the data have labels.
 import type { Command } from 'commander';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { encodeDataset } from '../../inference/encode.js';
 import { principalComponents } from '../../inference/pca.js';
 import { positiveInt } from '../flags.js';

@@ -2,7 +2,7 @@
 // variable shown as its likelihood mean (default) or a draw; pictures as a PNG grid, vectors
 // as CSV.
 import type { Command } from 'commander';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { Rng } from '../../runtime/random.js';
 import { sampleModel, type PointValues } from '../../inference/generate.js';
 import { imageLayout, modelledData } from '../../inference/observed.js';

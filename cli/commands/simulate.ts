@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
 import { Rng } from '../../runtime/random.js';

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { openBoundData } from '../open-data.js';
 import * as path from 'node:path';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../../runtime/errors.js';
 import { compileProgram, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
 import type { Binarize } from '../../runtime/data/index.js';

@@ -1,6 +1,6 @@
 // Turning uint8 grey levels (0..255) into model inputs: grey values in [0, 1], a fixed
 // threshold, or Bernoulli(pixel / 255) draws (dynamic binarization).
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { Rng } from '../random.js';
 
 export type Binarize = 'dynamic' | 'threshold' | 'none';

@@ -1,5 +1,5 @@
 // Binding a program's `data` declarations to a data set's fields.
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { covers, describeSupport } from '../support.js';
 import { formatShape, shapeSize } from './dataset.js';
 import type { DataDeclLike, Dataset, FieldInfo } from './dataset.js';

@@ -8,7 +8,7 @@
 // Values are checked against each declaration's domain when it binds, naming the file and line.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
 import type { Support } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, Dataset, FieldInfo } from './dataset.js';

@@ -3,7 +3,7 @@
 // the package's own set/get shuffle with Math.random.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import type { RawImages } from './images.js';
 
 export const EMBEDDED_PIXELS = 784;

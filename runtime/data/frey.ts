@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 
 export const FREY_FILE = 'frey_rawface.mat';
 export const FREY_ROWS = 28;

@@ -2,7 +2,7 @@
 // Images: magic 2051, count, rows, cols, count*rows*cols bytes. Labels: magic 2049, count, count bytes.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 
 export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;

@@ -1,5 +1,5 @@
 // In-memory sets of uint8 images: fields `image` [pixels] and, when labelled (MNIST), `label` [].
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { BINARY, UNIT } from '../support.js';
 import type { Support } from '../support.js';
 import type { Batch, BatchOptions, Dataset, FieldInfo } from './dataset.js';

@@ -3,7 +3,7 @@
 // (train-images.idx3-ubyte).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { parseIdxImages, parseIdxLabels, readMaybeGzipped } from './idx.js';
 import type { RawImages } from './images.js';
 

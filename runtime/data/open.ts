@@ -1,6 +1,6 @@
 // `--data SPEC`: from a spec string (grammar in spec.ts) to a train/test split of data sets.
 import { existsSync } from 'node:fs';
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import type { Support } from '../support.js';
 import type { DataSplit } from './dataset.js';
 import { BINARIZE_MODES, binarizeOnce, checkThreshold, testBinarizationRng, thresholdPixels } from './binarize.js';

@@ -11,7 +11,7 @@
 // single file held out as the test set) and, for csv:, `columns=NAME=COL,COL,...` (the columns a
 // declaration binds to). The command-line flags --test-fraction and --columns are folded into
 // the spec by withDataFlags.
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 
 /** The share of a single csv: or idx: file held out as the test set unless test-fraction says otherwise. */
 export const DEFAULT_TEST_FRACTION = 0.1;

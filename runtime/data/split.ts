@@ -1,5 +1,5 @@
 // Deterministic train/test splits of a single file (csv:PATH, idx:PATH).
-import { UserError } from '../../lang/diagnostics.js';
+import { UserError } from '../errors.js';
 import { Rng } from '../random.js';
 
 /**
