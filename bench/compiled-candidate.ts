@@ -8,6 +8,7 @@ import { checkSource } from '../lang/checker/index.js';
 import { compileProgram } from '../lang/compiler/index.js';
 import { Svi, type Minibatch } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
+import { makeObjective } from '../inference/objectives/registry.js';
 import { repoRoot } from './repo.js';
 import type { SpeedCandidate } from './speed.js';
 
@@ -19,7 +20,7 @@ export function compiledVaeCandidate(name: string, batches: readonly tf.Tensor2D
   const { checked } = checkSource(file, fs.readFileSync(file, 'utf8'));
   if (!checked) throw new Error(`${file} does not check`);
   const program = compileProgram(checked, { seed });
-  const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles: 1, kl: 'analytic' });
+  const svi = new Svi(program, makeOptimizer('adam', 1e-3), makeObjective('elbo', program, { kl: 'analytic', seed }), 1);
   const dataName = checked.data[0]!.name;
   const minibatches: Minibatch[] = batches.map((b) => ({ data: new Map([[dataName, tf.expandDims(b, 0)]]), size: b.shape[0] }));
   const rng = new Rng(`${seed}/noise`);

@@ -17,10 +17,11 @@ export function positiveNumber(flag: string) {
   };
 }
 
-export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
-  return (value: string): T => {
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    throw new UserError(`${flag} must be one of ${choices.join(', ')} (got '${value}')`);
+export function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new UserError(`${flag} must be a number >= 0 (got '${value}')`);
+    return n;
   };
 }
 

@@ -9,6 +9,9 @@ import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js'
 import type { Batch, Dataset, DataSplit, FieldInfo } from '../runtime/data/dataset.js';
 import { shapeSize } from '../runtime/data/dataset.js';
 import { Svi } from './svi.js';
+import { lowerProgram } from '../lang/lower/lower.js';
+import { estimators } from '../runtime/effects/handlers.js';
+import { makeObjective } from './objectives/registry.js';
 import type { KlMode } from './elbo.js';
 import { makeOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
@@ -121,10 +124,11 @@ export async function compareEstimators(
 ): Promise<EstimatorRun[]> {
   const evalSet = await headDataset(data.test, opts.evalSize);
   const runs: EstimatorRun[] = [];
-  const applicable = specs.filter((s) => inapplicableReason({ checked }, s) === undefined);
+  const lowered = lowerProgram(checked);
+  const applicable = specs.filter((s) => inapplicableReason({ lowered }, s) === undefined);
   if (opts.warmUp ?? true) for (const spec of applicable) await warmUp(checked, data, bindings, spec, opts);
   for (const spec of specs) {
-    const program = compileProgram(checked, { seed: opts.seed, estimator: spec.mode });
+    const program = compileProgram(checked, { seed: opts.seed });
     try {
       const reason = inapplicableReason(program, spec);
       if (reason !== undefined) {
@@ -148,12 +152,13 @@ export async function compareEstimators(
  * the real run to report.
  */
 async function warmUp(checked: CheckedProgram, data: DataSplit, bindings: Bindings, spec: EstimatorSpec, opts: CompareOptions): Promise<void> {
-  const program = compileProgram(checked, { seed: `${opts.seed}/warm-up`, estimator: spec.mode });
+  const program = compileProgram(checked, { seed: `${opts.seed}/warm-up` });
   const optimizer = makeOptimizer(opts.optimizer, opts.lr);
-  const svi = new Svi(program, optimizer, { particles: spec.particles, kl: opts.kl, kind: spec.objective, baselines: spec.baselines, seed: `${opts.seed}/warm-up` });
+  const objective = makeObjective(spec.objective, program, { kl: opts.kl, baselines: spec.baselines, seed: `${opts.seed}/warm-up` });
+  const svi = new Svi(program, optimizer, objective, spec.particles, [estimators(spec.mode)]);
   try {
     for await (const batch of data.train.batches(opts.batchSize, { rng: new Rng(`${opts.seed}/warm-up`), shuffle: false })) {
-      const mb = toMinibatch(batch, program.checked, bindings);
+      const mb = toMinibatch(batch, program.lowered, bindings);
       try {
         svi.step(mb, data.train.size, new Rng(`${opts.seed}/warm-up/noise`));
       } finally {
@@ -182,29 +187,22 @@ async function trainOne(
 ): Promise<EstimatorRun> {
   const n = data.train.size;
   const optimizer = makeOptimizer(opts.optimizer, opts.lr);
-  const svi = new Svi(program, optimizer, {
-    particles: spec.particles,
+  const objective = makeObjective(spec.objective, program, {
     kl: opts.kl,
-    kind: spec.objective,
     baselines: spec.baselines,
     decay: opts.baselineDecay ?? 0.9,
     normalize: opts.nvilNormalize ?? false,
     seed: opts.seed,
   });
+  const svi = new Svi(program, optimizer, objective, spec.particles, [estimators(spec.mode)]);
   const run: EstimatorRun = { spec, curve: [], steps: 0, seconds: 0 };
   // One evaluation seed for every point of every run: common random numbers make the curves'
   // differences those of the parameters, not of the evaluation noise.
-  // The held-out ELBO is measured the same way for every estimator: in 'auto' mode (the
-  // analytic KL applies to pathwise sites only, so a score-mode program would measure its KL
-  // by Monte Carlo and report a different number at the same parameters).
-  const evaluate = async (): Promise<number> => {
-    program.setEstimatorMode('auto');
-    try {
-      return await evaluateElbo(program, evalSet, bindings, { batchSize: Math.max(opts.batchSize, 250), trainSize: n, kl: opts.kl, seed: `${opts.seed}/compare-eval` });
-    } finally {
-      program.setEstimatorMode(spec.mode);
-    }
-  };
+  // The held-out ELBO is measured the same way for every estimator: without the estimator
+  // handler, in 'auto' mode (the analytic KL applies to pathwise sites only, so under score
+  // mode the KL would be Monte Carlo and the number differ at the same parameters).
+  const evaluate = (): Promise<number> =>
+    evaluateElbo(program, evalSet, bindings, { batchSize: Math.max(opts.batchSize, 250), trainSize: n, kl: opts.kl, seed: `${opts.seed}/compare-eval` });
   const budget = opts.budget;
   const fraction = (): number => Math.min(1, 'steps' in budget ? run.steps / budget.steps : run.seconds / budget.seconds);
   const done = (): boolean => ('steps' in budget ? run.steps >= budget.steps : run.seconds >= budget.seconds);
@@ -230,7 +228,7 @@ async function trainOne(
       const orderRng = epochRng.derive('data');
       const noiseRng = epochRng.derive('noise');
       for await (const batch of data.train.batches(opts.batchSize, { rng: orderRng, shuffle: true })) {
-        const mb = toMinibatch(batch, program.checked, bindings);
+        const mb = toMinibatch(batch, program.lowered, bindings);
         const started = performance.now();
         let elbo: number;
         try {

@@ -1,10 +1,10 @@
 // The evidence lower bound, estimated from a guide trace and the model trace replayed on it:
 //   ELBO = E_q[log p(x, z) - log q(z | x)] = E_q[log p(x | z)] - KL(q(z | x) || p(z)).
 // Local sites are summed over the minibatch and scaled by N/M; global sites count once.
-import { tf, stopGradient, type Tensor } from '../runtime/tf.js';
+import { tf, type Tensor } from '../runtime/tf.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
 import { analyticKl } from '../runtime/distributions/index.js';
-import { repeatParticles, sumEvent } from '../lang/compiler/layout.js';
+import { repeatParticles, sumEvent } from '../runtime/layout.js';
 
 export type KlMode = 'analytic' | 'mc';
 
@@ -81,27 +81,4 @@ function localRows(t: Trace): number {
 function firstLocalScale(t: Trace): number {
   for (const s of t.sites.values()) if (s.plate === 'local') return s.scale;
   return 1;
-}
-
-/**
- * A surrogate whose value equals the ELBO estimate and whose gradient is the unbiased ELBO
- * gradient: pathwise where sites are reparameterized, plus the score-function term
- * signal * grad log q for the others, with the signal held constant. A local site's signal is
- * its own data point's terms (per-datapoint Rao-Blackwellization); a global site's is the total.
- * The score terms are added as (s - stopGradient(s)), which is zero in value.
- */
-export function surrogateElbo(guide: Trace, est: ElboEstimate): Tensor {
-  let score: Tensor | undefined;
-  for (const q of guide.sites.values()) {
-    if (q.kind !== 'latent' || q.estimator !== 'score') continue;
-    const term =
-      q.plate === 'local'
-        ? tf.mul(q.scale, tf.sum(tf.mul(stopGradient(est.local), q.logProb), 1))
-        : tf.mul(stopGradient(est.total), tf.reshape(q.logProb, [-1]));
-    score = addTo(score, term);
-  }
-  const objective = tf.mean(est.total);
-  if (!score) return objective;
-  const s = tf.mean(score);
-  return tf.add(objective, tf.sub(s, stopGradient(s)));
 }

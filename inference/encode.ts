@@ -1,10 +1,10 @@
 // Inference of z given x: the guide's posterior summary of every local latent, per data point.
 import { tf, type Tensor } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Normal, Bernoulli } from '../runtime/distributions/index.js';
 import { Rng } from '../runtime/random.js';
-import type { Minibatch } from './svi.js';
+import { onMinibatch, traceGuide, type Minibatch } from './run.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 
 /**
@@ -35,8 +35,7 @@ function squeezeStat(t: Tensor): Float32Array {
 export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles = DEFAULT_ENCODE_PARTICLES): LatentSummary[] {
   const out: LatentSummary[] = [];
   tf.tidy(() => {
-    const ctx: RunContext = { particles, batchSize: batch.size, localScale: 1, data: batch.data, rng };
-    const guide = program.runGuide(ctx);
+    const guide = traceGuide(program, batch.data, onMinibatch(batch, { particles, rng }));
     for (const site of guide.latents()) {
       if (site.plate !== 'local') continue;
       const shape = site.value.shape.slice(2);
@@ -98,7 +97,7 @@ export async function encodeDataset(program: CompiledProgram, dataset: Dataset, 
   for await (const batch of dataset.batches(opts.batchSize ?? 250, { rng: dataRng, shuffle: false })) {
     const keep = Math.min(batch.size, limit - indices.length);
     if (keep <= 0) break;
-    const mb = toMinibatch(batch, program.checked, bindings);
+    const mb = toMinibatch(batch, program.lowered, bindings);
     try {
       chunks.push(encodeBatch(program, mb, rng, opts.particles));
     } finally {

@@ -2,7 +2,8 @@
 import { tf } from '../runtime/tf.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { guideThenModel } from './run.js';
 import { estimateElbo, type KlMode } from './elbo.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 
@@ -27,12 +28,11 @@ export async function evaluateElbo(program: CompiledProgram, dataset: Dataset, b
   let batches = 0;
   let count = 0;
   for await (const batch of dataset.batches(opts.batchSize, { rng, shuffle: false })) {
-    const mb = toMinibatch(batch, program.checked, bindings);
+    const mb = toMinibatch(batch, program.lowered, bindings);
     const [l, g] = tf.tidy(() => {
       const particles = opts.particles ?? 1;
-      const ctx: RunContext = { particles, batchSize: mb.size, localScale: opts.trainSize / mb.size, data: mb.data, rng };
-      const guide = program.runGuide(ctx);
-      const est = estimateElbo(guide, program.runModel(ctx, guide), particles, { kl: opts.kl });
+      const { guide, model } = guideThenModel(program, mb, { particles, rng, datasetSize: opts.trainSize });
+      const est = estimateElbo(guide, model, particles, { kl: opts.kl });
       return [tf.sum(tf.mean(est.local, 0)), tf.mean(est.global)];
     });
     localSum += l!.dataSync()[0]!;

@@ -1,12 +1,14 @@
 // The generative direction: ancestral sampling from a trained model, and decoding given codes
 // to the likelihood's mean (or a draw from it).
 import { tf, type Tensor } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
 import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import type { Trace } from '../runtime/trace.js';
 import { inputData } from './observed.js';
 import { runModelWith, type GlobalValues, type OtherLatents } from './replay.js';
+import { plate, seed } from '../runtime/effects/handlers.js';
+import type { Handler } from '../runtime/effects/messages.js';
 
 /** 'mean': the likelihood's mean E[x | z]; 'sample': a draw x ~ p(x | z). */
 export type DecodeMode = 'mean' | 'sample';
@@ -49,16 +51,17 @@ function collect(trace: Trace, rows: number, mode: DecodeMode): Generated {
 }
 
 function checkInputs(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor> | undefined, what: string): void {
-  const missing = inputData(program.checked).filter((d) => !inputs?.has(d.name));
+  const missing = inputData(program.lowered).filter((d) => !inputs?.has(d.name));
   if (missing.length) {
     throw new UserError(
-      `${program.checked.file}: ${what}: the model reads ${missing.map((d) => `data ${d.name}`).join(', ')} as input without generating it, so it cannot be sampled unconditionally`,
+      `${program.lowered.file}: ${what}: the model reads ${missing.map((d) => `data ${d.name}`).join(', ')} as input without generating it, so it cannot be sampled unconditionally`,
     );
   }
 }
 
-function context(n: number, rng: Rng, inputs: ReadonlyMap<string, Tensor> | undefined): RunContext {
-  return { particles: 1, batchSize: n, localScale: 1, data: new Map(inputs ?? []), rng };
+/** One draw per point for n points. */
+function ancestral(n: number, rng: Rng): Handler[] {
+  return [seed(rng), plate(1, n)];
 }
 
 /**
@@ -69,7 +72,7 @@ export function sampleModel(program: CompiledProgram, n: number, rng: Rng, opts:
   checkInputs(program, opts.inputs, 'sample');
   let out: Generated | undefined;
   tf.tidy(() => {
-    const trace = runModelWith(program, context(n, rng, opts.inputs), new Map(), opts.globals, 'sample');
+    const trace = runModelWith(program, new Map(opts.inputs ?? []), ancestral(n, rng), new Map(), opts.globals, 'sample');
     out = collect(trace, n, opts.mode);
   });
   return out!;
@@ -92,7 +95,7 @@ export function decodeLatents(
   tf.tidy(() => {
     const fixed = new Map<string, Tensor>();
     for (const [name, v] of latents) fixed.set(name, tf.tensor(v.values, [1, n, ...v.shape], 'float32'));
-    const trace = runModelWith(program, context(n, rng, opts.inputs), fixed, opts.globals, opts.others ?? 'prior-mean');
+    const trace = runModelWith(program, new Map(opts.inputs ?? []), ancestral(n, rng), fixed, opts.globals, opts.others ?? 'prior-mean');
     out = collect(trace, n, opts.mode);
   });
   return out!;

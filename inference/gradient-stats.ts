@@ -5,10 +5,13 @@
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
-import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
-import type { SiteInfo } from '../lang/checked.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { sitesOf } from '../lang/lower/program.js';
+import { resolveEstimator, type EstimatorMode } from '../runtime/effects/messages.js';
+import { estimators } from '../runtime/effects/handlers.js';
 import { Svi, type Minibatch } from './svi.js';
-import { BASELINES, type BaselineKind, type ObjectiveKind } from './objective.js';
+import { BASELINES, type BaselineKind } from './objectives/baselines.js';
+import { makeObjective, type ObjectiveName } from './objectives/registry.js';
 import type { KlMode } from './elbo.js';
 
 export interface EstimatorSpec {
@@ -16,7 +19,7 @@ export interface EstimatorSpec {
   label: string;
   mode: EstimatorMode;
   baselines: BaselineKind[];
-  objective: ObjectiveKind;
+  objective: ObjectiveName;
   particles: number;
 }
 
@@ -79,7 +82,6 @@ export interface GradientStatsOptions {
 export function parameterGroups(program: CompiledProgram): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const name of program.params.names()) {
-    if (name.startsWith('baseline.')) continue;
     const m = /^(.*)\.(weight|bias)$/.exec(name);
     const key = m ? m[1]! : name;
     groups.set(key, [...(groups.get(key) ?? []), name]);
@@ -204,14 +206,8 @@ function summarize(group: string, idx: [number, number][], mean: Float64Array, v
 }
 
 function makeSvi(program: CompiledProgram, spec: EstimatorSpec, kl: KlMode, seed: string): Svi {
-  program.setEstimatorMode(spec.mode);
-  return new Svi(program, tf.train.sgd(0), {
-    particles: spec.particles,
-    kl,
-    kind: spec.objective,
-    baselines: spec.baselines,
-    seed,
-  });
+  const objective = makeObjective(spec.objective, program, { kl, baselines: spec.baselines, seed });
+  return new Svi(program, tf.train.sgd(0), objective, spec.particles, [estimators(spec.mode)]);
 }
 
 /**
@@ -219,7 +215,7 @@ function makeSvi(program: CompiledProgram, spec: EstimatorSpec, kl: KlMode, seed
  * score+loo; with `particles` samples per data point.
  */
 export function referenceSpec(program: CompiledProgram, particles: number): EstimatorSpec {
-  const allReparam = program.checked.sites.every((s) => s.block !== 'guide' || s.dist.reparameterizable);
+  const allReparam = sitesOf(program.lowered, 'guide').every((s) => s.dist.reparameterizable);
   return parseEstimatorSpec(allReparam ? 'reparam' : 'score+loo', particles);
 }
 
@@ -237,22 +233,20 @@ function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: L
   return m.mean();
 }
 
-const pinned = (site: SiteInfo, name: 'score' | 'reparam'): boolean => site.stmt.annotations.some((a) => a.name.name === name);
-
 /**
  * Why an estimator cannot be used on this program (one sentence), or undefined when it can:
  * reparam with a guide site that has no pathwise sample (and is not pinned @score); iwae or
  * vimco with a global latent that would need the score function under the IWAE bound.
  */
-export function inapplicableReason(program: Pick<CompiledProgram, 'checked'>, spec: EstimatorSpec): string | undefined {
-  const guideSites = program.checked.sites.filter((s) => s.block === 'guide' && s.targetKind === 'latent');
+export function inapplicableReason(program: Pick<CompiledProgram, 'lowered'>, spec: EstimatorSpec): string | undefined {
+  const guideSites = sitesOf(program.lowered, 'guide').filter((s) => s.target === 'latent');
   if (spec.mode === 'reparam') {
-    const bad = guideSites.find((s) => !s.dist.reparameterizable && !pinned(s, 'score'));
-    if (bad) return `the guide site of ${bad.target} is ${bad.dist.name}, which cannot be reparameterized`;
+    const bad = guideSites.find((s) => !s.dist.reparameterizable && s.rule.pinned !== 'score');
+    if (bad) return `the guide site of ${bad.name} is ${bad.dist.name}, which cannot be reparameterized`;
   }
   if (spec.objective === 'iwae') {
-    const bad = guideSites.find((s) => s.plate !== 'local' && siteEstimator(s, spec.mode) === 'score');
-    if (bad) return `the global latent ${bad.target} would need the score function under the IWAE bound, which VIMCO does not cover`;
+    const bad = guideSites.find((s) => s.plate !== 'local' && resolveEstimator(s.rule, spec.mode) === 'score');
+    if (bad) return `the global latent ${bad.name} would need the score function under the IWAE bound, which VIMCO does not cover`;
   }
   return undefined;
 }
@@ -281,17 +275,13 @@ export interface GradientReport {
 /**
  * Every estimator of `specs` at the program's current parameters and the minibatch `batch`:
  * those that cannot apply (inapplicableReason, or a UserError while estimating) are reported
- * as NotApplicable and the others still run. The program's estimator mode is restored.
+ * as NotApplicable and the others still run.
  */
 export function gradientReport(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): GradientReport {
-  const before = program.estimatorMode;
   const groups = parameterGroups(program);
   const layout = layoutOf(program, groups);
   const results: EstimatorResult[] = [];
-  // Generated NVIL nets live in the program's store and are shared by every Svi built on it:
-  // each estimator starts them from the values they had when first created.
-  const baselineInit = new Map<string, tf.Tensor>();
-  try {
+  {
     const reference = referenceGradient(program, batch, layout, opts);
     for (const spec of specs) {
       const reason = inapplicableReason(program, spec);
@@ -300,7 +290,7 @@ export function gradientReport(program: CompiledProgram, batch: Minibatch, specs
         continue;
       }
       try {
-        results.push(measure(program, batch, spec, groups, layout, reference, baselineInit, opts));
+        results.push(measure(program, batch, spec, groups, layout, reference, opts));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         results.push({ spec, notApplicable: e.message });
@@ -311,9 +301,6 @@ export function gradientReport(program: CompiledProgram, batch: Minibatch, specs
       groups: [...groups].map(([group, names]) => ({ group, size: names.reduce((n, name) => n + layout.offsets.get(name)![1], 0) })),
       results,
     };
-  } finally {
-    tf.dispose([...baselineInit.values()]);
-    program.setEstimatorMode(before);
   }
 }
 
@@ -324,18 +311,10 @@ function measure(
   groups: Map<string, string[]>,
   layout: Layout,
   reference: Float64Array,
-  baselineInit: Map<string, tf.Tensor>,
   opts: GradientStatsOptions,
 ): EstimatorStats {
   const svi = makeSvi(program, spec, opts.kl, opts.seed);
   try {
-    for (const name of program.params.names()) {
-      if (!name.startsWith('baseline.')) continue;
-      const v = program.params.variable(name);
-      const saved = baselineInit.get(name);
-      if (saved) v.assign(saved);
-      else baselineInit.set(name, tf.clone(v));
-    }
     const rng = new Rng(`${opts.seed}/${spec.label}`);
     warmBaselines(svi, batch, spec.baselines.length ? opts.warmup : 0, opts.datasetSize, rng);
     const m = new Moments(layout.size);

@@ -4,18 +4,18 @@
 // estimates log p(x) itself.
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { Rng } from '../runtime/random.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
-import type { Minibatch } from './svi.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import type { Handler } from '../runtime/effects/messages.js';
+import { guideThenModel, type Minibatch } from './run.js';
 import { estimateElbo } from './elbo.js';
 
 /**
  * log w [K, M] for the local latents of each data point of the minibatch (the densities of
- * global latents are not part of a per-data-point weight). Runs in the caller's tidy scope.
+ * global latents are not part of a per-data-point weight). `extra` handlers go outside the
+ * run's own (a mask of the observed part, say). Runs in the caller's tidy scope.
  */
-export function logImportanceWeights(program: CompiledProgram, batch: Minibatch, k: number, rng: Rng, masks?: RunContext['masks']): Tensor {
-  const ctx: RunContext = { particles: k, batchSize: batch.size, localScale: 1, data: batch.data, masks, rng };
-  const guide = program.runGuide(ctx);
-  const model = program.runModel(ctx, guide);
+export function logImportanceWeights(program: CompiledProgram, batch: Minibatch, k: number, rng: Rng, extra: readonly Handler[] = []): Tensor {
+  const { guide, model } = guideThenModel(program, batch, { particles: k, rng, handlers: extra });
   return estimateElbo(guide, model, k, { kl: 'mc' }).local;
 }
 

@@ -4,7 +4,7 @@
 // - 'is': self-normalized importance sampling with the guide as proposal. z_k ~ q(z | x_in),
 //   where x_in is x_obs with every hidden entry replaced by a fixed fill-in (0.5 or the mean
 //   image), and log w_k = log p(x_obs | z_k) + log p(z_k) - log q(z_k | x_in) (the masked
-//   likelihood of RunContext.masks). E[x_hid | x_obs] ~ sum_k wbar_k E[x_hid | z_k]. Consistent
+//   likelihood under a mask handler). E[x_hid | x_obs] ~ sum_k wbar_k E[x_hid | z_k]. Consistent
 //   as K grows for any guide that covers the posterior (q only needs to be a proposal).
 //   With `rounds` R > 1 the proposal adapts: round r proposes from q(z | x_obs, xhat_{r-1})
 //   where xhat_{r-1} is the estimate so far, and the weights of all R * K draws are pooled
@@ -18,10 +18,11 @@
 // Neither ever shows the guide the hidden truth: the first thing inpaintBatch does is overwrite
 // the hidden entries with the fill-in, and the true values are not read after that.
 import { tf, type Tensor } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { mask } from '../runtime/effects/handlers.js';
 import type { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
-import type { Minibatch } from './svi.js';
+import { onMinibatch, traceGuide, type Minibatch } from './run.js';
 import { estimateElbo } from './elbo.js';
 import { effectiveSampleSize, logMeanExp, normalizedWeights } from './importance.js';
 import { runConditioned, runModelWith, type GlobalValues } from './replay.js';
@@ -113,8 +114,8 @@ function importanceSampling(program: CompiledProgram, batch: Minibatch, xIn: Flo
           const [lme, ess, wbar, wmean, means] = tf.tidy(() => {
             const data = new Map(batch.data);
             data.set(opts.data, xTensor);
-            const ctx: RunContext = { particles: c, batchSize: M, localScale: 1, data, masks: new Map([[opts.data, maskTensor]]), rng };
-            const { guide, model } = runConditioned(program, ctx, opts.globals);
+            const handlers = onMinibatch({ data, size: M }, { particles: c, rng, handlers: [mask(new Map([[opts.data, maskTensor]]))] });
+            const { guide, model } = runConditioned(program, data, handlers, opts.globals);
             const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
             const site = model.get(opts.data);
             if (!site) throw new Error(`internal: no model site '${opts.data}'`);
@@ -185,13 +186,13 @@ function iteratedSampling(program: CompiledProgram, batch: Minibatch, xIn: Float
     for (let t = 0; t < T; t++) {
       const [meanT, drawT] = tf.tidy(() => {
         const x = tf.tensor(current, [1, R, ...shape], 'float32');
-        const rngCtx = (data: Map<string, Tensor>): RunContext => ({ particles: 1, batchSize: R, localScale: 1, data, rng });
-        const withX = new Map(Object.entries(inputs));
+        const others = new Map(Object.entries(inputs));
+        const withX = new Map(others);
         withX.set(opts.data, x);
-        const guide = program.runGuide(rngCtx(withX));
+        const guide = traceGuide(program, withX, onMinibatch({ data: withX, size: R }, { particles: 1, rng }));
         const fixed = new Map<string, Tensor>();
         for (const s of guide.latents()) if (s.plate === 'local') fixed.set(s.name, s.value);
-        const model = runModelWith(program, rngCtx(new Map(Object.entries(inputs))), fixed, opts.globals, 'sample');
+        const model = runModelWith(program, others, onMinibatch({ data: others, size: R }, { particles: 1, rng }), fixed, opts.globals, 'sample');
         const site = model.get(opts.data);
         if (!site) throw new Error(`internal: no model site '${opts.data}'`);
         return [tf.broadcastTo(site.dist.mean(), [1, R, ...shape]), site.value];

@@ -9,7 +9,8 @@
 // guide still draws its own w' ~ q(w) for the local proposal q(z | x, w'); any proposal gives
 // unbiased weights p(x, z | w) / q(z | x, w').)
 import { tf } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { onMinibatch } from './run.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 import type { Minibatch } from './svi.js';
@@ -60,8 +61,7 @@ export function logLikelihoodBatch(program: CompiledProgram, batch: Minibatch, r
   for (let done = 0; done < opts.k; done += chunk) {
     const c = Math.min(chunk, opts.k - done);
     const [lme, ess] = tf.tidy(() => {
-      const ctx: RunContext = { particles: c, batchSize: M, localScale: 1, data: batch.data, rng };
-      const { guide, model } = runConditioned(program, ctx, opts.globals);
+      const { guide, model } = runConditioned(program, batch.data, onMinibatch(batch, { particles: c, rng }), opts.globals);
       const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
       return [logMeanExp(logW), effectiveSampleSize(logW)];
     });
@@ -88,8 +88,7 @@ export function logLikelihoodBatch(program: CompiledProgram, batch: Minibatch, r
 /** The per-point ELBO estimate (analytic KL where training uses it), averaged over `particles`. */
 export function elboBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles: number, globals: GlobalValues): Float64Array {
   const t = tf.tidy(() => {
-    const ctx: RunContext = { particles, batchSize: batch.size, localScale: 1, data: batch.data, rng };
-    const { guide, model } = runConditioned(program, ctx, globals);
+    const { guide, model } = runConditioned(program, batch.data, onMinibatch(batch, { particles, rng }), globals);
     return tf.mean(estimateElbo(guide, model, particles, { kl: 'analytic' }).local, 0);
   });
   const out = Float64Array.from(t.dataSync());
@@ -149,7 +148,7 @@ export async function evaluateLogLikelihood(program: CompiledProgram, dataset: D
   const elbo: number[] = [];
   const ess: number[] = [];
   for await (const batch of dataset.batches(opts.batchSize ?? 100, { rng: rng.derive('data'), shuffle: false })) {
-    const mb = toMinibatch(batch, program.checked, bindings);
+    const mb = toMinibatch(batch, program.lowered, bindings);
     try {
       elbo.push(...elboBatch(program, mb, elboRng, opts.elboParticles ?? 1, opts.globals));
       const r = logLikelihoodBatch(program, mb, isRng, opts, (d) => {

@@ -2,7 +2,8 @@
 // prior's quantiles, z = Phi^-1(u) with u = (i + 0.5) / G, each decoded to its likelihood mean.
 // With more than two latent dimensions two chosen ones vary and the rest stay at the prior mean.
 import { tf } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { plate, seed } from '../runtime/effects/handlers.js';
 import { UserError } from '../runtime/errors.js';
 import { Normal } from '../runtime/distributions/index.js';
 import type { Rng } from '../runtime/random.js';
@@ -39,28 +40,27 @@ export interface Manifold {
 }
 
 function chooseLatent(program: CompiledProgram, name: string | undefined): string {
-  const locals = program.checked.latents.filter((l) => l.plate === 'local');
+  const locals = program.lowered.latents.filter((l) => l.plate === 'local');
   if (name !== undefined) {
     if (!locals.some((l) => l.name === name)) {
-      throw new UserError(`${program.checked.file}: manifold: no local latent named '${name}' (local latents: ${locals.map((l) => l.name).join(', ') || 'none'})`);
+      throw new UserError(`${program.lowered.file}: manifold: no local latent named '${name}' (local latents: ${locals.map((l) => l.name).join(', ') || 'none'})`);
     }
     return name;
   }
   if (locals.length === 1) return locals[0]!.name;
-  if (locals.length === 0) throw new UserError(`${program.checked.file}: manifold: the model has no local latent to vary`);
-  throw new UserError(`${program.checked.file}: manifold: the model has several local latents (${locals.map((l) => l.name).join(', ')}); choose one`);
+  if (locals.length === 0) throw new UserError(`${program.lowered.file}: manifold: the model has no local latent to vary`);
+  throw new UserError(`${program.lowered.file}: manifold: the model has several local latents (${locals.map((l) => l.name).join(', ')}); choose one`);
 }
 
 /** The prior of `latent` (others at their prior means): its location and scale, flat. */
 function priorOf(program: CompiledProgram, latent: string, globals: GlobalValues, rng: Rng): { loc: Float32Array; scale: Float32Array } {
   let out: { loc: Float32Array; scale: Float32Array } | undefined;
   tf.tidy(() => {
-    const ctx: RunContext = { particles: 1, batchSize: 1, localScale: 1, data: new Map(), rng };
-    const trace = runModelWith(program, ctx, new Map(), globals, 'prior-mean');
+    const trace = runModelWith(program, new Map(), [seed(rng), plate(1, 1)], new Map(), globals, 'prior-mean');
     const site = trace.get(latent);
     if (!site) throw new Error(`internal: no model site for latent '${latent}'`);
     if (!(site.dist instanceof Normal)) {
-      throw new UserError(`${program.checked.file}: manifold: the prior of ${latent} is ${site.dist.spec.name}; the quantile grid needs a Normal prior`);
+      throw new UserError(`${program.lowered.file}: manifold: the prior of ${latent} is ${site.dist.spec.name}; the quantile grid needs a Normal prior`);
     }
     const shape = site.value.shape;
     out = {
@@ -74,18 +74,18 @@ function priorOf(program: CompiledProgram, latent: string, globals: GlobalValues
 export function latentManifold(program: CompiledProgram, rng: Rng, opts: ManifoldOptions): Manifold {
   const G = opts.grid;
   if (!Number.isInteger(G) || G < 1) throw new UserError(`--grid must be a positive whole number (got ${G})`);
-  const inputs = inputData(program.checked);
-  if (inputs.length) throw new UserError(`${program.checked.file}: manifold: the model reads ${inputs.map((d) => `data ${d.name}`).join(', ')} as input; a code alone cannot be decoded`);
+  const inputs = inputData(program.lowered);
+  if (inputs.length) throw new UserError(`${program.lowered.file}: manifold: the model reads ${inputs.map((d) => `data ${d.name}`).join(', ')} as input; a code alone cannot be decoded`);
   const latent = chooseLatent(program, opts.latent);
-  const info = program.checked.latents.find((l) => l.name === latent)!;
+  const info = program.lowered.latents.find((l) => l.name === latent)!;
   const size = valuesPerPoint(info.shape);
   const [d0, d1] = opts.dims;
-  if (size < 2) throw new UserError(`${program.checked.file}: manifold: latent ${latent} has ${size} dimension; the grid needs two`);
+  if (size < 2) throw new UserError(`${program.lowered.file}: manifold: latent ${latent} has ${size} dimension; the grid needs two`);
   for (const d of opts.dims) {
     if (!Number.isInteger(d) || d < 0 || d >= size) throw new UserError(`--dims ${d0},${d1}: latent ${latent} has dimensions 0..${size - 1}`);
   }
   if (d0 === d1) throw new UserError(`--dims ${d0},${d1}: choose two different dimensions`);
-  const data = primaryData(program.checked, 'manifold');
+  const data = primaryData(program.lowered, 'manifold');
   const { loc, scale } = priorOf(program, latent, opts.globals, rng);
   const quantiles = Array.from({ length: G }, (_, i) => normalQuantile((i + 0.5) / G));
   const columnValues = quantiles.map((q) => loc[d0]! + scale[d0]! * q);

@@ -1,14 +1,14 @@
 // From the data layer's plain arrays to the tensors a program reads.
 import { tf } from '../runtime/tf.js';
 import type { Batch } from '../runtime/data/dataset.js';
-import type { CheckedProgram } from '../lang/checked.js';
-import type { Minibatch } from './svi.js';
+import type { LoweredProgram } from '../lang/lower/program.js';
+import type { Minibatch } from './run.js';
 
 /** Declared data name -> data set field name (see bindFields in runtime/data). */
 export type Bindings = ReadonlyMap<string, string>;
 
 /** Tensors [1, M, ...declared shape] for every bound data declaration. The caller disposes. */
-export function toMinibatch(batch: Batch, program: CheckedProgram, bindings: Bindings): Minibatch {
+export function toMinibatch(batch: Batch, program: Pick<LoweredProgram, 'data'>, bindings: Bindings): Minibatch {
   const data = new Map<string, tf.Tensor>();
   for (const d of program.data) {
     const field = bindings.get(d.name);

@@ -1,30 +1,29 @@
 // Which data a program models (observes through a `~` in the model) and which it only reads as
 // inputs, and how a modelled data point is laid out as a picture when it is one.
 import { UserError } from '../runtime/errors.js';
-import type { CheckedProgram, DataInfo } from '../lang/checked.js';
+import type { LoweredData, LoweredProgram } from '../lang/lower/program.js';
 
 /** Data declarations with a `~` in the model: what the model generates. */
-export function modelledData(checked: CheckedProgram): DataInfo[] {
-  return checked.data.filter((d) => checked.sites.some((s) => s.block === 'model' && s.target === d.name));
+export function modelledData(program: LoweredProgram): LoweredData[] {
+  return program.data.filter((d) => d.modelled);
 }
 
 /** Data declarations the program reads but never models (covariates, inputs). */
-export function inputData(checked: CheckedProgram): DataInfo[] {
-  const modelled = new Set(modelledData(checked).map((d) => d.name));
-  return checked.data.filter((d) => !modelled.has(d.name));
+export function inputData(program: LoweredProgram): LoweredData[] {
+  return program.data.filter((d) => !d.modelled);
 }
 
 /** The one modelled data declaration, or `name` among them; a UserError naming `what` otherwise. */
-export function primaryData(checked: CheckedProgram, what: string, name?: string): DataInfo {
-  const modelled = modelledData(checked);
+export function primaryData(program: LoweredProgram, what: string, name?: string): LoweredData {
+  const modelled = modelledData(program);
   if (name !== undefined) {
     const d = modelled.find((m) => m.name === name);
-    if (!d) throw new UserError(`${checked.file}: ${what}: no modelled data named '${name}' (modelled: ${modelled.map((m) => m.name).join(', ') || 'none'})`);
+    if (!d) throw new UserError(`${program.file}: ${what}: no modelled data named '${name}' (modelled: ${modelled.map((m) => m.name).join(', ') || 'none'})`);
     return d;
   }
   if (modelled.length === 1) return modelled[0]!;
-  if (modelled.length === 0) throw new UserError(`${checked.file}: ${what}: the model observes no data (no 'data' variable is ~-ed in the model block)`);
-  throw new UserError(`${checked.file}: ${what}: the model observes several data variables (${modelled.map((m) => m.name).join(', ')}); this needs a model with one`);
+  if (modelled.length === 0) throw new UserError(`${program.file}: ${what}: the model observes no data (no 'data' variable is ~-ed in the model block)`);
+  throw new UserError(`${program.file}: ${what}: the model observes several data variables (${modelled.map((m) => m.name).join(', ')}); this needs a model with one`);
 }
 
 export function valuesPerPoint(shape: readonly number[]): number {

@@ -2,7 +2,6 @@
 // restored into a freshly compiled program.
 import { tf } from '../runtime/tf.js';
 import type { ParamStore } from '../runtime/params.js';
-import { UserError } from '../runtime/errors.js';
 
 export type OptimizerName = 'adam' | 'adagrad';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'adagrad'];
@@ -32,31 +31,31 @@ export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   }
 }
 
-export function parseOptimizer(value: string): OptimizerName {
-  if ((OPTIMIZERS as readonly string[]).includes(value)) return value as OptimizerName;
-  throw new UserError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${value}')`);
-}
-
 /** The optimizer's slot name ("<variable>/m") with the variable replaced by its parameter name. */
-function toParamSlot(store: ParamStore, slot: string): string {
+function toParamSlot(stores: readonly ParamStore[], slot: string): string {
   const cut = slot.lastIndexOf('/');
   const variable = cut < 0 ? slot : slot.slice(0, cut);
   const suffix = cut < 0 ? '' : slot.slice(cut);
-  const param = store.paramNameOf(variable);
-  return param === undefined ? slot : `${param}${suffix}`;
+  for (const store of stores) {
+    const param = store.paramNameOf(variable);
+    if (param !== undefined) return `${param}${suffix}`;
+  }
+  return slot;
 }
 
-function toVariableSlot(store: ParamStore, slot: string): string {
+function toVariableSlot(stores: readonly ParamStore[], slot: string): string {
   const cut = slot.lastIndexOf('/');
   if (cut < 0) return slot;
   const param = slot.slice(0, cut);
-  return store.has(param) ? `${store.variableNameOf(param)}${slot.slice(cut)}` : slot;
+  const store = stores.find((s) => s.has(param));
+  return store ? `${store.variableNameOf(param)}${slot.slice(cut)}` : slot;
 }
 
-export async function saveOptimizer(opt: tf.Optimizer, name: OptimizerName, lr: number, store: ParamStore): Promise<SavedOptimizer> {
+/** The optimizer's state with its slots named by parameter (the variables live in `stores`). */
+export async function saveOptimizer(opt: tf.Optimizer, name: OptimizerName, lr: number, stores: readonly ParamStore[]): Promise<SavedOptimizer> {
   const named = await opt.getWeights();
   const weights = named.map((w) => ({
-    name: toParamSlot(store, w.name),
+    name: toParamSlot(stores, w.name),
     shape: [...w.tensor.shape],
     values: Float32Array.from(w.tensor.dataSync()),
   }));
@@ -65,9 +64,9 @@ export async function saveOptimizer(opt: tf.Optimizer, name: OptimizerName, lr: 
   return { name, lr, weights };
 }
 
-export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer, store: ParamStore): Promise<void> {
+export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer, stores: readonly ParamStore[]): Promise<void> {
   const tensors = saved.weights.map((w) => ({
-    name: toVariableSlot(store, w.name),
+    name: toVariableSlot(stores, w.name),
     tensor: w.name === 'iter' ? tf.scalar(w.values[0] ?? 0, 'int32') : tf.tensor(w.values, w.shape, 'float32'),
   }));
   await opt.setWeights(tensors);

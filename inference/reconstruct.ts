@@ -16,7 +16,7 @@ export function reconstructBatch(program: CompiledProgram, batch: Minibatch, rng
     if (!centre) throw new Error(`internal: no posterior mean of latent '${l.name}'`);
     codes.set(l.name, { shape: l.shape, values: centre });
   }
-  const modelled = new Set(modelledData(program.checked).map((d) => d.name));
+  const modelled = new Set(modelledData(program.lowered).map((d) => d.name));
   const inputs = new Map([...batch.data].filter(([name]) => !modelled.has(name)));
   return decodeLatents(program, codes, batch.size, rng, { mode: 'mean', globals, inputs });
 }

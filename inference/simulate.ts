@@ -1,13 +1,14 @@
 // Synthetic data from a model's generative process (`ppl simulate`): global latents drawn once
 // from their priors, then per data point the local latents from their priors and every modelled
-// data variable from its likelihood (runModel with nothing replayed and no data observed), with
+// data variable from its likelihood (the model with nothing replayed and no data observed), with
 // the params at their current values (declared inits, or a checkpoint's). Inputs (data never
 // `~`-ed, e.g. regression covariates) are not part of the generative process: they are given,
 // or drawn standard normal. The result writes as CSV under the csv: naming convention (so
 // `ppl train FILE --data csv:OUT` reads it back) or, for binary 784-pixel images, as IDX.
 import { tf, type Tensor } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
-import type { CheckedProgram, DataInfo } from '../lang/checked.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { onMinibatch } from './run.js';
+import type { LoweredData, LoweredProgram } from '../lang/lower/program.js';
 import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import { describeSupport, isDiscrete } from '../runtime/support.js';
@@ -53,10 +54,10 @@ function standardNormal(count: number, rng: Rng): Float32Array {
   return out;
 }
 
-function prepareInputs(checked: CheckedProgram, n: number, rng: Rng, given: ReadonlyMap<string, Float32Array> | undefined): { values: Map<string, Float32Array>; drawn: string[] } {
+function prepareInputs(lowered: LoweredProgram, n: number, rng: Rng, given: ReadonlyMap<string, Float32Array> | undefined): { values: Map<string, Float32Array>; drawn: string[] } {
   const values = new Map<string, Float32Array>();
   const drawn: string[] = [];
-  for (const d of inputData(checked)) {
+  for (const d of inputData(lowered)) {
     const per = valuesPerPoint(d.shape);
     const v = given?.get(d.name);
     if (v) {
@@ -67,7 +68,7 @@ function prepareInputs(checked: CheckedProgram, n: number, rng: Rng, given: Read
       drawn.push(d.name);
     } else {
       throw new UserError(
-        `${checked.file}: data ${d.name} : ${describeSupport(d.support)} is an input (never ~-ed in the model), so the model cannot simulate it, ` +
+        `${lowered.file}: data ${d.name} : ${describeSupport(d.support)} is an input (never ~-ed in the model), so the model cannot simulate it, ` +
           `and only real inputs are drawn standard normal; give its values with --inputs csv:PATH`,
       );
     }
@@ -80,15 +81,15 @@ function prepareInputs(checked: CheckedProgram, n: number, rng: Rng, given: Read
  * that sum a latent out (@enumerate) are not supported: their model block never draws it.
  */
 export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: SimulateOptions = {}): Simulated {
-  const checked = program.checked;
+  const lowered = program.lowered;
   if (!Number.isInteger(n) || n < 1) throw new UserError(`the number of points to simulate must be a positive integer, got ${n}`);
-  const enumerated = checked.latents.filter((l) => l.enumerated).map((l) => l.name);
+  const enumerated = lowered.latents.filter((l) => l.enumerated).map((l) => l.name);
   if (enumerated.length) {
-    throw new UserError(`${checked.file}: cannot simulate a model that sums latents out (@enumerate on ${enumerated.join(', ')}): its model block does not draw them`);
+    throw new UserError(`${lowered.file}: cannot simulate a model that sums latents out (@enumerate on ${enumerated.join(', ')}): its model block does not draw them`);
   }
-  const { values: inputs, drawn } = prepareInputs(checked, n, rng, opts.inputs);
-  const modelled = modelledData(checked);
-  const widest = Math.max(1, ...checked.data.map((d) => valuesPerPoint(d.shape)), ...checked.latents.map((l) => valuesPerPoint(l.shape)));
+  const { values: inputs, drawn } = prepareInputs(lowered, n, rng, opts.inputs);
+  const modelled = modelledData(lowered);
+  const widest = Math.max(1, ...lowered.data.map((d) => valuesPerPoint(d.shape)), ...lowered.latents.map((l) => valuesPerPoint(l.shape)));
   const chunk = Math.min(n, opts.chunk ?? Math.max(1, Math.floor(2 ** 20 / widest)));
   const out = new Map<string, Float32Array>(modelled.map((d) => [d.name, new Float32Array(n * valuesPerPoint(d.shape))]));
   const globals = new Map<string, FixedValue>(opts.globals ?? []);
@@ -97,13 +98,12 @@ export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: Si
     const m = Math.min(chunk, n - start);
     tf.tidy(() => {
       const data = new Map<string, Tensor>();
-      for (const d of inputData(checked)) {
+      for (const d of inputData(lowered)) {
         const per = valuesPerPoint(d.shape);
         data.set(d.name, tf.tensor(inputs.get(d.name)!.subarray(start * per, (start + m) * per), [1, m, ...d.shape], 'float32'));
       }
-      const ctx: RunContext = { particles: 1, batchSize: m, localScale: 1, data, rng: sampleRng };
       // The first run draws the globals from their priors; later runs replay that one draw.
-      const trace = runModelWith(program, ctx, new Map(), globals, 'sample');
+      const trace = runModelWith(program, data, onMinibatch({ data, size: m }, { particles: 1, rng: sampleRng }), new Map(), globals, 'sample');
       if (start === 0 && !opts.globals) {
         for (const site of trace.latents()) {
           if (site.plate !== 'global') continue;
@@ -121,11 +121,11 @@ export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: Si
     });
   }
   const result = new Map<string, PointValues>();
-  for (const d of checked.data) {
+  for (const d of lowered.data) {
     const values = out.get(d.name) ?? inputs.get(d.name)!;
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
-      throw new UserError(`${checked.file}: simulated data ${d.name} is ${values[bad]} at point ${Math.floor(bad / valuesPerPoint(d.shape))}: check the model's parameters`);
+      throw new UserError(`${lowered.file}: simulated data ${d.name} is ${values[bad]} at point ${Math.floor(bad / valuesPerPoint(d.shape))}: check the model's parameters`);
     }
     result.set(d.name, { shape: [...d.shape], values });
   }
@@ -133,8 +133,8 @@ export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: Si
 }
 
 /** The CSV of a simulation: one column per scalar (`x`, or `X_0 .. X_{n-1}` row-major), one row per point. */
-export function simulatedCsv(checked: CheckedProgram, sim: Simulated): string {
-  const decls = checked.data;
+export function simulatedCsv(lowered: LoweredProgram, sim: Simulated): string {
+  const decls = lowered.data;
   const header = decls.flatMap((d) => declColumns(d.name, d.shape));
   const columns = decls.map((d) => ({ values: sim.data.get(d.name)!.values, per: valuesPerPoint(d.shape), integer: isDiscrete(d.support) }));
   const lines: string[] = [header.join(',')];
@@ -152,18 +152,18 @@ export function simulatedCsv(checked: CheckedProgram, sim: Simulated): string {
 }
 
 /** The one data declaration written as IDX images: binary, 784 values per point; undefined when the program has another shape of data. */
-export function idxImageData(checked: CheckedProgram): DataInfo | undefined {
-  if (checked.data.length !== 1) return undefined;
-  const d = checked.data[0]!;
+export function idxImageData(lowered: LoweredProgram): LoweredData | undefined {
+  if (lowered.data.length !== 1) return undefined;
+  const d = lowered.data[0]!;
   return d.support.kind === 'binary' && valuesPerPoint(d.shape) === 784 ? d : undefined;
 }
 
 /** An IDX image file (28 x 28, pixel 0 or 255) of the simulated binary images. */
-export function simulatedIdx(checked: CheckedProgram, sim: Simulated): Uint8Array {
-  const d = idxImageData(checked);
+export function simulatedIdx(lowered: LoweredProgram, sim: Simulated): Uint8Array {
+  const d = idxImageData(lowered);
   if (!d) {
     throw new UserError(
-      `${checked.file}: IDX output holds one binary[784] data declaration; this program has ${checked.data.map((x) => `data ${x.name} : ${describeSupport(x.support)} ${formatShape(x.shape)}`).join(', ')}: write CSV`,
+      `${lowered.file}: IDX output holds one binary[784] data declaration; this program has ${lowered.data.map((x) => `data ${x.name} : ${describeSupport(x.support)} ${formatShape(x.shape)}`).join(', ')}: write CSV`,
     );
   }
   const values = sim.data.get(d.name)!.values;
@@ -177,13 +177,13 @@ export function simulatedIdx(checked: CheckedProgram, sim: Simulated): Uint8Arra
  * included): the first `n` rows, or every row when n is undefined.
  */
 export async function inputsFromCsv(
-  checked: CheckedProgram,
+  lowered: LoweredProgram,
   file: string,
   n: number | undefined,
   columns: readonly { decl: string; columns: string[] }[] = [],
 ): Promise<{ n: number; values: Map<string, Float32Array> }> {
-  const decls = inputData(checked);
-  if (decls.length === 0) throw new UserError(`${checked.file}: the model has no inputs (every data variable is ~-ed), so --inputs is not needed`);
+  const decls = inputData(lowered);
+  if (decls.length === 0) throw new UserError(`${lowered.file}: the model has no inputs (every data variable is ~-ed), so --inputs is not needed`);
   const table = await readCsv(file);
   const count = n ?? table.rows;
   if (count > table.rows) throw new UserError(`${file}: ${table.rows} rows of inputs, but ${count} points are to be simulated; pass --n ${table.rows} or give more rows`);

@@ -1,51 +1,34 @@
-// One step of stochastic variational inference: run the guide, replay the model on its draws,
-// estimate the objective on the minibatch, and take an optimizer step on its surrogate.
+// One step of stochastic variational inference: the objective's estimate on a minibatch and an
+// optimizer step on its surrogate. Which bound, which gradient estimator and which baselines
+// are the objective's business.
 import { tf } from '../runtime/tf.js';
-import type { CompiledProgram, RunContext } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Rng } from '../runtime/random.js';
-import type { Tensor } from '../runtime/tf.js';
-import { DEFAULT_OBJECTIVE, Objective, type ObjectiveOptions, type ObjectiveValue } from './objective.js';
+import type { Objective, ObjectiveValue } from './objectives/objective.js';
+import type { Minibatch } from './run.js';
+import type { Handler } from '../runtime/effects/messages.js';
 
-export interface SviOptions extends Partial<ObjectiveOptions> {
-  /** Samples per latent and data point (L; K for the IWAE objective). */
-  particles: number;
-}
-
-export interface Minibatch {
-  /** Data by declared name, laid out [1, M, ...shape]. */
-  data: ReadonlyMap<string, Tensor>;
-  size: number;
-}
+export type { Minibatch } from './run.js';
 
 export class Svi {
-  readonly objective: Objective;
-
   constructor(
     readonly program: CompiledProgram,
     readonly optimizer: tf.Optimizer,
-    readonly options: SviOptions,
-  ) {
-    this.objective = new Objective(program, { ...DEFAULT_OBJECTIVE, ...options });
-  }
+    readonly objective: Objective,
+    /** Samples per latent and data point (L; K for multi-sample bounds). */
+    readonly particles: number,
+    /** Handlers around every run (an estimator mode, say). */
+    readonly handlers: readonly Handler[] = [],
+  ) {}
 
-  /** Every variable the optimizer trains: the program's and the objective's (NVIL nets). */
+  /** Every variable the optimizer trains: the program's and the objective's (baseline nets). */
   variables(): tf.Variable[] {
-    const extra = new Set(this.objective.variables());
-    return [...this.program.params.variables().filter((v) => !extra.has(v)), ...extra];
+    return [...this.program.params.variables(), ...this.objective.variables()];
   }
 
-  /** Guide and model on one minibatch, in the caller's tidy scope. */
-  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.options.particles): ObjectiveValue {
-    const ctx: RunContext = {
-      particles,
-      batchSize: batch.size,
-      localScale: datasetSize / batch.size,
-      data: batch.data,
-      rng,
-    };
-    const guide = this.program.runGuide(ctx);
-    const model = this.program.runModel(ctx, guide);
-    return this.objective.evaluate(guide, model, particles, batch.data);
+  /** The objective on one minibatch, in the caller's tidy scope. */
+  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.particles): ObjectiveValue {
+    return this.objective.estimate(this.program, batch, { particles, rng, datasetSize, handlers: this.handlers });
   }
 
   /** The loss the optimizer minimizes: -surrogate / N (per data point, nats). */
@@ -55,7 +38,7 @@ export class Svi {
 
   /**
    * One optimizer step. Returns the minibatch's objective estimate per data point, in nats
-   * (the data set's ELBO, or IWAE bound, estimate divided by N).
+   * (the data set's estimate divided by N).
    */
   step(batch: Minibatch, datasetSize: number, rng: Rng): number {
     const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng), true, this.variables());

@@ -6,11 +6,13 @@ import { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import type { KlMode } from './elbo.js';
-import type { BaselineKind, ObjectiveKind } from './objective.js';
+import type { BaselineKind } from './objectives/baselines.js';
+import { makeObjective, type ObjectiveName } from './objectives/registry.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 import type { Checkpoint, EpochRecord } from './checkpoint.js';
+import type { ParamStore, SavedParam } from '../runtime/params.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -20,8 +22,10 @@ export interface TrainOptions {
   particles: number;
   kl: KlMode;
   seed: string;
-  /** ELBO (default) or the IWAE bound with K = particles. */
-  objective?: ObjectiveKind;
+  /** The objective's registry name: 'elbo' (default), 'iwae' or 'renyi', K = particles for the last two. */
+  objective?: ObjectiveName;
+  /** The Rényi bound's alpha. */
+  alpha?: number;
   /** Baselines for score-function sites. */
   baselines?: readonly BaselineKind[];
   baselineDecay?: number;
@@ -81,25 +85,26 @@ export class Trainer {
     readonly options: TrainOptions,
   ) {
     this.optimizerName = options.optimizer;
-    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), {
-      particles: options.particles,
+    const objective = makeObjective(options.objective ?? 'elbo', program, {
       kl: options.kl,
-      kind: options.objective ?? 'elbo',
       baselines: options.baselines ?? [],
       decay: options.baselineDecay ?? 0.9,
       normalize: options.nvilNormalize ?? false,
+      ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
       seed: options.seed,
     });
+    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), objective, options.particles);
   }
 
   /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */
   async restore(ckpt: Checkpoint, origin: string): Promise<void> {
     this.program.params.restore(ckpt.params, origin);
+    this.svi.objective.restore(ckpt.params, origin);
     if (ckpt.optimizer) {
       if (ckpt.optimizer.name !== this.optimizerName) {
         throw new UserError(`${origin}: was trained with --optimizer ${ckpt.optimizer.name}; resume with the same optimizer`);
       }
-      await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.program.params);
+      await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.stores());
     }
     this.epoch = ckpt.epoch;
     this.step = ckpt.step;
@@ -107,7 +112,16 @@ export class Trainer {
   }
 
   async optimizerState(): Promise<Checkpoint['optimizer']> {
-    return saveOptimizer(this.svi.optimizer, this.optimizerName, this.options.lr, this.program.params);
+    return saveOptimizer(this.svi.optimizer, this.optimizerName, this.options.lr, this.stores());
+  }
+
+  /** The parameters to checkpoint: the program's and the objective's (baseline nets). */
+  snapshot(): SavedParam[] {
+    return [...this.program.params.snapshot(), ...this.svi.objective.snapshot()];
+  }
+
+  private stores(): ParamStore[] {
+    return [this.program.params, ...this.svi.objective.stores()];
   }
 
   async evaluate(seedLabel = 'test'): Promise<number> {
@@ -135,7 +149,7 @@ export class Trainer {
       let k = 0;
       let seen = 0;
       for await (const batch of this.data.train.batches(batchSize, { rng: orderRng, shuffle: true })) {
-        const mb = toMinibatch(batch, this.program.checked, this.bindings);
+        const mb = toMinibatch(batch, this.program.lowered, this.bindings);
         let elbo: number;
         try {
           elbo = this.svi.step(mb, n, noiseRng);

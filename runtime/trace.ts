@@ -1,11 +1,12 @@
 // A trace records every sample site of one run of a block: what was drawn or observed, its
-// log-density, and how its gradient is to be estimated. The inference engine reads traces only;
-// it never looks at the program.
-import type { Tensor } from './tf.js';
+// log-density, and how its gradient is to be estimated. Objectives read traces only; they never
+// look at the program.
+import { tf, type Tensor } from './tf.js';
 import type { Distribution } from './distributions/index.js';
+import { sumEvent } from './layout.js';
+import type { EstimatorKind, Plate, SampleMessage } from './effects/messages.js';
 
-export type Plate = 'local' | 'global';
-export type EstimatorKind = 'reparam' | 'score';
+export type { EstimatorKind, Plate } from './effects/messages.js';
 
 export interface TraceSite {
   name: string;
@@ -15,6 +16,8 @@ export interface TraceSite {
   dist: Distribution;
   /** [particles, batch (local) or 1 (global), ...event]. */
   value: Tensor;
+  /** The value was given (data, conditioning), not drawn. */
+  observed: boolean;
   /** Log-density summed over the event axes: [particles or 1, batch or 1] (computed on first read). */
   readonly logProb: Tensor;
   /** How the gradient through this (guide) site is estimated; model sites copy their guide's. */
@@ -28,6 +31,32 @@ export interface TraceSite {
   baseline?: Tensor;
 }
 
+function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
+  const { value, mask, fn } = msg;
+  // Computed on first use only: with a closed-form KL, a latent's densities are never needed.
+  let logProb: Tensor | undefined;
+  const baseline = msg.infer.baseline;
+  return {
+    name: msg.name,
+    block: msg.block,
+    kind: msg.kind,
+    plate: msg.plate,
+    dist: fn,
+    value,
+    observed: msg.observed,
+    get logProb(): Tensor {
+      if (!logProb) {
+        const elementwise = fn.logProb(value);
+        logProb = sumEvent(mask ? tf.mul(elementwise, mask) : elementwise);
+      }
+      return logProb;
+    },
+    estimator: msg.infer.estimator,
+    scale: msg.scale,
+    baseline: baseline && msg.batchShape ? tf.reshape(baseline, [-1, msg.batchShape[1]]) : undefined,
+  };
+}
+
 export class Trace {
   readonly sites = new Map<string, TraceSite>();
   /**
@@ -37,6 +66,11 @@ export class Trace {
   enumeration = 1;
 
   constructor(readonly block: 'model' | 'guide') {}
+
+  record(msg: SampleMessage): void {
+    if (!msg.value) throw new Error(`internal: site '${msg.name}' recorded without a value`);
+    this.add(siteOf(msg as SampleMessage & { value: Tensor }));
+  }
 
   add(site: TraceSite): void {
     if (this.sites.has(site.name)) throw new Error(`internal: site '${site.name}' recorded twice in the ${this.block}`);

@@ -2,9 +2,11 @@
 import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
 import { enumerationSize } from '../../runtime/enumeration.js';
-import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
+import type { CompiledProgram, EstimatorMode } from '../../lang/compiler/index.js';
 import type { CheckedProgram } from '../../lang/checked.js';
-import { describeAutoGuide, isAutoSite } from '../../lang/compiler/auto-guides.js';
+import { lowerProgram } from '../../lang/lower/lower.js';
+import { sitesOf } from '../../lang/lower/program.js';
+import { describeAutoGuide } from '../../lang/lower/auto-guides.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
 
@@ -12,17 +14,18 @@ const shape = (s: readonly number[]): string => (s.length ? `[${s.join(', ')}]` 
 
 export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
   const lines: string[] = [];
-  for (const d of p.data) {
-    const observed = p.sites.some((s) => s.block === 'model' && s.target === d.name);
-    lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${observed ? '' : ' (input, not modelled)'}`);
+  const lowered = lowerProgram(p, { estimator: mode });
+  for (const d of lowered.data) {
+    lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${d.modelled ? '' : ' (input, not modelled)'}`);
   }
-  for (const l of p.latents) {
-    const guideSite = p.sites.find((s) => s.block === 'guide' && s.target === l.name);
-    const est = guideSite ? siteEstimator(guideSite, mode) : 'reparam';
+  const guideSites = sitesOf(lowered, 'guide');
+  for (const l of lowered.latents) {
+    const est = guideSites.find((s) => s.name === l.name)?.estimator ?? 'reparam';
+    const auto = l.guideSource === 'auto' || l.guideSource === 'implicit';
     const how = l.enumerated
       ? `summed out exactly (${enumerationSize(l.support, l.shape)} values, no guide)`
-      : `guide ${guideSite && isAutoSite(guideSite) ? describeAutoGuide(p, l) : l.guide?.dist.name.name}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
-    lines.push(`  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior.dist.name.name}, ${how}`);
+      : `guide ${auto ? describeAutoGuide(lowered, l) : l.guide}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
+    lines.push(`  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior}, ${how}`);
   }
   for (const n of p.nets) {
     const heads = n.heads ? ` -> {${n.heads.map((h) => `${h.name}: ${h.size}`).join(', ')}}` : '';

@@ -221,7 +221,7 @@ export async function runGrads(file: string, flags: GradsFlags, cmd: Command): P
   const { program, train, bindings, outDir, where } = await setUp(file, flags, cmd);
   try {
     const points = await firstPoints(train, flags.batchSize, flags.seed);
-    const batch = toMinibatch(points, program.checked, bindings);
+    const batch = toMinibatch(points, program.lowered, bindings);
     process.stdout.write(
       `gradient of the ELBO per data point at ${where}, on the first ${batch.size} training points (N = ${train.size.toLocaleString('en-US')}); ` +
         `${flags.repeats} estimates per estimator, KL ${flags.kl}\n`,

@@ -59,7 +59,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
   const t = await openTrained(file, flags, 'inpaint');
   try {
     const { split, dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const d = primaryData(t.checked, 'inpaint');
+    const d = primaryData(t.program.lowered, 'inpaint');
     const size = valuesPerPoint(d.shape);
     const layout = imageLayout(d.shape);
     const parsed = parseMaskSpec(flags.mask);
@@ -70,7 +70,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
     const field = bindings.get(d.name)!;
     const meanImage = await fieldMean(split.train, field, `${flags.seed}/mean`);
     const fill = flags.init === 'mean' ? meanImage : new Float32Array(size).fill(0.5);
-    const mb = toMinibatch(batch, t.checked, bindings);
+    const mb = toMinibatch(batch, t.program.lowered, bindings);
     let result;
     const started = performance.now();
     try {

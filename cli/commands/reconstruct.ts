@@ -35,10 +35,10 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
   const t = await openTrained(file, flags, 'reconstruct');
   try {
     const { dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const d = primaryData(t.checked, 'reconstruct');
+    const d = primaryData(t.program.lowered, 'reconstruct');
     const size = valuesPerPoint(d.shape);
     const batch = await firstPoints(dataset, flags.n, flags.seed);
-    const mb = toMinibatch(batch, t.checked, bindings);
+    const mb = toMinibatch(batch, t.program.lowered, bindings);
     let recon: Float32Array;
     try {
       recon = reconstructBatch(t.program, mb, new Rng(`${flags.seed}/reconstruct`), t.globals).data.get(d.name)!.values;

@@ -43,7 +43,7 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
   const t = await openTrained(file, flags, 'sample');
   try {
     const gen = sampleModel(t.program, flags.n, new Rng(`${flags.seed}/sample`), { mode, globals: t.globals });
-    const modelled = modelledData(t.checked);
+    const modelled = modelledData(t.program.lowered);
     for (const d of modelled) {
       const v = gen.data.get(d.name)!;
       const stem = modelled.length === 1 ? 'samples' : `samples-${d.name}`;

@@ -17,6 +17,7 @@ import { loadProgram } from '../load.js';
 import { positiveInt } from '../flags.js';
 import { backendOption, seedOption } from '../options.js';
 import { CHECKPOINT_FILE, runsDir } from '../runs.js';
+import { lowerProgram } from '../../lang/lower/lower.js';
 
 interface SimulateFlags {
   n?: number;
@@ -48,8 +49,9 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
   const { checked, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   if (checked.data.length === 0) throw new UserError(`${file}: declares no data, so there is nothing to simulate`);
-  const format = flags.format === 'auto' ? (idxImageData(checked) ? 'idx' : 'csv') : flags.format;
-  if (format === 'idx' && !idxImageData(checked)) {
+  const lowered = lowerProgram(checked);
+  const format = flags.format === 'auto' ? (idxImageData(lowered) ? 'idx' : 'csv') : flags.format;
+  if (format === 'idx' && !idxImageData(lowered)) {
     throw new UserError(`--format idx writes one data declaration of binary[784] images; ${file} declares ${checked.data.map((d) => d.name).join(', ')}: use --format csv`);
   }
 
@@ -58,7 +60,7 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
   if (flags.inputs !== undefined) {
     const spec = flags.inputs;
     if (!spec.startsWith('csv:') || spec.length === 4) throw new UserError(`--inputs '${spec}': expected csv:PATH, a CSV file holding the inputs' columns`);
-    const read = await inputsFromCsv(checked, spec.slice(4), flags.n);
+    const read = await inputsFromCsv(lowered, spec.slice(4), flags.n);
     inputs = read.values;
     n = read.n;
   }
@@ -90,12 +92,12 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
     for (const name of sim.drawnInputs) {
       process.stdout.write(`note: data ${name} is an input (never ~-ed in the model), so it is drawn standard normal; give it with --inputs csv:PATH\n`);
     }
-    if (flags.inputs !== undefined) process.stdout.write(`inputs ${inputData(checked).map((d) => d.name).join(', ')}: the first ${n} rows of ${flags.inputs.slice(4)}\n`);
+    if (flags.inputs !== undefined) process.stdout.write(`inputs ${inputData(lowered).map((d) => d.name).join(', ')}: the first ${n} rows of ${flags.inputs.slice(4)}\n`);
     const globalText = [...sim.globals].map(([name, g]) => `${name} = ${describeValues(g.values)}`);
     const globalHow = globals ? 'global latents at their guide means' : 'global latents drawn once from their priors';
     const out = flags.out ?? path.join(outDefault, format === 'idx' ? 'images-idx3-ubyte' : 'data.csv');
-    if (format === 'idx') writeAtomically(out, simulatedIdx(checked, sim));
-    else writeAtomically(out, simulatedCsv(checked, sim));
+    if (format === 'idx') writeAtomically(out, simulatedIdx(lowered, sim));
+    else writeAtomically(out, simulatedCsv(lowered, sim));
     process.stdout.write(
       `simulated ${n.toLocaleString('en-US')} points of ${checked.data.map((d) => d.name).join(', ')} (local latents from their priors` +
         `${globalText.length ? `; ${globalHow}: ${globalText.join(', ')}` : ''}; seed ${flags.seed})\n` +

@@ -9,7 +9,7 @@ import { initBackend, describeBackend, type BackendChoice } from '../../runtime/
 import type { Binarize } from '../../runtime/data/index.js';
 import { Trainer } from '../../inference/train.js';
 import { bestInitialization } from '../../inference/initialization.js';
-import { listAutoGuides } from '../../lang/compiler/auto-guides.js';
+import { listAutoGuides } from '../../lang/lower/auto-guides.js';
 import type { KlMode } from '../../inference/elbo.js';
 import type { OptimizerName } from '../../inference/optimizers.js';
 import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
@@ -20,8 +20,9 @@ import { latestRunNumber, runFolder, runsDir } from '../runs.js';
 import { writeElboChart } from '../render/chart.js';
 import { Option, type Command } from 'commander';
 import { OPTIMIZERS } from '../../inference/optimizers.js';
-import { positiveInt, positiveNumber, unitInterval } from '../flags.js';
-import { parseBaselines, type BaselineKind, type ObjectiveKind } from '../../inference/objective.js';
+import { nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
+import { parseBaselines, type BaselineKind } from '../../inference/objectives/baselines.js';
+import { OBJECTIVE_NAMES, type ObjectiveName } from '../../inference/objectives/registry.js';
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 
@@ -36,7 +37,8 @@ export interface TrainFlags {
   particles: number;
   kl: KlMode;
   estimator: EstimatorMode;
-  objective: ObjectiveKind;
+  objective: ObjectiveName;
+  alpha: number;
   baseline: BaselineKind[];
   baselineDecay: number;
   nvilNormalize: boolean;
@@ -119,6 +121,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     kl: flags.kl,
     seed: flags.seed,
     objective: flags.objective,
+    alpha: flags.alpha,
     baselines: flags.baseline,
     baselineDecay: flags.baselineDecay,
     nvilNormalize: flags.nvilNormalize,
@@ -134,10 +137,10 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   process.stdout.write(
     `model: ${file}  ${program.params.count().toLocaleString('en-US')} parameters; ` +
       `${flags.epochs} epochs of ${Math.ceil(split.train.size / flags.batchSize)} steps, batch ${flags.batchSize}, ` +
-      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${flags.objective === 'iwae' ? `IWAE bound (K = ${flags.particles})` : `ELBO, KL ${flags.kl}`}, ` +
+      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${trainer.svi.objective.describe(flags.particles)}, ` +
       `estimators ${describeEstimators(program)}, seed ${flags.seed}\n`,
   );
-  const autoGuides = listAutoGuides(checked);
+  const autoGuides = listAutoGuides(program.lowered);
   if (autoGuides) process.stdout.write(`automatic guides: ${autoGuides}\n`);
 
   let stopRequested = false;
@@ -159,7 +162,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
       epoch: t.epoch,
       step: t.step,
       history: t.history,
-      params: program.params.snapshot(),
+      params: t.snapshot(),
       optimizer: await t.optimizerState(),
       savedAt: new Date().toISOString(),
     });
@@ -214,7 +217,12 @@ export function registerTrain(program: Command): void {
     .option('--init-tries <n>', 'initialize n times (seeds derived from --seed) and train the one with the best ELBO on the first 1000 training points', positiveInt('--init-tries'), 1)
     .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
     .addOption(estimatorOption())
-    .addOption(new Option('--objective <kind>', 'elbo, or iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites)').choices(['elbo', 'iwae']).default('elbo'))
+    .addOption(
+      new Option('--objective <kind>', 'elbo; iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites); renyi: the Rényi alpha bound with K = --particles')
+        .choices(OBJECTIVE_NAMES)
+        .default('elbo'),
+    )
+    .option('--alpha <a>', 'the Rényi bound\'s alpha (--objective renyi): 0 is the IWAE bound, 1 the ELBO', nonNegativeNumber('--alpha'), 0.5)
     .option('--baseline <list>', 'baselines for score-function sites, combined with commas: mavg, nvil, loo (or none)', parseBaselines, [])
     .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), 0.9)
     .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', false)

@@ -1,7 +1,7 @@
 // The runtime layout of every value a program computes: [particles, batch, ...event].
 // Particles and batch may be 1 where a value does not vary along them (data have one particle,
 // globals one batch row, constants both). Event axes always start at EVENT_AXIS.
-import { tf, type Tensor } from '../../runtime/tf.js';
+import { tf, type Tensor } from './tf.js';
 
 export const EVENT_AXIS = 2;
 

@@ -1,6 +1,6 @@
 // Runtime implementations of the built-in functions named in lang/builtins.ts, over the
 // [particles, batch, ...event] layout.
-import { tf, type Tensor } from '../../runtime/tf.js';
+import { tf, type Tensor } from './tf.js';
 import { EVENT_AXIS } from './layout.js';
 
 export type Elementwise = (x: Tensor) => Tensor;
@@ -78,9 +78,4 @@ export function concatEvent(parts: readonly Tensor[], axis: number): Tensor {
 export function joinedDataInput(values: readonly Tensor[]): Tensor {
   const flat = values.map((v) => tf.reshape(v, [v.shape[0]!, v.shape[1]!, -1]));
   return flat.length === 1 ? flat[0]! : concatEvent(flat, 0);
-}
-
-/** The size of that input: the data's event sizes summed. */
-export function joinedDataSize(data: readonly { shape: readonly number[] }[]): number {
-  return data.reduce((n, d) => n + d.shape.reduce((a, c) => a * c, 1), 0);
 }

@@ -1,0 +1,62 @@
+// Runs of a compiled program as handler stacks. Every use of a program (training, importance
+// sampling, encoding, prediction, conditioning) is one of these with its own handlers; the
+// enumeration of summed-out latents is added here, so that callers never see it.
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import type { Tensor } from '../runtime/tf.js';
+import type { Rng } from '../runtime/random.js';
+import { Trace } from '../runtime/trace.js';
+import type { Handler } from '../runtime/effects/messages.js';
+import { condition, enumerate, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
+
+/** Data by declared name, laid out [1, M, ...shape]. */
+export interface Minibatch {
+  data: ReadonlyMap<string, Tensor>;
+  size: number;
+}
+
+/** The guide's trace under `handlers` (outermost first), reading the data in `inputs`. */
+export function traceGuide(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[]): Trace {
+  const t = new Trace('guide');
+  program.guide([trace(t), ...handlers], inputs);
+  return t;
+}
+
+/**
+ * The model's trace under `handlers`, reading the data in `inputs`, its latents replayed from
+ * `guide` where it has them. With latents summed out (@enumerate), the particle axis carries
+ * their joint values too.
+ */
+export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], guide?: Trace): Trace {
+  const t = new Trace('model');
+  const inner = guide ? [...handlers, replay(guide)] : handlers;
+  const e = program.enumerationSize;
+  program.model(e === 1 ? [trace(t), ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...inner], inputs);
+  t.enumeration = e;
+  return t;
+}
+
+export interface BatchRun {
+  particles: number;
+  rng: Rng;
+  /** N: local terms are scaled by N/M to estimate the whole data set; 1 per point when absent. */
+  datasetSize?: number;
+  /** Handlers around the run's own (an estimator mode, a mask). */
+  handlers?: readonly Handler[];
+}
+
+/** Draws from `rng`, `particles` per site, the minibatch's data observed, local terms scaled by N/M. */
+export function onMinibatch(batch: Minibatch, run: BatchRun): Handler[] {
+  return [...(run.handlers ?? []), seed(run.rng), subsample(run.datasetSize ?? batch.size, batch.size), plate(run.particles, batch.size), condition(batch.data)];
+}
+
+export interface GuideAndModel {
+  guide: Trace;
+  model: Trace;
+}
+
+/** The guide on a minibatch, then the model replayed on its draws: one SVI or importance-sampling pass. */
+export function guideThenModel(program: CompiledProgram, batch: Minibatch, run: BatchRun): GuideAndModel {
+  const handlers = onMinibatch(batch, run);
+  const guide = traceGuide(program, batch.data, handlers);
+  return { guide, model: traceModel(program, batch.data, handlers, guide) };
+}

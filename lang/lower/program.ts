@@ -1,0 +1,137 @@
+// The lowered program: what the compiler and every later stage read. Every site carries its
+// estimator rule, enumeration, baseline and plate; automatic guides are already ordinary sites
+// over generated parameters and nets; expressions are a small tree with constants folded.
+// Nothing downstream reads annotations, AST nodes or the checker's tables.
+import type { Support } from '../../runtime/support.js';
+import type { Constraint } from '../../runtime/constraints.js';
+import type { DistSpec } from '../../runtime/distributions/spec.js';
+import type { EstimatorKind, EstimatorRule, Plate } from '../../runtime/effects/messages.js';
+import type { BinaryOp } from '../ast.js';
+
+export type Shape = readonly number[];
+
+/** An expression over the [particles, batch, ...event] layout. */
+export type LExpr =
+  | { kind: 'const'; value: number }
+  /** A data value, a latent's draw or a let binding, by name. */
+  | { kind: 'ref'; name: string }
+  | { kind: 'param'; name: string }
+  | { kind: 'neg'; operand: LExpr }
+  | { kind: 'binary'; op: BinaryOp; left: LExpr; right: LExpr }
+  /** An elementwise built-in (exp, log, softplus, ...). */
+  | { kind: 'apply'; fn: string; operand: LExpr }
+  | { kind: 'reduce'; op: 'sum' | 'mean'; operand: LExpr; axis?: number }
+  | { kind: 'matmul'; left: LExpr; right: LExpr }
+  | { kind: 'oneHot'; operand: LExpr; classes: number }
+  | { kind: 'concat'; parts: readonly LExpr[]; axis: number }
+  | { kind: 'net'; net: string; input: LExpr }
+  | { kind: 'field'; object: LExpr; field: string }
+  | { kind: 'index'; object: LExpr; parts: readonly IndexPart[] }
+  /** Every data value flattened and joined: the input of a generated net that reads a data point. */
+  | { kind: 'joinData'; names: readonly string[] }
+  /** The event axes reshaped to `shape` (a generated head's flat output to the latent's shape). */
+  | { kind: 'reshapeEvent'; operand: LExpr; shape: Shape };
+
+export type IndexPart = { kind: 'at'; at: number } | { kind: 'slice'; start?: number; end?: number };
+
+export interface LoweredData {
+  name: string;
+  shape: Shape;
+  support: Support;
+  /** Has a `~` in the model (generated), rather than read as an input only. */
+  modelled: boolean;
+}
+
+export interface LoweredLatent {
+  name: string;
+  plate: Plate;
+  shape: Shape;
+  support: Support;
+  /** Summed out exactly in the model (@enumerate). */
+  enumerated: boolean;
+  /** The distribution family of its prior and of its guide (absent when summed out). */
+  prior: string;
+  guide?: string;
+  /** How its guide came about: written by the user, `~ auto`, or implicit (not in the guide block). */
+  guideSource?: 'written' | 'auto' | 'implicit';
+}
+
+export interface LoweredParam {
+  name: string;
+  shape: Shape;
+  constraint: Constraint;
+  /** Initial value in the constrained space, broadcast to the shape. */
+  init: number;
+  /** Start at init plus a uniform draw of this half-width in unconstrained space, per element. */
+  jitter?: number;
+  /** The label of its random initial values' stream, under the program's init seed. */
+  initStream?: string;
+  /** Generated for an automatic guide. */
+  generated: boolean;
+}
+
+export interface LoweredHead {
+  name: string;
+  size: number;
+  constraint: Constraint;
+}
+
+export interface LoweredNet {
+  name: string;
+  family: 'mlp';
+  layers: readonly number[];
+  activation: string;
+  heads?: readonly LoweredHead[];
+  /** The label of its initial weights' stream, under the program's init seed. */
+  initStream: string;
+  generated: boolean;
+}
+
+export interface LoweredArg {
+  name: string;
+  value: LExpr;
+  /** Rank the argument is padded to: particle and batch axes, the site's batch of events, its own event axes. */
+  rank: number;
+}
+
+export interface LoweredSite {
+  kind: 'sample';
+  name: string;
+  block: 'model' | 'guide';
+  target: 'latent' | 'data';
+  plate: Plate;
+  shape: Shape;
+  dist: DistSpec;
+  args: readonly LoweredArg[];
+  /** The estimator under the program's mode, and the rule a different mode would apply. */
+  estimator: EstimatorKind;
+  rule: EstimatorRule;
+  enumerated: boolean;
+  /** A guide site's declared input-dependent baseline b(x). */
+  baseline?: LExpr;
+}
+
+export interface LoweredLet {
+  kind: 'let';
+  name: string;
+  value: LExpr;
+}
+
+export type LoweredStmt = LoweredSite | LoweredLet;
+
+export interface LoweredProgram {
+  file: string;
+  /** The source text, for the checkpoint's hash. */
+  source: string;
+  data: readonly LoweredData[];
+  latents: readonly LoweredLatent[];
+  params: readonly LoweredParam[];
+  nets: readonly LoweredNet[];
+  guide: readonly LoweredStmt[];
+  model: readonly LoweredStmt[];
+}
+
+/** Every sample site of a block. */
+export function sitesOf(program: LoweredProgram, block: 'model' | 'guide'): LoweredSite[] {
+  return program[block].filter((s): s is LoweredSite => s.kind === 'sample');
+}

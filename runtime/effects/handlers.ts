@@ -1,0 +1,152 @@
+// The effect handlers that give a program run its meaning. A run is the program's blocks under
+// a stack of these; training, importance sampling, encoding, prediction, conditioning and
+// enumeration are different stacks over the same compiled program (NumPyro's handlers.py is the
+// model for the set and the names).
+import { tf, type Tensor } from '../tf.js';
+import type { Rng } from '../random.js';
+import { Trace } from '../trace.js';
+import { repeatParticles } from '../layout.js';
+import { resolveEstimator, type EstimatorMode, type Handler, type Message, type SampleMessage } from './messages.js';
+
+type SampleFilter = (msg: SampleMessage) => boolean;
+
+/** Records every sample message that reaches it into `into`. */
+export function trace(into: Trace): Handler {
+  return {
+    postprocess(msg) {
+      if (msg.type === 'sample') into.record(msg);
+    },
+  };
+}
+
+/** Latents take the values a guide trace drew (data sites are left alone). */
+export function replay(guide: Trace): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'sample' || msg.kind !== 'latent' || msg.value) return;
+      const site = guide.get(msg.name);
+      if (site) msg.value = site.value;
+    },
+  };
+}
+
+/** Sites named in `values` are observed at those values: data from a minibatch, a fixed part of x. */
+export function condition(values: ReadonlyMap<string, Tensor>): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'sample' || msg.value) return;
+      const v = values.get(msg.name);
+      if (v) {
+        msg.value = v;
+        msg.observed = true;
+      }
+    },
+  };
+}
+
+/**
+ * Sites and params take given values without being observed: a table of values, or a function
+ * that may answer for any message (undefined leaves it alone), e.g. a prior mean.
+ */
+export function substitute(values: ReadonlyMap<string, Tensor> | ((msg: Message) => Tensor | undefined)): Handler {
+  const lookup = typeof values === 'function' ? values : (msg: Message) => values.get(msg.name);
+  return {
+    process(msg) {
+      if (msg.value) return;
+      const v = lookup(msg);
+      if (v) msg.value = v;
+    },
+  };
+}
+
+/** Observation masks by site name: a masked entry's log-density counts 0. */
+export function mask(masks: ReadonlyMap<string, Tensor>): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'sample') return;
+      const m = masks.get(msg.name);
+      if (m) msg.mask = msg.mask ? tf.mul(msg.mask, m) : m;
+    },
+  };
+}
+
+/** Multiplies the log-density of the sites `which` selects (all by default) by `factor`. */
+export function scale(factor: number, which: SampleFilter = () => true): Handler {
+  return {
+    process(msg) {
+      if (msg.type === 'sample' && which(msg)) msg.scale *= factor;
+    },
+  };
+}
+
+/** The N/M of a minibatch: every local site's log-density counts for N/M points. */
+export function subsample(datasetSize: number, batchSize: number): Handler {
+  return scale(datasetSize / batchSize, (msg) => msg.plate === 'local');
+}
+
+/**
+ * The vectorized layout: `particles` draws of every site, `rows` data points for local sites
+ * and one row for global ones.
+ */
+export function plate(particles: number, rows: number): Handler {
+  return {
+    process(msg) {
+      if (msg.type === 'sample') msg.batchShape = [particles, msg.plate === 'local' ? rows : 1];
+    },
+  };
+}
+
+/** The random stream for every draw below it that has none yet. */
+export function seed(rng: Rng): Handler {
+  return {
+    process(msg) {
+      if (msg.type === 'sample' && !msg.rng) msg.rng = rng;
+    },
+  };
+}
+
+/** Hides the messages `hide` selects from every handler outside this one (a trace, say). */
+export function block(hide: (msg: Message) => boolean = () => true): Handler {
+  return {
+    process(msg) {
+      if (hide(msg)) msg.stop = true;
+    },
+  };
+}
+
+/** Every unpinned site's gradient estimator as `mode` chooses it (score everywhere, say). */
+export function estimators(mode: EstimatorMode): Handler {
+  return {
+    process(msg) {
+      if (msg.type === 'sample') msg.infer = { ...msg.infer, estimator: resolveEstimator(msg.infer.rule, mode) };
+    },
+  };
+}
+
+/** One enumerated latent's joint values, [size, 1, ...shape] per row of the enumeration axis. */
+export interface EnumeratedValues {
+  readonly name: string;
+  readonly values: Tensor;
+}
+
+/**
+ * Sums latents out exactly: the particle axis grows by the `size` joint values of the
+ * enumerated latents (row p * size + k: draw p with joint value k), each enumerated site takes
+ * its value per row, and values already given (replayed draws) are repeated across the joint
+ * values. Place it outside the plate, replay and condition handlers.
+ */
+export function enumerate(size: number, tables: readonly EnumeratedValues[]): Handler {
+  const byName = new Map(tables.map((t) => [t.name, t.values]));
+  return {
+    process(msg) {
+      if (msg.type !== 'sample' || !msg.batchShape) return;
+      const particles = msg.batchShape[0];
+      msg.batchShape = [particles * size, msg.batchShape[1]];
+      const table = byName.get(msg.name);
+      if (table) {
+        msg.value = tf.tile(table, [particles, 1, ...msg.eventShape.map(() => 1)]);
+        msg.infer = { ...msg.infer, enumerated: true };
+      } else if (msg.value && msg.kind === 'latent') msg.value = repeatParticles(msg.value, size);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// The messages a running program sends: one per sample or observe statement and one per param
+// read. Handlers (handlers.ts) see each message on its way down the stack and may change it;
+// what is left unset at the bottom gets the default behaviour (sample from the distribution,
+// read the parameter store). The shape of this design follows NumPyro's primitives.py.
+import { stopGradient, type Tensor } from '../tf.js';
+import type { Distribution } from '../distributions/index.js';
+import type { Rng } from '../random.js';
+
+export type Plate = 'local' | 'global';
+export type EstimatorKind = 'reparam' | 'score';
+export type EstimatorMode = 'auto' | 'reparam' | 'score';
+
+/** How a site's gradient is estimated, and what may change it. */
+export interface EstimatorRule {
+  /** Fixed by the program (@score / @reparam); no mode overrides it. */
+  pinned?: EstimatorKind;
+  /** The deciding (guide) distribution admits a pathwise sample. */
+  reparameterizable: boolean;
+}
+
+/** Inference hints a site carries from the lowered program; handlers may rewrite them. */
+export interface SiteInfer {
+  estimator: EstimatorKind;
+  rule: EstimatorRule;
+  /** Summed out exactly over its finite support (@enumerate). */
+  enumerated: boolean;
+  /** A guide site's declared input-dependent baseline b(x), [1 or P, M, ...]. */
+  baseline?: Tensor;
+}
+
+export interface SampleMessage {
+  readonly type: 'sample';
+  readonly name: string;
+  readonly block: 'model' | 'guide';
+  readonly kind: 'latent' | 'data';
+  readonly plate: Plate;
+  readonly fn: Distribution;
+  /** The declared shape of one value. */
+  readonly eventShape: readonly number[];
+  /** [particles, rows], set by the plate handler; rows is 1 for a global site. */
+  batchShape?: [number, number];
+  value?: Tensor;
+  /** The value is data (or conditioned on), not a draw. */
+  observed: boolean;
+  /** Multiplies the site's log-density in every objective. */
+  scale: number;
+  /** 1 where the value counts, 0 where it is missing; broadcastable to the value. */
+  mask?: Tensor;
+  infer: SiteInfer;
+  rng?: Rng;
+  /** Set by a handler to hide the message from the handlers outside it (block). */
+  stop: boolean;
+}
+
+export interface ParamMessage {
+  readonly type: 'param';
+  readonly name: string;
+  /** The stored value, read only when no handler supplies one. */
+  readonly read: () => Tensor;
+  value?: Tensor;
+  stop: boolean;
+}
+
+export type Message = SampleMessage | ParamMessage;
+
+/**
+ * A handler's two hooks: `process` on the way down (innermost handler first), `postprocess` on
+ * the way back up, after the value is known.
+ */
+export interface Handler {
+  process?(msg: Message): void;
+  postprocess?(msg: Message): void;
+}
+
+/** Handlers from the outermost to the innermost, as nested blocks read top to bottom. */
+export type Stack = readonly Handler[];
+
+function defaultSample(msg: SampleMessage): Tensor {
+  if (!msg.batchShape) throw new Error(`internal: site '${msg.name}' reached the bottom of the stack without a plate handler`);
+  if (!msg.rng) throw new Error(`internal: site '${msg.name}' is sampled without a seed handler`);
+  const value = msg.fn.sample([...msg.batchShape, ...msg.eventShape], msg.rng);
+  // A score-function site must not pass pathwise gradients; its gradient comes from log q.
+  return msg.infer.estimator === 'score' || !msg.fn.spec.reparameterizable ? stopGradient(value) : value;
+}
+
+/**
+ * Pass `msg` through the stack and return it with its value: each handler's `process` from the
+ * innermost out (until one stops it), the default behaviour if no handler gave a value, then
+ * `postprocess` over the handlers that saw it, outermost first.
+ */
+export function send<M extends Message>(stack: Stack, msg: M): M & { value: Tensor } {
+  let reached = stack.length;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    stack[i]!.process?.(msg);
+    reached = i;
+    if (msg.stop) break;
+  }
+  if (msg.value === undefined) msg.value = msg.type === 'sample' ? defaultSample(msg) : msg.read();
+  for (let i = reached; i < stack.length; i++) stack[i]!.postprocess?.(msg);
+  return msg as M & { value: Tensor };
+}
+
+/** The estimator of a site under `mode`: its pin, else score where pathwise is impossible or asked against. */
+export function resolveEstimator(rule: EstimatorRule, mode: EstimatorMode): EstimatorKind {
+  if (rule.pinned) return rule.pinned;
+  if (mode === 'score' || !rule.reparameterizable) return 'score';
+  return 'reparam';
+}
