@@ -1,4 +1,4 @@
-// Issue 3's bar: the VAE on full MNIST trained with the score-function estimator (with and
+// The score-function bar: the VAE on full MNIST trained with the score-function estimator (with and
 // without baselines) for the same number of steps as a 5-epoch pathwise run; test ELBOs and gaps.
 //   npm run build && node dist/bench/estimators.js [--epochs 5] [--only reparam,score+mavg+nvil]
 import * as fs from 'node:fs';

@@ -6,8 +6,8 @@ import { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
-import type { Batch, Dataset, DataSplit, FieldInfo } from '../runtime/data/dataset.js';
-import { shapeSize } from '../runtime/data/dataset.js';
+import type { Dataset, DataSplit } from '../runtime/data/dataset.js';
+import { headDataset } from '../runtime/data/head.js';
 import { Svi } from './svi.js';
 import { lowerProgram } from '../lang/lower/lower.js';
 import { estimators } from '../runtime/effects/handlers.js';
@@ -75,43 +75,6 @@ export interface EstimatorRun {
   curve: CurvePoint[];
   steps: number;
   seconds: number;
-}
-
-/** The first `n` points of a data set as a data set (read once into memory). */
-export async function headDataset(dataset: Dataset, n: number): Promise<Dataset> {
-  const size = Math.min(n, dataset.size);
-  let first: Batch | undefined;
-  for await (const b of dataset.batches(size, { rng: new Rng('head'), shuffle: false })) {
-    first = b;
-    break;
-  }
-  if (!first) throw new UserError(`${dataset.name}: the data set is empty`);
-  return new FixedPoints(dataset.name, dataset.fields, first);
-}
-
-class FixedPoints implements Dataset {
-  readonly size: number;
-
-  constructor(
-    readonly name: string,
-    readonly fields: readonly FieldInfo[],
-    private readonly points: Batch,
-  ) {
-    this.size = points.size;
-  }
-
-  async *batches(batchSize: number): AsyncIterable<Batch> {
-    for (let start = 0; start < this.size; start += batchSize) {
-      const end = Math.min(start + batchSize, this.size);
-      const fields: Record<string, Float32Array> = {};
-      for (const f of this.fields) {
-        const k = shapeSize(f.shape);
-        const values = this.points.fields[f.name];
-        if (values) fields[f.name] = values.slice(start * k, end * k);
-      }
-      yield { size: end - start, indices: this.points.indices.slice(start, end), fields };
-    }
-  }
 }
 
 /** Train with each estimator in turn; see the file comment. Estimators that cannot apply are reported, not run. */

@@ -6,7 +6,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import type { KlMode } from './elbo.js';
 import { evaluateElbo } from './evaluate.js';
-import { headDataset } from './compare.js';
+import { headDataset } from '../runtime/data/head.js';
 import type { Bindings } from './minibatch.js';
 
 export interface InitTry {

@@ -73,7 +73,9 @@ export interface ConditionedRun {
  */
 export function runConditioned(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], globals: GlobalValues): ConditionedRun {
   const guide = traceGuide(program, inputs, handlers);
-  const model = globals.size === 0 ? traceModel(program, inputs, handlers, guide) : traceModel(program, inputs, [fixGlobals(globals), ...handlers], guide);
+  if (globals.size === 0) return { guide, model: traceModel(program, inputs, handlers, guide) };
+  const locals = guide.filter((s) => s.plate === 'local');
+  const model = traceModel(program, inputs, [fixGlobals(globals), ...handlers], locals);
   return { guide, model };
 }
 

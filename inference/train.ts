@@ -120,6 +120,11 @@ export class Trainer {
     return [...this.program.params.snapshot(), ...this.svi.objective.snapshot()];
   }
 
+  /** Scalars the optimizer trains: the program's and the objective's. */
+  parameterCount(): number {
+    return this.stores().reduce((n, s) => n + s.count(), 0);
+  }
+
   private stores(): ParamStore[] {
     return [this.program.params, ...this.svi.objective.stores()];
   }

@@ -16,8 +16,6 @@ export interface DataInfo {
 
 export type Plate = 'local' | 'global';
 
-/** How a guide site's gradient is estimated. Issue 3 adds the choice per site. */
-export type EstimatorKind = 'reparam' | 'score';
 
 export interface LatentInfo {
   name: string;

@@ -5,18 +5,9 @@ import { tf, type Tensor } from './tf.js';
 
 export const EVENT_AXIS = 2;
 
-export function eventRank(t: Tensor): number {
-  return t.rank - EVENT_AXIS;
-}
-
 /** A number as a [1, 1] tensor. */
 export function constant(v: number): Tensor {
   return tf.tensor2d([[v]], [1, 1], 'float32');
-}
-
-/** A per-data-point array [batch, ...event] as [1, batch, ...event]. */
-export function fromBatch(t: Tensor): Tensor {
-  return tf.expandDims(t, 0);
 }
 
 /** A global value of event shape `shape` as [1, 1, ...shape]. */
@@ -43,13 +34,6 @@ export function sumEvent(t: Tensor): Tensor {
   const axes: number[] = [];
   for (let i = EVENT_AXIS; i < t.rank; i++) axes.push(i);
   return tf.sum(t, axes);
-}
-
-/** Broadcast to [P, B, ...event] exactly (used for distribution arguments before sampling). */
-export function broadcastToSite(t: Tensor, shape: readonly number[]): Tensor {
-  let x = t;
-  while (x.rank < shape.length) x = tf.expandDims(x, EVENT_AXIS);
-  return tf.broadcastTo(x, [...shape]);
 }
 
 /** [P, ...] -> [P * e, ...], each particle's row repeated e times in a row (p * e + k). */

@@ -81,6 +81,14 @@ export class Trace {
     return this.sites.get(name);
   }
 
+  /** A trace of the sites `keep` selects (the same site records). */
+  filter(keep: (site: TraceSite) => boolean): Trace {
+    const out = new Trace(this.block);
+    for (const site of this.sites.values()) if (keep(site)) out.add(site);
+    out.enumeration = this.enumeration;
+    return out;
+  }
+
   latents(): TraceSite[] {
     return [...this.sites.values()].filter((s) => s.kind === 'latent');
   }

@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { checkSource } from '../lang/checker/index.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 import { tf } from '../runtime/tf.js';
 import type { Normal } from '../runtime/distributions/normal.js';
 import { estimateElbo } from '../inference/elbo.js';
+import { guideThenModel, onMinibatch, traceGuide } from '../inference/run.js';
 
 beforeAll(async () => {
   await initBackend('auto');
@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 function fit(source: string, rows: number[], steps: number, seed: string): (name: string) => number {
   const program = compileOk(source, seed);
-  const svi = new Svi(program, makeOptimizer('adam', 0.02), { particles: 10, kl: 'analytic' });
+  const svi = makeSvi(program, makeOptimizer('adam', 0.02), { particles: 10, kl: 'analytic' });
   const batch = minibatch({ x: { rows: rows.map((v) => [v]), shape: [] } });
   const rng = new Rng(seed);
   for (let i = 0; i < steps; i++) svi.step(batch, rows.length, rng);
@@ -63,7 +63,7 @@ describe('automatic guides', () => {
     const source = 'data x : real\nglobal k : int(0, 2)\nparam w : real[3]\nmodel {\n  k ~ Categorical(logits = 0 * w)\n  x ~ Normal(k, 1)\n}\nguide {\n  k ~ auto\n}\n';
     const program = compileOk(source, 'auto-c');
     expect(program.estimators().get('k')).toBe('score');
-    const svi = new Svi(program, makeOptimizer('adam', 0.05), { particles: 8, kl: 'analytic', baselines: ['loo'] });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.05), { particles: 8, kl: 'analytic', baselines: ['loo'] });
     const batch = minibatch({ x: { rows: xs.map((v) => [v]), shape: [] } });
     const rng = new Rng('auto-c');
     for (let i = 0; i < 2500; i++) svi.step(batch, xs.length, rng);
@@ -113,7 +113,7 @@ describe('automatic guides', () => {
     const program = compileOk('data x : real\nlatent z : real\nmodel {\n  z ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\n', 'auto-l');
     const data = new Rng('auto-l-data');
     const xs = Array.from({ length: 400 }, () => Math.SQRT2 * Math.sqrt(-2 * Math.log(1 - data.uniform())) * Math.cos(2 * Math.PI * data.uniform()));
-    const svi = new Svi(program, makeOptimizer('adam', 0.01), { particles: 8, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.01), { particles: 8, kl: 'analytic' });
     const batch = minibatch({ x: { rows: xs.map((v) => [v]), shape: [] } });
     const rng = new Rng('auto-l');
     let tensorsAtStep10 = 0;
@@ -124,15 +124,15 @@ describe('automatic guides', () => {
     expect(tf.memory().numTensors).toBe(tensorsAtStep10);
     const probe = [-1.5, -0.5, 0, 0.5, 1.5];
     const { loc, scale } = tf.tidy(() => {
-      const trace = program.runGuide({ particles: 1, batchSize: probe.length, localScale: 1, data: new Map([['x', tf.tensor(probe, [1, probe.length])]]), rng: new Rng('probe') });
+      const probeBatch = { data: new Map([['x', tf.tensor(probe, [1, probe.length])]]), size: probe.length };
+      const trace = traceGuide(program, probeBatch.data, onMinibatch(probeBatch, { particles: 1, rng: new Rng('probe') }));
       const q = trace.get('z')!.dist as Normal;
       return { loc: Array.from(q.loc.dataSync()), scale: Array.from(q.scale.dataSync()) };
     });
     // the ELBO of the whole data set against the exact log-likelihood, many particles
     const elbo = tf.tidy(() => {
-      const ctx = { particles: 200, batchSize: xs.length, localScale: 1, data: batch.data, rng: new Rng('auto-l-elbo') };
-      const guide = program.runGuide(ctx);
-      const est = estimateElbo(guide, program.runModel(ctx, guide), 200, { kl: 'analytic' });
+      const { guide, model } = guideThenModel(program, batch, { particles: 200, rng: new Rng('auto-l-elbo') });
+      const est = estimateElbo(guide, model, 200, { kl: 'analytic' });
       return tf.mean(est.total).dataSync()[0]! / xs.length;
     });
     const exact = xs.reduce((a, x) => a - 0.5 * Math.log(2 * Math.PI * 2) - (x * x) / 4, 0) / xs.length;

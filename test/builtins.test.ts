@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSource } from '../lang/checker/index.js';
 import { formatDiagnostics } from '../lang/diagnostics.js';
 import type { CheckedProgram } from '../lang/checked.js';
-import { concatEvent, oneHotEvent } from '../lang/compiler/functions.js';
+import { concatEvent, oneHotEvent } from '../runtime/functions.js';
 import { tf } from '../runtime/tf.js';
 
 const lines = (...ls: string[]): string => ls.join('\n');

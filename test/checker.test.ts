@@ -265,7 +265,7 @@ const ROWS: Row[] = [
   { name: 'slice bound out of range', source: base([PRIOR, '  x ~ Normal(z[0:5], 1)']), message: 'slice bound 5 is out of range for axis 0 of z, which has size 3', at: '5:18' },
   { name: 'empty slice', source: base([PRIOR, '  x ~ Normal(z[2:1], 1)']), message: 'the slice 2:1 of axis 0 of z is empty', at: '5:16' },
   { name: 'index that is not constant', source: base([PRIOR, '  let k = 1', '  x ~ Normal(z[k], 1)']), message: 'an index must be a constant, but k is a let', at: '6:16' },
-  // ---- distributions with event axes, argument-dependent supports, new domains (issue 4)
+  // ---- distributions with event axes, argument-dependent supports, new domains
   { name: 'simplex without a last axis', source: lines('param a : positive[3] = 1', 'data p : simplex', 'model {', '  p ~ Dirichlet(a)', '}'), message: 'a simplex is a vector along a last axis: declare p : simplex[K]', at: '2:10' },
   { name: 'simplex with one entry', source: observed(['data p : simplex[1]']), message: 'simplex[1] has a single point', at: '1:10' },
   { name: 'empty interval', source: observed(['data u : interval(2, 1)']), message: 'interval(2, 1) is empty: the lower bound must be less than the upper bound', at: '1:10' },
@@ -329,7 +329,7 @@ describe('checker: the flagship VAE', () => {
     const z = c.latents[0]!;
     expect([z.name, z.plate, z.shape, z.support.kind]).toEqual(['z', 'local', [20], 'real']);
     expect(z.prior.span.line).toBe(8);
-    expect(z.guide.span.line).toBe(13);
+    expect(z.guide!.span.line).toBe(13);
     expect(c.params).toEqual([]);
 
     const [dec, enc] = c.nets;

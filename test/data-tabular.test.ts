@@ -474,13 +474,13 @@ describe('simulate', () => {
     const c = simulate(program, 500, new Rng('other'));
     expect(a.data.get('x')!.values).toEqual(b.data.get('x')!.values);
     expect(a.data.get('x')!.values).not.toEqual(c.data.get('x')!.values);
-    const csv = simulatedCsv(program.checked, a);
+    const csv = simulatedCsv(program.lowered, a);
     expect(csv.split('\n')[0]).toBe('x');
     const f = file(csv);
     const table = parseCsv(readFileSync(f, 'utf8'), f);
     expect(table.values).toEqual(a.data.get('x')!.values);
     const s = await openData(`csv:${f}`, NONE);
-    bindFields(program.checked.data, s.train);
+    bindFields(program.lowered.data, s.train);
     const x = a.data.get('x')!.values;
     for (const part of [s.train, s.test]) {
       const batch = await all(part);
@@ -515,7 +515,7 @@ describe('simulate', () => {
     for (let k = 0; k < n; k++) cov += (x[2 * k]! - m0) * (x[2 * k + 1]! - m1);
     cov /= n - 1;
     expect(Math.abs(cov - 4)).toBeLessThan(4 * Math.sqrt((4.25 ** 2 + 16) / n));
-    expect(simulatedCsv(lg.checked, sim).split('\n')[0]).toBe('x_0,x_1');
+    expect(simulatedCsv(lg.lowered, sim).split('\n')[0]).toBe('x_0,x_1');
     lg.dispose();
   });
 
@@ -547,11 +547,11 @@ describe('simulate', () => {
     expect(Math.abs(moments(heldResiduals).variance - 0.25)).toBeLessThan(4 * 0.25 * Math.sqrt(2 / 399));
     // --inputs csv:PATH: the first n rows, bound like training data
     const f = file('X_0,X_1,X_2,other\n' + Array.from({ length: 10 }, (_, i) => `${i},${i + 0.5},${-i},7`).join('\n') + '\n');
-    const read = await inputsFromCsv(program.checked, f, undefined);
+    const read = await inputsFromCsv(program.lowered, f, undefined);
     expect(read.n).toBe(10);
     expect(Array.from(read.values.get('X')!.subarray(0, 6))).toEqual([0, 0.5, 0, 1, 1.5, -1]);
-    expect((await inputsFromCsv(program.checked, f, 4)).values.get('X')!.length).toBe(12);
-    await expectUserError(() => inputsFromCsv(program.checked, f, 11), '10 rows of inputs', '--n 10');
+    expect((await inputsFromCsv(program.lowered, f, 4)).values.get('X')!.length).toBe(12);
+    await expectUserError(() => inputsFromCsv(program.lowered, f, 11), '10 rows of inputs', '--n 10');
     program.dispose();
     const binaryInput = compileOk('data c : binary\ndata y : real\nparam b : real\nmodel { y ~ Normal(c * b, 1) }\n');
     await expectUserError(() => simulate(binaryInput, 5, new Rng('x')), 'data c : binary {0, 1} is an input', '--inputs csv:PATH');
@@ -561,26 +561,26 @@ describe('simulate', () => {
   it('writes discrete data as integers that read back under their domain, and binary images as IDX', async () => {
     const bern = compileOk('param p : unit = 0.3\ndata k : binary\nmodel { k ~ Bernoulli(probs = p) }\n');
     const sim = simulate(bern, 2000, new Rng('bern'));
-    const csv = simulatedCsv(bern.checked, sim);
+    const csv = simulatedCsv(bern.lowered, sim);
     expect(new Set(csv.trim().split('\n').slice(1))).toEqual(new Set(['0', '1']));
     const m = moments(sim.data.get('k')!.values);
     expect(Math.abs(m.mean - 0.3)).toBeLessThan(4 * Math.sqrt(0.21 / 2000));
     const s = await openData(`csv:${file(csv)}`, NONE);
-    expect(bindFields(bern.checked.data, s.train)).toEqual(new Map([['k', 'k']]));
+    expect(bindFields(bern.lowered.data, s.train)).toEqual(new Map([['k', 'k']]));
     bern.dispose();
 
     const img = compileOk('param logit : real[784] = 0\ndata x : binary[784]\nmodel { x ~ Bernoulli(logits = logit) }\n');
-    expect(idxImageData(img.checked)?.name).toBe('x');
+    expect(idxImageData(img.lowered)?.name).toBe('x');
     const images = simulate(img, 50, new Rng('img'));
-    const f = file(simulatedIdx(img.checked, images), 'sim-images-idx3-ubyte');
+    const f = file(simulatedIdx(img.lowered, images), 'sim-images-idx3-ubyte');
     const split = await openData(`idx:${f}`, { binarize: 'threshold' });
     expect([split.train.size, split.test.size]).toEqual([45, 5]);
     const x = images.data.get('x')!.values;
     const rows = holdOut(50, 0.1, f).train;
     const batch = await all(split.train);
     expect(Array.from(batch.fields.image!.subarray(0, 784 * 2))).toEqual(Array.from([...x.subarray(rows[0]! * 784, rows[0]! * 784 + 784), ...x.subarray(rows[1]! * 784, rows[1]! * 784 + 784)]));
-    expect(bindFields(img.checked.data, split.train)).toEqual(new Map([['x', 'image']]));
-    expect(idxImageData(compileOk(GAUSS).checked)).toBeUndefined();
+    expect(bindFields(img.lowered.data, split.train)).toEqual(new Map([['x', 'image']]));
+    expect(idxImageData(compileOk(GAUSS).lowered)).toBeUndefined();
     img.dispose();
   });
 
@@ -589,11 +589,11 @@ describe('simulate', () => {
     const sim = simulate(truth, 500, new Rng('recover'));
     const w = sim.globals.get('w')!;
     expect(w.shape).toEqual([3]);
-    const f = file(simulatedCsv(truth.checked, sim));
+    const f = file(simulatedCsv(truth.lowered, sim));
     truth.dispose();
     const split = await openData(`csv:${f}`, NONE);
     const program = compileOk(REGRESSION, 'fit');
-    const bindings = bindFields(program.checked.data, split.train);
+    const bindings = bindFields(program.lowered.data, split.train);
     expect(bindings).toEqual(new Map([['X', 'X'], ['y', 'y']]));
     const trainer = new Trainer(program, split, bindings, { epochs: 30, batchSize: 100, lr: 0.05, optimizer: 'adam', particles: 1, kl: 'analytic', seed: 'fit' });
     await trainer.run();

@@ -36,10 +36,10 @@ import { covers, sameSupport, interval, COUNT, SIMPLEX, UNIT, REAL, POSITIVE, BI
 import { checkSource } from '../lang/checker/index.js';
 import { formatDiagnostics } from '../lang/diagnostics.js';
 import { unconstrain } from '../runtime/params.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import type { KlMode } from '../inference/elbo.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
+import { sitesOf } from '../lang/lower/program.js';
 
 beforeAll(async () => {
   await initBackend('auto');
@@ -749,10 +749,6 @@ describe('constraints', () => {
 
 // ---------------------------------------------------------------- the checker with the new distributions
 
-function errorsOf(source: string): string[] {
-  return checkSource('zoo.ppl', source).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-}
-
 function expectClean(source: string): void {
   const r = checkSource('zoo.ppl', source);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
@@ -817,7 +813,7 @@ describe('end to end: compiled models with the new distributions', () => {
   function localElbo(source: string, setup: (p: ReturnType<typeof compileOk>) => void, rows: Record<string, { rows: number[][]; shape: number[] }>, kl: KlMode, seed: string): Moments[] {
     const program = compileOk(source);
     tf.tidy(() => setup(program));
-    const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles, kl });
+    const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles, kl });
     const batch = minibatch(rows);
     const n = Object.values(rows)[0]!.rows.length;
     const local = tf.tidy(() => svi.estimate(batch, n, new Rng(seed)).local.arraySync() as number[][]);
@@ -879,8 +875,8 @@ param  a : positive = 1
 param  b : positive = 1
 model { r ~ Gamma(2, 1); n ~ Poisson(r) }
 guide { r ~ Gamma(a, b) }`);
-    expect(program.checked.sites.find((x) => x.block === 'guide')!.dist.reparameterizable).toBe(true);
-    const svi = new Svi(program, makeOptimizer('adam', 0.1), { particles: 8, kl: 'analytic' });
+    expect(sitesOf(program.lowered, 'guide')[0]!.dist.reparameterizable).toBe(true);
+    const svi = makeSvi(program, makeOptimizer('adam', 0.1), { particles: 8, kl: 'analytic' });
     const batch = minibatch({ n: { rows: [[3]], shape: [] } });
     const rng = new Rng('gp-fit');
     for (let i = 0; i < 400; i++) svi.step(batch, 1, rng);

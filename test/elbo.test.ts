@@ -5,10 +5,9 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { unconstrain } from '../runtime/params.js';
 import { Rng } from '../runtime/random.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import type { KlMode } from '../inference/elbo.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 
 const SIGMA = 0.5;
 const D = 4;
@@ -71,7 +70,7 @@ function setGuide(program: ReturnType<typeof compileOk>, a: number, b: number, s
 function estimate(kl: KlMode, a: number, b: number, s: number, particles: number, seed: string): { mean: number[]; se: number[] } {
   const program = compileOk(SOURCE);
   setGuide(program, a, b, s);
-  const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles, kl });
+  const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles, kl });
   const batch = minibatch({ x: { rows: XS, shape: [D] } });
   const local = tf.tidy(() => svi.estimate(batch, XS.length, new Rng(seed)).local.arraySync() as number[][]);
   program.dispose();
@@ -126,7 +125,7 @@ describe('ELBO on the linear-Gaussian model', () => {
 
   it('training the guide by SVI closes the gap to log p(x) (seed 7, 1500 Adam steps; gap < 0.05 nats per point)', () => {
     const program = compileOk(SOURCE, 'fit');
-    const svi = new Svi(program, makeOptimizer('adam', 0.02), { particles: 4, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.02), { particles: 4, kl: 'analytic' });
     const batch = minibatch({ x: { rows: XS, shape: [D] } });
     const rng = new Rng('7');
     for (let i = 0; i < 1500; i++) svi.step(batch, XS.length, rng);

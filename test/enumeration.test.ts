@@ -4,9 +4,8 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { checkSource } from '../lang/checker/index.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 const normal = (x: number, m: number, s: number): number => -0.5 * LOG2PI - Math.log(s) - (x - m) ** 2 / (2 * s * s);
@@ -31,7 +30,7 @@ beforeAll(async () => {
 
 function perPoint(source: string, rows: number[][], shape: number[], particles: number, seed: string, kl: 'mc' | 'analytic' = 'mc'): number[][] {
   const program = compileOk(source, seed);
-  const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles, kl });
+  const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles, kl });
   const out = tf.tidy(() => svi.estimate(minibatch({ x: { rows, shape } }), rows.length, new Rng(seed)).local.arraySync() as number[][]);
   program.dispose();
   return out;
@@ -50,7 +49,7 @@ describe('@enumerate sums a discrete latent out exactly', () => {
     const rng = new Rng('mix-data');
     const data = Array.from({ length: 400 }, () => (rng.uniform() < 0.3 ? 1.5 : -1.5) + Math.sqrt(-2 * Math.log(1 - rng.uniform())) * Math.cos(2 * Math.PI * rng.uniform()) * 0.5);
     const program = compileOk(MIXTURE.replace('param  mu : real = 2', 'param  mu : real = 0.5'), 'mix-fit');
-    const svi = new Svi(program, makeOptimizer('adam', 0.05), { particles: 1, kl: 'mc' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.05), { particles: 1, kl: 'mc' });
     const batch = minibatch({ x: { rows: data.map((v) => [v]), shape: [] } });
     const r = new Rng('mix-fit');
     for (let i = 0; i < 300; i++) svi.step(batch, data.length, r);

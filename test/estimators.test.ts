@@ -8,10 +8,10 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { openData, bindFields } from '../runtime/data/index.js';
-import { Svi, type Minibatch } from '../inference/svi.js';
+import type { Minibatch } from '../inference/svi.js';
 import { gradientStats, parseEstimatorSpec, warmBaselines, type EstimatorStats, type GradientStatsOptions } from '../inference/gradient-stats.js';
 import { toMinibatch } from '../inference/minibatch.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 
 const SIGMA = 0.5;
 const X = 1.2;
@@ -104,8 +104,7 @@ function statsFor(labels: string[], seed: string, particles = 1): Map<string, Es
 function draws(label: string, seed: string, particles: number, x = [[X]], repeats = 1500, warmup = 300): { mean: number[]; se: number[]; variance: number[] } {
   const program = compileOk(GAUSS, seed);
   const spec = parseEstimatorSpec(label, particles);
-  program.setEstimatorMode(spec.mode);
-  const svi = new Svi(program, tf.train.sgd(0), { particles: spec.particles, kl: 'mc', baselines: spec.baselines, seed });
+  const svi = makeSvi(program, tf.train.sgd(0), { particles: spec.particles, kl: 'mc', baselines: spec.baselines, seed, mode: spec.mode });
   const batch = minibatch({ x: { rows: x, shape: [] } });
   const rng = new Rng(seed);
   const vars = [program.params.variable('m'), program.params.variable('logs')];
@@ -210,9 +209,9 @@ describe('baselines on the VAE at initialization', () => {
     const source = fs.readFileSync(path.join(import.meta.dirname, '..', 'models', 'vae.ppl'), 'utf8');
     const program = compileOk(source, 'vae-est');
     const split = await openData('mnist', { binarize: 'dynamic', trainSize: 20, testSize: 20 });
-    const bindings = bindFields(program.checked.data, split.train);
+    const bindings = bindFields(program.lowered.data, split.train);
     let batch: Minibatch | undefined;
-    for await (const b of split.train.batches(20, { rng: new Rng('b'), shuffle: false })) batch = toMinibatch(b, program.checked, bindings);
+    for await (const b of split.train.batches(20, { rng: new Rng('b'), shuffle: false })) batch = toMinibatch(b, program.lowered, bindings);
     const specs = ['score', 'score+mavg', 'score+nvil', 'score+loo'].map((l) => parseEstimatorSpec(l, 2));
     const stats = gradientStats(program, batch!, specs, {
       repeats: 40,
@@ -250,7 +249,7 @@ guide {
   /** Mean and standard error of the K-sample bound over `reps` independent estimates. */
   function bound(kind: 'elbo' | 'iwae', k: number, reps: number, seed: string): { mean: number; se: number } {
     const program = compileOk(SOURCE, seed);
-    const svi = new Svi(program, tf.train.sgd(0), { particles: k, kl: 'mc', kind });
+    const svi = makeSvi(program, tf.train.sgd(0), { particles: k, kl: 'mc', objective: kind });
     const batch = minibatch({ x: { rows: [XS], shape: [4] } });
     const rng = new Rng(seed);
     const values: number[] = [];

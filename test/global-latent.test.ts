@@ -5,9 +5,8 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { unconstrain } from '../runtime/params.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 
 // mu ~ N(0, 3^2); x_i ~ N(mu, 1) for i = 1..N. Posterior: N(sum x / (N + 1/9), 1 / (N + 1/9)).
 const SOURCE = `
@@ -53,7 +52,7 @@ describe('a global latent trained on minibatches (N = 200, M = 20)', () => {
   it('converges to the exact posterior mean and sd (seed global, 4000 Adam steps, 10 particles; tolerance 0.02 and 10%)', () => {
     const xs = dataset();
     const program = compileOk(SOURCE, 'global');
-    const svi = new Svi(program, makeOptimizer('adam', 0.01), { particles: 10, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.01), { particles: 10, kl: 'analytic' });
     const rng = new Rng('global');
     const batches = Array.from({ length: N / 20 }, (_, k) => minibatch({ x: { rows: xs.slice(20 * k, 20 * k + 20).map((v) => [v]), shape: [] } }));
     for (let step = 0; step < 4000; step++) svi.step(batches[step % batches.length]!, N, rng);
@@ -85,7 +84,7 @@ describe('a global latent trained on minibatches (N = 200, M = 20)', () => {
       program.params.variable('m').assign(tf.scalar(xs.reduce((a, b) => a + b, 0) / precision));
       program.params.variable('s').assign(tf.scalar(unconstrain(Math.sqrt(1 / precision), 'positive')));
     });
-    const svi = new Svi(program, makeOptimizer('adam', 0.01), { particles: 1, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.01), { particles: 1, kl: 'analytic' });
     /** Mean and standard error over particles of the data set ELBO estimate from minibatches of m. */
     const estimateWith = (m: number): { mean: number; se: number } => {
       const particles = 400;

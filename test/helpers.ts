@@ -6,7 +6,11 @@ import { expect } from 'vitest';
 import { compileProgram, type CompiledProgram, type EstimatorMode } from '../lang/compiler/index.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { tf } from '../runtime/tf.js';
-import type { Minibatch } from '../inference/svi.js';
+import { Svi, type Minibatch } from '../inference/svi.js';
+import type { KlMode } from '../inference/elbo.js';
+import type { BaselineKind } from '../inference/objectives/baselines.js';
+import { makeObjective, type ObjectiveName } from '../inference/objectives/registry.js';
+import { estimators } from '../runtime/effects/handlers.js';
 
 export function checkOk(source: string, file = 'test.ppl'): CheckedProgram {
   const r = checkSource(file, source);
@@ -42,4 +46,29 @@ export async function expectUserError(fn: () => Promise<unknown> | unknown, ...f
   const msg = (caught as UserError).message;
   for (const f of fragments) expect(msg).toContain(f);
   return msg;
+}
+
+export interface SviSetup {
+  particles: number;
+  kl?: KlMode;
+  objective?: ObjectiveName;
+  baselines?: BaselineKind[];
+  normalize?: boolean;
+  /** The Rényi bound's alpha. */
+  alpha?: number;
+  seed?: string;
+  /** Estimator mode applied by a handler around every run. */
+  mode?: EstimatorMode;
+}
+
+/** An Svi on `program` with the registry's objective built from `setup`. */
+export function makeSvi(program: CompiledProgram, optimizer: tf.Optimizer, setup: SviSetup): Svi {
+  const objective = makeObjective(setup.objective ?? 'elbo', program, {
+    ...(setup.kl ? { kl: setup.kl } : {}),
+    ...(setup.baselines ? { baselines: setup.baselines } : {}),
+    ...(setup.normalize !== undefined ? { normalize: setup.normalize } : {}),
+    ...(setup.seed !== undefined ? { seed: setup.seed } : {}),
+    ...(setup.alpha !== undefined ? { alpha: setup.alpha } : {}),
+  });
+  return new Svi(program, optimizer, objective, setup.particles, setup.mode ? [estimators(setup.mode)] : []);
 }

@@ -1,4 +1,4 @@
-// The model library (models/*.ppl, issue 4): every file checks and takes a training step, and
+// The model library (models/*.ppl): every file checks and takes a training step, and
 // the classical models recover what is known about them in closed form: PPCA's exact likelihood
 // and principal subspace, a Gaussian mixture's means by three gradient routes, Bayesian logistic
 // regression's signs and accuracy, a sigmoid belief net's and a conditional VAE's training.
@@ -16,11 +16,12 @@ import type { Support } from '../runtime/support.js';
 import { bindFields, openData, type DataSplit } from '../runtime/data/index.js';
 import { Svi, type Minibatch } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
-import type { BaselineKind } from '../inference/objective.js';
+import type { BaselineKind } from '../inference/objectives/baselines.js';
 import { evaluateElbo } from '../inference/evaluate.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
 import { NO_GLOBALS, runModelWith } from '../inference/replay.js';
-import { checkOk, minibatch } from './helpers.js';
+import { onMinibatch } from '../inference/run.js';
+import { checkOk, minibatch, makeSvi } from './helpers.js';
 
 const MODELS = path.join(import.meta.dirname, '..', 'models');
 const readModel = (name: string): string => fs.readFileSync(path.join(MODELS, name), 'utf8');
@@ -184,10 +185,10 @@ describe('probabilistic PCA (models/ppca.ppl) against its closed-form likelihood
     // Adam at 0.06, then at 0.003 to settle the Monte Carlo noise. (The slowest part is the
     // rotation of W within the subspace towards orthogonal columns, where the factorized guide
     // becomes exact: over seeds, 1,000 fast steps left gaps up to 0.12 nats, 2,000 up to 0.02.)
-    const fast = new Svi(program, makeOptimizer('adam', 0.06), { particles: 1, kl: 'analytic' });
+    const fast = makeSvi(program, makeOptimizer('adam', 0.06), { particles: 1, kl: 'analytic' });
     for (let i = 0; i < 2000; i++) fast.step(batch, N, r);
     fast.dispose();
-    const svi = new Svi(program, makeOptimizer('adam', 0.003), { particles: 1, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.003), { particles: 1, kl: 'analytic' });
     for (let i = 0; i < 500; i++) svi.step(batch, N, r);
 
     const w = program.params.value('W').arraySync() as Matrix;
@@ -250,7 +251,7 @@ function drawValue(support: Support, rng: Rng): number {
 }
 
 describe('the model library', () => {
-  it('has every model of issue 4, each with a header comment citing its source', () => {
+  it('has every model of the library, each with a header comment citing its source', () => {
     const files = fs.readdirSync(MODELS).filter((f) => f.endsWith('.ppl'));
     for (const f of EXPECTED_MODELS) expect(files, f).toContain(f);
     for (const f of files) {
@@ -279,7 +280,7 @@ describe('the model library', () => {
       const scoreSites = [...program.estimators().values()].some((e) => e === 'score');
       const baselines: BaselineKind[] = scoreSites ? ['mavg', 'nvil'] : [];
       // one particle: with two, gmm_enumerate.ppl hits a tfjs limit (see the report: Tile's gradient at rank 5)
-      const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles: 1, kl: 'analytic', baselines, seed: 'lib-step' });
+      const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles: 1, kl: 'analytic', baselines, seed: 'lib-step' });
       const batch = minibatch(fields);
       const elbo = svi.step(batch, 100, rng);
       expect(Number.isFinite(elbo), `${file}: ELBO ${elbo}`).toBe(true);
@@ -397,7 +398,7 @@ describe('Gaussian mixture (models/gmm*.ppl): three gradient routes on well-sepa
     it(`${route}: recovers the means within 0.3 of the components' sample means (seed gmm, 600 full-batch steps)`, () => {
       const program = gmmProgram(file, rows, 'gmm');
       const batch = minibatch({ x: { rows, shape: [2] } });
-      const svi = new Svi(program, makeOptimizer('adam', 0.05), { particles: 1, kl: 'analytic', baselines, seed: 'gmm' });
+      const svi = makeSvi(program, makeOptimizer('adam', 0.05), { particles: 1, kl: 'analytic', baselines, seed: 'gmm' });
       const init = meanGradientVariance(program, svi, batch, N, 100, 'gmm-var-init');
       const r = new Rng('gmm');
       for (let i = 0; i < 600; i++) svi.step(batch, N, r);
@@ -443,7 +444,7 @@ describe('Bayesian logistic regression (models/bayes_logreg.ppl)', () => {
     const train = make(500);
     const test = make(1000);
     const program = compileModel('bayes_logreg.ppl', 'logreg');
-    const svi = new Svi(program, makeOptimizer('adam', 0.05), { particles: 4, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.05), { particles: 4, kl: 'analytic' });
     const batch = minibatch({ X: { rows: train.X, shape: [P] }, y: { rows: train.y.map((v) => [v]), shape: [] } });
     const r = new Rng('logreg');
     for (let i = 0; i < 800; i++) svi.step(batch, train.y.length, r);
@@ -474,15 +475,15 @@ describe('sigmoid belief network (models/sbn.ppl), NVIL', () => {
   /** Held-out ELBO before and after `steps` minibatches of 50, with these baselines. */
   async function trainSbn(split: DataSplit, baselines: BaselineKind[], steps: number): Promise<{ before: number; after: number }> {
     const program = compileModel('sbn.ppl', 'sbn');
-    const bindings = bindFields(program.checked.data, split.train);
+    const bindings = bindFields(program.lowered.data, split.train);
     const evalOpts = { batchSize: 200, trainSize: split.train.size, particles: 4, kl: 'analytic' as const, seed: 'sbn-eval' };
     const before = await evaluateElbo(program, split.test, bindings, evalOpts);
-    const svi = new Svi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic', baselines, normalize: true, seed: 'sbn' });
+    const svi = makeSvi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic', baselines, normalize: true, seed: 'sbn' });
     const noise = new Rng('sbn');
     let done = 0;
     for (let epoch = 0; done < steps; epoch++) {
       for await (const b of split.train.batches(50, { rng: new Rng(`sbn/epoch${epoch}`), shuffle: true })) {
-        const mb = toMinibatch(b, program.checked, bindings);
+        const mb = toMinibatch(b, program.lowered, bindings);
         svi.step(mb, split.train.size, noise);
         disposeMinibatch(mb);
         if (++done === steps) break;
@@ -514,7 +515,7 @@ function cvaeDecode(program: CompiledProgram, z: number[], label: number): Float
   return tf.tidy(() => {
     const data = new Map([['label', tf.tensor([[label]], [1, 1], 'float32')]]);
     const fixed = new Map([['z', tf.tensor(z, [1, 1, z.length], 'float32')]]);
-    const trace = runModelWith(program, { particles: 1, batchSize: 1, localScale: 1, data, rng: new Rng('cvae-decode') }, fixed, NO_GLOBALS, 'sample');
+    const trace = runModelWith(program, data, onMinibatch({ data, size: 1 }, { particles: 1, rng: new Rng('cvae-decode') }), fixed, NO_GLOBALS, 'sample');
     return trace.get('x')!.dist.mean().dataSync() as Float32Array;
   });
 }
@@ -524,15 +525,15 @@ describe('conditional VAE (models/cvae.ppl)', () => {
     const STEPS = 250;
     const split = await mnistSplit(600, 10);
     const program = compileModel('cvae.ppl', 'cvae');
-    const bindings = bindFields(program.checked.data, split.train);
+    const bindings = bindFields(program.lowered.data, split.train);
     const z = new Array<number>(20).fill(0);
     const meanAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
-    const svi = new Svi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic' });
     const noise = new Rng('cvae');
     const elbos: number[] = [];
     for (let epoch = 0; elbos.length < STEPS; epoch++) {
       for await (const b of split.train.batches(20, { rng: new Rng(`cvae/epoch${epoch}`), shuffle: true })) {
-        const mb = toMinibatch(b, program.checked, bindings);
+        const mb = toMinibatch(b, program.lowered, bindings);
         elbos.push(svi.step(mb, split.train.size, noise));
         disposeMinibatch(mb);
         if (elbos.length === STEPS) break;
@@ -583,16 +584,16 @@ describe('Frey Face VAE (models/vae_frey.ppl), Gaussian decoder', () => {
   it.skipIf(!fs.existsSync(FREY_FILE))('binds to --data frey: and its held-out ELBO rises by more than 300 nats in 150 steps on 500 faces (seed frey; skipped without the file, PPL_FREY=PATH)', async () => {
     const split = await openData(`frey:${FREY_FILE}`, { binarize: 'none', trainSize: 500, testSize: 100 });
     const program = compileModel('vae_frey.ppl', 'frey');
-    const bindings = bindFields(program.checked.data, split.train);
+    const bindings = bindFields(program.lowered.data, split.train);
     expect(bindings.get('x')).toBe('image');
     const evalOpts = { batchSize: 100, trainSize: split.train.size, particles: 4, kl: 'analytic' as const, seed: 'frey-eval' };
     const before = await evaluateElbo(program, split.test, bindings, evalOpts);
-    const svi = new Svi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic' });
+    const svi = makeSvi(program, makeOptimizer('adam', 3e-3), { particles: 1, kl: 'analytic' });
     const noise = new Rng('frey');
     let steps = 0;
     for (let epoch = 0; steps < 150; epoch++) {
       for await (const b of split.train.batches(50, { rng: new Rng(`frey/epoch${epoch}`), shuffle: true })) {
-        const mb = toMinibatch(b, program.checked, bindings);
+        const mb = toMinibatch(b, program.lowered, bindings);
         svi.step(mb, split.train.size, noise);
         disposeMinibatch(mb);
         if (++steps === 150) break;

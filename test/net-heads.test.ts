@@ -7,9 +7,8 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { headTransform } from '../runtime/constraints.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, makeSvi } from './helpers.js';
 
 beforeAll(async () => {
   await initBackend('auto');
@@ -77,7 +76,7 @@ describe('interval net heads', () => {
 
   it('passes the ELBO gradient through the interval head to its weights and the trunk (seed interval-heads-elbo)', () => {
     const program = compileOk(SOURCE, 'interval-heads');
-    const svi = new Svi(program, makeOptimizer('adam', 0.01), { particles: 4 });
+    const svi = makeSvi(program, makeOptimizer('adam', 0.01), { particles: 4 });
     const rows = gaussianRows(new Rng('interval-heads-data'), 16, 4, 1);
     const batch = minibatch({ x: { rows, shape: [4] } });
     const rng = new Rng('interval-heads-elbo');

@@ -8,10 +8,9 @@ import { initBackend } from '../runtime/backend.js';
 import { openData, bindFields, type DataSplit } from '../runtime/data/index.js';
 import { Rng } from '../runtime/random.js';
 import { Trainer, type TrainOptions } from '../inference/train.js';
-import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
-import { compileOk } from './helpers.js';
+import { compileOk, makeSvi } from './helpers.js';
 
 const VAE = fs.readFileSync(path.join(import.meta.dirname, '..', 'models', 'vae.ppl'), 'utf8');
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
 
 function trainer(seed: string, options: Partial<TrainOptions> = {}): Trainer {
   const program = compileOk(VAE, seed);
-  return new Trainer(program, split, bindFields(program.checked.data, split.train), { ...OPTIONS, seed, ...options });
+  return new Trainer(program, split, bindFields(program.lowered.data, split.train), { ...OPTIONS, seed, ...options });
 }
 
 describe('VAE on 2,000 embedded digits', () => {
@@ -45,14 +44,14 @@ describe('VAE on 2,000 embedded digits', () => {
 
   it('keeps the tfjs tensor count flat across 200 training steps', async () => {
     const program = compileOk(VAE, 'leak');
-    const svi = new Svi(program, makeOptimizer('adam', 1e-3), { particles: 2, kl: 'analytic' });
-    const bindings = bindFields(program.checked.data, split.train);
+    const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles: 2, kl: 'analytic' });
+    const bindings = bindFields(program.lowered.data, split.train);
     const rng = new Rng('leak');
     const counts: number[] = [];
     let step = 0;
     while (step < 200) {
       for await (const batch of split.train.batches(20, { rng, shuffle: true })) {
-        const mb = toMinibatch(batch, program.checked, bindings);
+        const mb = toMinibatch(batch, program.lowered, bindings);
         svi.step(mb, split.train.size, rng);
         disposeMinibatch(mb);
         step++;

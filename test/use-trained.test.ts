@@ -57,7 +57,7 @@ beforeAll(async () => {
   await initBackend('auto');
   split = await openData('mnist', { binarize: 'dynamic', trainSize: 1000, testSize: 200 });
   const program = compileOk(VAE_2D, SEED);
-  bindings = bindFields(program.checked.data, split.train);
+  bindings = bindFields(program.lowered.data, split.train);
   const trainer = new Trainer(program, split, bindings, { epochs: 12, batchSize: 100, lr: 2e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: SEED });
   await trainer.run();
   writeCheckpoint(CKPT, {
@@ -85,7 +85,7 @@ afterAll(() => {
 /** The first n test points as a minibatch, with their labels and images. */
 async function testPoints(n: number): Promise<{ mb: ReturnType<typeof toMinibatch>; x: Float32Array; labels: Float32Array }> {
   for await (const b of split.test.batches(n, { rng: new Rng('pts'), shuffle: false })) {
-    return { mb: toMinibatch(b, trained.checked, bindings), x: b.fields['image']!, labels: b.fields['label']! };
+    return { mb: toMinibatch(b, trained.lowered, bindings), x: b.fields['image']!, labels: b.fields['label']! };
   }
   throw new Error('no test points');
 }

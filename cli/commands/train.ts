@@ -135,7 +135,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     }
   }
   process.stdout.write(
-    `model: ${file}  ${program.params.count().toLocaleString('en-US')} parameters; ` +
+    `model: ${file}  ${trainer.parameterCount().toLocaleString('en-US')} parameters; ` +
       `${flags.epochs} epochs of ${Math.ceil(split.train.size / flags.batchSize)} steps, batch ${flags.batchSize}, ` +
       `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${trainer.svi.objective.describe(flags.particles)}, ` +
       `estimators ${describeEstimators(program)}, seed ${flags.seed}\n`,
