@@ -70,6 +70,8 @@ function defaultOut(file: string, resume: boolean): string {
 function flagRecord(f: TrainFlags): Checkpoint['flags'] {
   const out: Checkpoint['flags'] = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'resume' && k !== 'out') out[k] = v as string | number | boolean;
+  // alpha means something only to the Rényi bound
+  if (f.objective !== 'renyi') delete out['alpha'];
   return out;
 }
 
