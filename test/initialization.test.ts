@@ -7,7 +7,7 @@ import { initBackend } from '../runtime/backend.js';
 import { openData, bindFields } from '../runtime/data/index.js';
 import { bestInitialization, initTrySeed } from '../inference/initialization.js';
 import { evaluateElbo } from '../inference/evaluate.js';
-import { headDataset } from '../inference/compare.js';
+import { headDataset } from '../runtime/data/head.js';
 import { checkOk } from './helpers.js';
 import { compileProgram } from '../lang/compiler/index.js';
 import { Rng } from '../runtime/random.js';
