@@ -10,7 +10,7 @@ import { Svi, type Minibatch } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import { makeObjective } from '../inference/objectives/registry.js';
 import { repoRoot } from './repo.js';
-import type { SpeedCandidate } from './speed.js';
+import type { SpeedCandidate } from './candidate.js';
 
 /** N for the minibatch scale; any constant works for timing (MNIST's training set size). */
 const DATASET_SIZE = 60_000;

@@ -7,6 +7,7 @@
 //       [--wasm-threads N]
 //
 // Batches are seeded random binary images, so no data files are needed.
+import type { SpeedCandidate } from './candidate.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,12 +19,7 @@ import { Rng } from '../runtime/random.js';
 import { createBaselineVae, VAE_SIZES, type BaselineVaeOptions } from './vae-baseline.js';
 import { compiledVaeCandidate } from './compiled-candidate.js';
 
-export interface SpeedCandidate {
-  name: string;
-  /** One training step. Must finish its work before returning (sync backends: wasm, cpu, node). */
-  step: () => number | void;
-  dispose(): void;
-}
+export type { SpeedCandidate } from './candidate.js';
 
 export interface SideBySideOptions {
   /** Untimed steps per candidate first (kernel setup, XNNPACK operator caches, JIT). */
