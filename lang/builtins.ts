@@ -1,6 +1,6 @@
 // The built-in vocabulary of the language: domains, functions, net activations and head
 // constraints, distributions and site annotations. The checker validates against these tables,
-// the compiler implements them, and docs/language.md describes them.
+// the compiler implements them, and lang/docs-tables.ts renders docs/language.md's tables from them.
 import type { Shape } from './checked.js';
 import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
@@ -208,8 +208,14 @@ export interface BuiltinFunction {
   positional: number | { min: number };
   /** Allowed named arguments; their values must be constant integers. */
   named: readonly string[];
+  /** Its call forms, separated by two spaces: 'sum(x)  sum(x, axis = k)'. */
   signature: string;
+  /** What it computes. */
   doc: string;
+  /** What the arguments may be, for the docs' table. */
+  argsDoc: string;
+  /** The shape of the result, for the docs' table. */
+  resultDoc: string;
   /**
    * Event shape of the result from the positional arguments' shapes, the folded named ones and,
    * for a positional argument that is the name of a data or latent, its declared support.
@@ -246,6 +252,8 @@ function elementwise(name: string, doc: string): BuiltinFunction {
     named: [],
     signature: `${name}(x)`,
     doc,
+    argsDoc: 'one',
+    resultDoc: 'shape of `x`',
     shape: (args) => ({ ok: true, shape: args[0]! }),
   };
 }
@@ -258,6 +266,8 @@ function reduction(name: 'sum' | 'mean', doc: string): BuiltinFunction {
     named: ['axis'],
     signature: `${name}(x)  ${name}(x, axis = k)`,
     doc,
+    argsDoc: 'one, plus optionally a constant integer `axis`, 0 <= k < rank',
+    resultDoc: '`[]` (over all event axes); with `axis = k`, the shape of `x` without axis `k`',
     shape: (args, named) => {
       const x = args[0]!;
       const axis = named.get('axis');
@@ -277,7 +287,9 @@ const MATMUL: BuiltinFunction = {
   positional: 2,
   named: [],
   signature: 'matmul(a, b)',
-  doc: 'matrix product: [n, k] x [k, m] -> [n, m], [k] x [k, m] -> [m], [n, k] x [k] -> [n], [k] x [k] -> []',
+  doc: 'matrix product (of vectors and matrices)',
+  argsDoc: 'two vectors or matrices',
+  resultDoc: '`[n, k] x [k, m] -> [n, m]`, `[k] x [k, m] -> [m]`, `[n, k] x [k] -> [n]`, `[k] x [k] -> []`',
   shape: (args) => {
     const [a, b] = args as [Shape, Shape];
     for (const [i, s] of [a, b].entries()) {
@@ -303,7 +315,9 @@ const ONE_HOT: BuiltinFunction = {
   positional: 1,
   named: ['n'],
   signature: 'one_hot(c)  one_hot(c, n = K)',
-  doc: 'indicator vectors of the integers c: shape [...shape(c), n], 1 at position c and 0 elsewhere; c names a data or latent of type int(lo, hi) with lo >= 0, or binary; n defaults to hi + 1',
+  doc: 'indicator vectors of the integers `c`: 1 at position `c`, 0 elsewhere',
+  argsDoc: 'the name of a data or latent of type `int(lo, hi)` with `lo >= 0`, or `binary`; optionally a constant number of classes `n > hi` (default `hi + 1`)',
+  resultDoc: '`[...shape(c), n]`',
   shape: (args, named, supports) => {
     const s = supports[0];
     if (!s || (s.kind !== 'int' && s.kind !== 'binary')) {
@@ -330,7 +344,9 @@ const CONCAT: BuiltinFunction = {
   positional: { min: 2 },
   named: ['axis'],
   signature: 'concat(a, b, ...)  concat(a, b, ..., axis = k)',
-  doc: 'joins its arguments along their last event axis (or event axis `axis`); they must have the same rank >= 1 and equal sizes on every other axis',
+  doc: 'joins its arguments along their last event axis (or event axis `axis`)',
+  argsDoc: 'two or more values of the same rank >= 1, equal on every axis but the joined one; optionally a constant `axis` (default: the last)',
+  resultDoc: "the common shape with the joined axis's sizes summed: `[3]`, `[10]` -> `[13]`",
   shape: (args, named) => {
     const first = args[0]!;
     for (const [i, s] of args.entries()) {
@@ -395,6 +411,8 @@ export interface AnnotationSpec {
   name: string;
   /** The blocks where the annotation may appear. */
   blocks: readonly ('model' | 'guide')[];
+  /** How a site writes it, when it takes arguments: '@baseline(b(x))'. Default `@name`. */
+  form?: string;
   doc: string;
 }
 
@@ -408,12 +426,12 @@ export function registerAnnotation(spec: AnnotationSpec): void {
 registerAnnotation({
   name: 'score',
   blocks: ['guide'],
-  doc: 'estimate this site\'s gradient by the score function (REINFORCE), whatever --estimator says',
+  doc: "estimate this site's gradient by the score function (REINFORCE), whatever `--estimator` says",
 });
 registerAnnotation({
   name: 'reparam',
   blocks: ['guide'],
-  doc: 'estimate this site\'s gradient pathwise (the distribution must be reparameterizable)',
+  doc: "estimate this site's gradient pathwise; an error (`not-reparameterizable`) when its distribution has no pathwise sample",
 });
 registerAnnotation({
   name: 'enumerate',
@@ -423,7 +441,8 @@ registerAnnotation({
 registerAnnotation({
   name: 'baseline',
   blocks: ['guide'],
-  doc: 'an input-dependent baseline b(x) for this local site\'s score-function signal (NVIL), trained by squared error',
+  form: '@baseline(b(x))',
+  doc: "an input-dependent baseline b(x) for this local site's score-function signal (NVIL): one number per data point (an error on a global site or for another shape), fitted by squared error when `--baseline nvil` is on",
 });
 
 // ---------------------------------------------------------------- reserved names

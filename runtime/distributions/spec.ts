@@ -54,10 +54,19 @@ export interface DistSpec {
   validate?(values: ReadonlyMap<string, number>): { param: string; message: string } | undefined;
   /** Has a pathwise sample (z = g(eps, params)) so gradients flow through samples. */
   reparameterizable: boolean;
+  /**
+   * Parameters whose pathwise gradient is an implicit reparameterization gradient (through a
+   * Gamma variate) rather than the derivative of an explicit sampler; the docs qualify `yes` with it.
+   */
+  implicitIn?: readonly string[];
   /** Number of trailing axes that form one event (0: elementwise, like Normal; Dirichlet: 1). */
   eventRank: number;
+  /** What the docs say about the distribution: density, sampler, caveats. */
   doc: string;
+  /** One `~` statement using it. */
   example: string;
+  /** How the example's names are declared, written after it: 'with `u : unit`'. */
+  exampleContext?: string;
 }
 
 /** Number of trailing axes of the argument that belong to one event. */
@@ -98,7 +107,7 @@ export const BERNOULLI_SPEC: DistSpec = {
   support: BINARY,
   reparameterizable: false,
   eventRank: 0,
-  doc: 'Binary variable, elementwise, parameterized by `probs` or by `logits` (numerically safer). Not reparameterizable.',
+  doc: 'Binary variable, elementwise, parameterized by `probs` or by `logits` (numerically safer). Not reparameterizable. `Bernoulli(p)` with one positional argument means `probs = p`.',
   example: 'x ~ Bernoulli(logits = decoder(z))',
 };
 
@@ -118,8 +127,9 @@ export const CATEGORICAL_SPEC: DistSpec = {
   reparameterizable: false,
   eventRank: 0,
   doc:
-    'A class index 0..K-1 per element of the declared shape. The parameters have one more axis than the value: its last axis holds the K classes, the leading axes broadcast to the declared shape. Sampled by Gumbel-max; not reparameterizable.',
+    'A class index 0..K-1 per element of the declared shape. The parameters have one more axis than the value: their last axis holds the K classes (`probs` is normalized along it), their leading axes broadcast to the declared shape; the support is int(0, K-1), so `k : int(0, 9)` takes K = 10. Sampled by Gumbel-max; not reparameterizable (use `RelaxedCategorical` for pathwise gradients).',
   example: 'k ~ Categorical(logits = classifier(x))',
+  exampleContext: 'with `classifier : mlp(784 -> 10)` and `k : int(0, 9)`',
 };
 
 export const LAPLACE_SPEC: DistSpec = {
@@ -132,7 +142,7 @@ export const LAPLACE_SPEC: DistSpec = {
   support: REAL,
   reparameterizable: true,
   eventRank: 0,
-  doc: 'Double exponential, elementwise: density exp(-|z - loc| / scale) / (2 scale). Pathwise sample by inverse CDF.',
+  doc: 'Double exponential, elementwise: density exp(-|z - loc| / scale) / (2 scale). Pathwise sample z = loc + scale (log u1 - log u2), u1 and u2 uniform on (0, 1).',
   example: 'w ~ Laplace(0, 1)',
 };
 
@@ -170,9 +180,10 @@ export const GAMMA_SPEC: DistSpec = {
   parameterizations: [['concentration', 'rate']],
   support: POSITIVE,
   reparameterizable: true,
+  implicitIn: ['concentration'],
   eventRank: 0,
   doc:
-    'Density b^a z^(a-1) exp(-b z) / Gamma(a), elementwise. Pathwise through implicit reparameterization gradients (Figurnov et al. 2018): dz/da = -(dF/da) / p(z), F the Gamma CDF; z = z1 / rate.',
+    "Density b^a z^(a-1) e^(-b z) / Gamma(a), elementwise. Drawn as z1 / rate with z1 ~ Gamma(a, 1) (Marsaglia-Tsang, in float64), pathwise through *implicit reparameterization gradients* (Figurnov et al. 2018): dz1/da = -(dP(a, z1)/da) / p(z1; a), P the regularized incomplete gamma function, whose derivative in a is computed by its power series (z < a + 1) or Legendre's continued fraction carrying the derivative (otherwise); the rate enters through the division.",
   example: 'tau ~ Gamma(2, 1)',
 };
 
@@ -185,8 +196,9 @@ export const BETA_SPEC: DistSpec = {
   parameterizations: [['concentration1', 'concentration0']],
   support: UNIT,
   reparameterizable: true,
+  implicitIn: ['concentration1', 'concentration0'],
   eventRank: 0,
-  doc: 'Density z^(a-1) (1-z)^(b-1) / B(a, b) on (0, 1), elementwise. Sampled as g1 / (g1 + g0) with Gamma variates, pathwise through their implicit gradients.',
+  doc: 'Density z^(a-1) (1-z)^(b-1) / B(a, b) on (0, 1), elementwise. Drawn as g1 / (g1 + g0) with Gamma(a, 1) and Gamma(b, 1) variates, pathwise through their implicit gradients.',
   example: 'p ~ Beta(1, 1)',
 };
 
@@ -197,8 +209,9 @@ export const POISSON_SPEC: DistSpec = {
   support: COUNT,
   reparameterizable: false,
   eventRank: 0,
-  doc: 'Counts 0, 1, 2, ... with probability rate^k exp(-rate) / k!, elementwise. Not reparameterizable.',
+  doc: 'Counts 0, 1, 2, ... with probability rate^k e^(-rate) / k!, elementwise. Not reparameterizable.',
   example: 'n ~ Poisson(exp(f(x)))',
+  exampleContext: 'with `n : count[3]` (or `int(0, N)` data, which `count` covers)',
 };
 
 export const UNIFORM_SPEC: DistSpec = {
@@ -229,8 +242,9 @@ export const UNIFORM_SPEC: DistSpec = {
   },
   reparameterizable: true,
   eventRank: 0,
-  doc: 'Constant density 1 / (high - low) on (low, high), elementwise. Pathwise sample z = low + (high - low) u.',
+  doc: 'Constant density 1 / (high - low) on (low, high), elementwise. Pathwise sample z = low + (high - low) u. For a latent, `low` and `high` must be constants (the support interval(low, high) must be known to match the declared domain); constant bounds must satisfy low < high.',
   example: 'u ~ Uniform(0, 1)',
+  exampleContext: 'with `u : unit` or `u : interval(0, 1)`',
 };
 
 export const DIRICHLET_SPEC: DistSpec = {
@@ -243,10 +257,12 @@ export const DIRICHLET_SPEC: DistSpec = {
     return k === undefined ? undefined : [k];
   },
   reparameterizable: true,
+  implicitIn: ['concentration'],
   eventRank: 1,
   doc:
-    'A point of the simplex on the last axis (event rank 1): density Gamma(sum a) / prod Gamma(a_k) prod z_k^(a_k - 1). The value has the parameter\'s shape. Sampled as normalized Gamma variates, pathwise through their implicit gradients.',
+    "A point of the simplex along the last axis (event rank 1): density Gamma(sum a) / prod Gamma(a_k) prod z_k^(a_k - 1). The value has the parameter's shape (the declared shape must end with the concentration's last axis K; leading axes broadcast). Drawn as normalized Gamma variates, pathwise through their implicit gradients.",
   example: 'theta ~ Dirichlet(alpha)',
+  exampleContext: 'with `param alpha : positive[K]`, `theta : simplex[K]`',
 };
 
 export const STUDENT_T_SPEC: DistSpec = {
@@ -259,9 +275,10 @@ export const STUDENT_T_SPEC: DistSpec = {
   parameterizations: [['df', 'loc', 'scale']],
   support: REAL,
   reparameterizable: true,
+  implicitIn: ['df'],
   eventRank: 0,
   doc:
-    "Student's t, elementwise. Pathwise sample loc + scale * eps / sqrt(2 g / df), eps ~ N(0, 1), g ~ Gamma(df / 2, 1) with its implicit gradient (so df is learnable too).",
+    "Student's t, elementwise. Pathwise sample loc + scale * eps / sqrt(2 g / df), eps ~ N(0, 1), g ~ Gamma(df / 2, 1) with its implicit gradient, so `df` is learnable too.",
   example: 'x ~ StudentT(4, f(z), 1)',
 };
 
@@ -280,8 +297,9 @@ export const RELAXED_BERNOULLI_SPEC: DistSpec = {
   reparameterizable: true,
   eventRank: 0,
   doc:
-    'Binary Concrete (Maddison et al. 2017): z = sigmoid((logits + log u - log(1 - u)) / temperature), elementwise in (0, 1). Reparameterizable; tends to Bernoulli(logits) as temperature -> 0.',
-  example: 'z ~ RelaxedBernoulli(0.5, logits = f(x))',
+    "Binary Concrete (Maddison et al. 2017): z = sigmoid((logits + log u - log(1 - u)) / temperature) in (0, 1), elementwise. Reparameterizable; tends to Bernoulli(logits) as temperature -> 0 (P(z > 1/2) is the Bernoulli's probability at every temperature). Samples are kept inside float32's open (0, 1). `mean()` reports sigmoid(logits).",
+  example: 'b ~ RelaxedBernoulli(0.5, logits = f(x))',
+  exampleContext: 'with `b : unit[D]`',
 };
 
 export const RELAXED_CATEGORICAL_SPEC: DistSpec = {
@@ -303,8 +321,9 @@ export const RELAXED_CATEGORICAL_SPEC: DistSpec = {
   reparameterizable: true,
   eventRank: 1,
   doc:
-    'Concrete / Gumbel-softmax (Maddison et al. 2017; Jang et al. 2017): z = softmax((logits + g) / temperature), g Gumbel noise, a point of the simplex on the last axis (event rank 1; the value has the shape of logits). Reparameterizable; tends to a one-hot Categorical as temperature -> 0.',
+    'Concrete / Gumbel-softmax (Maddison et al. 2017; Jang et al. 2017): z = softmax((logits + g) / temperature), g Gumbel noise, a point of the simplex along the last axis (event rank 1; the value has the shape of `logits`/`probs`, the temperature broadcasts to the shape without the last axis). Reparameterizable; tends to a one-hot Categorical as temperature -> 0 (its argmax is Categorical at every temperature).',
   example: 'z ~ RelaxedCategorical(0.5, logits = f(x))',
+  exampleContext: 'with `z : simplex[K]`',
 };
 
 export const DIST_SPECS: ReadonlyMap<string, DistSpec> = new Map(
