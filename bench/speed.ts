@@ -6,6 +6,9 @@
 //       [--steps 50] [--warmup 5] [--seed bench] [--candidates baseline,naive-dense]
 //       [--wasm-threads N]
 //
+// A candidate `compiled-at:DIR` is the compiled vae.ppl step of another checkout's build in
+// DIR (its dist/bench/compiled-candidate.js), to compare two versions of the engine in one run.
+//
 // Batches are seeded random binary images, so no data files are needed.
 import type { SpeedCandidate } from './candidate.js';
 import { createRequire } from 'node:module';
@@ -218,6 +221,18 @@ export async function wasmThreadsCount(): Promise<number> {
   return wasm.getThreadsCount();
 }
 
+const OTHER_BUILD = 'compiled-at:';
+
+/** A built-in candidate, or the compiled step of the build in another checkout (compiled-at:DIR). */
+async function makeCandidate(name: string, batches: readonly tf.Tensor2D[], seed: string): Promise<SpeedCandidate> {
+  if (!name.startsWith(OTHER_BUILD)) return BUILTIN[name]!(batches, seed);
+  const dir = path.resolve(name.slice(OTHER_BUILD.length));
+  const module = (await import(pathToFileURL(path.join(dir, 'dist', 'bench', 'compiled-candidate.js')).href)) as {
+    compiledVaeCandidate: (label: string, b: readonly tf.Tensor2D[], s: string) => SpeedCandidate;
+  };
+  return module.compiledVaeCandidate(`compiled vae.ppl at ${dir}`, batches, seed);
+}
+
 interface Args {
   backend: string;
   batch: number;
@@ -267,7 +282,7 @@ function parseArgs(argv: readonly string[]): Args {
     }
   }
   for (const c of args.candidates) {
-    if (!(c in BUILTIN)) throw new Error(`unknown candidate '${c}' (known: ${Object.keys(BUILTIN).join(', ')})`);
+    if (!(c in BUILTIN) && !c.startsWith(OTHER_BUILD)) throw new Error(`unknown candidate '${c}' (known: ${Object.keys(BUILTIN).join(', ')}, ${OTHER_BUILD}DIR)`);
   }
   return args;
 }
@@ -283,7 +298,7 @@ async function main(): Promise<void> {
   console.log(describeBackend(info) + threads);
   console.log(`batch ${args.batch}, ${args.warmup} warm-up + ${args.steps} timed steps per candidate, interleaved`);
   const batches = randomBinaryBatches(`${args.seed}/data`, 8, args.batch, VAE_SIZES.input);
-  const candidates = args.candidates.map((c) => BUILTIN[c]!(batches, args.seed));
+  const candidates = await Promise.all(args.candidates.map((c) => makeCandidate(c, batches, args.seed)));
   const stats = timeSideBySide(candidates, { warmup: args.warmup, steps: args.steps, batchSize: args.batch });
   console.log(formatStats(stats));
   for (const c of candidates) c.dispose();

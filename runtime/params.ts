@@ -50,12 +50,23 @@ function initialValues(shape: readonly number[], init: Float32Array | number, c:
   return values;
 }
 
-let storeCount = 0;
+/**
+ * Stores made so far in this process, kept on globalThis: tfjs has one registry of variable
+ * names per process, shared by every copy of this module that a process may load.
+ */
+const STORES = Symbol.for('ppl-vi.param-stores');
+
+function nextStoreId(): number {
+  const g = globalThis as { [STORES]?: number };
+  const id = g[STORES] ?? 0;
+  g[STORES] = id + 1;
+  return id;
+}
 
 export class ParamStore {
   private readonly entries = new Map<string, Entry>();
   /** tfjs keeps one global registry of variable names; a prefix keeps two stores apart. */
-  private readonly prefix = `s${storeCount++}:`;
+  private readonly prefix = `p${nextStoreId()}:`;
 
   /**
    * Create a parameter from its initial value in the constrained space. The variable holds the
