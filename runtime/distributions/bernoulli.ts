@@ -15,12 +15,10 @@ export function binaryLogits(param: BinaryParam): Tensor {
 /** Parameterized internally by logits: log p(x) = x l - softplus(l) is exact for any l. */
 export class Bernoulli implements Distribution {
   readonly spec = BERNOULLI_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
   readonly logits: Tensor;
 
   constructor(param: BinaryParam) {
     this.logits = binaryLogits(param);
-    this.args = { ...param };
   }
 
   sample(shape: readonly number[], rng: Rng): Tensor {

@@ -7,14 +7,11 @@ import { broadcastShapes, digamma, FLOAT32_ONE_MINUS, FLOAT32_TINY, lbeta, stand
 /** Beta(a = concentration1, b = concentration0) on (0, 1). */
 export class Beta implements Distribution {
   readonly spec = BETA_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
   constructor(
     readonly concentration1: Tensor,
     readonly concentration0: Tensor,
-  ) {
-    this.args = { concentration1, concentration0 };
-  }
+  ) {}
 
   /**
    * x = g1 / (g1 + g0), g1 ~ Gamma(a, 1), g0 ~ Gamma(b, 1), computed in float64 from the

@@ -10,18 +10,15 @@ import { FLOAT32_TINY, uniformNoise } from './special.js';
  */
 export class Categorical implements Distribution {
   readonly spec = CATEGORICAL_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
   /** Normalized log-probabilities, [..., K]. */
   readonly logProbs: Tensor;
 
   constructor(param: { logits: Tensor } | { probs: Tensor }) {
     if ('logits' in param) {
       this.logProbs = tf.logSoftmax(param.logits);
-      this.args = { logits: param.logits };
     } else {
       const p = tf.maximum(param.probs, FLOAT32_TINY);
       this.logProbs = tf.sub(tf.log(p), tf.log(tf.sum(p, -1, true)));
-      this.args = { probs: param.probs };
     }
   }
 

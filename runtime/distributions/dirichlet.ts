@@ -7,11 +7,8 @@ import { broadcastShapes, digamma, FLOAT32_TINY, lgamma, standardGammaDraws } fr
 /** Dirichlet(a) on the simplex of the last axis (event rank 1). */
 export class Dirichlet implements Distribution {
   readonly spec = DIRICHLET_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
-  constructor(readonly concentration: Tensor) {
-    this.args = { concentration };
-  }
+  constructor(readonly concentration: Tensor) {}
 
   /**
    * x = g / sum(g) along the last axis, g_k ~ Gamma(a_k, 1), normalized in float64 from the

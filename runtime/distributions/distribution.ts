@@ -6,7 +6,6 @@ import type { DistSpec } from './spec.js';
 export interface Distribution {
   readonly spec: DistSpec;
   /** The arguments by parameter name, already broadcastable to the site's full shape. */
-  readonly args: Readonly<Record<string, Tensor>>;
   /**
    * A draw of the full shape [particles, batch or 1, ...event]. When the spec is
    * reparameterizable the draw is a differentiable function of the arguments (pathwise);

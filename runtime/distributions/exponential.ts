@@ -6,11 +6,8 @@ import { uniformNoise } from './special.js';
 
 export class Exponential implements Distribution {
   readonly spec = EXPONENTIAL_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
-  constructor(readonly rate: Tensor) {
-    this.args = { rate };
-  }
+  constructor(readonly rate: Tensor) {}
 
   /** z = -log(u) / rate, u in (0, 1). */
   sample(shape: readonly number[], rng: Rng): Tensor {

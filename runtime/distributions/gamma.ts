@@ -7,14 +7,11 @@ import { broadcastShapes, digamma, lgamma, standardGammaSample } from './special
 /** Gamma(concentration a, rate b): density b^a z^(a-1) exp(-b z) / Gamma(a). */
 export class Gamma implements Distribution {
   readonly spec = GAMMA_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
   constructor(
     readonly concentration: Tensor,
     readonly rate: Tensor,
-  ) {
-    this.args = { concentration, rate };
-  }
+  ) {}
 
   /**
    * z = z1 / rate with z1 ~ Gamma(a, 1) drawn in float64 (Marsaglia-Tsang); z1 is pathwise in a

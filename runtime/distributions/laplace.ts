@@ -6,14 +6,11 @@ import { uniformNoise } from './special.js';
 
 export class Laplace implements Distribution {
   readonly spec = LAPLACE_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
   constructor(
     readonly loc: Tensor,
     readonly scale: Tensor,
-  ) {
-    this.args = { loc, scale };
-  }
+  ) {}
 
   /** z = loc + scale (log u1 - log u2): the difference of two Exponential(1) variates is Laplace(0, 1). */
   sample(shape: readonly number[], rng: Rng): Tensor {

@@ -7,14 +7,12 @@ import { Normal, klNormalNormal } from './normal.js';
 /** exp of a Normal(loc, scale). */
 export class LogNormal implements Distribution {
   readonly spec = LOGNORMAL_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
   private readonly base: Normal;
 
   constructor(
     readonly loc: Tensor,
     readonly scale: Tensor,
   ) {
-    this.args = { loc, scale };
     this.base = new Normal(loc, scale);
   }
 

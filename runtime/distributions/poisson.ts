@@ -6,11 +6,8 @@ import { broadcastShapes, lgamma, poissonSample } from './special.js';
 
 export class Poisson implements Distribution {
   readonly spec = POISSON_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
-  constructor(readonly rate: Tensor) {
-    this.args = { rate };
-  }
+  constructor(readonly rate: Tensor) {}
 
   /** Drawn in float64 (inversion, or PTRS for rates >= 10); no gradient flows through it. */
   sample(shape: readonly number[], rng: Rng): Tensor {

@@ -11,7 +11,6 @@ import { FLOAT32_ONE_MINUS, FLOAT32_TINY, uniformNoise } from './special.js';
  */
 export class RelaxedBernoulli implements Distribution {
   readonly spec = RELAXED_BERNOULLI_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
   readonly logits: Tensor;
 
   constructor(
@@ -19,7 +18,6 @@ export class RelaxedBernoulli implements Distribution {
     param: BinaryParam,
   ) {
     this.logits = binaryLogits(param);
-    this.args = { temperature, ...param };
   }
 
   /** Pathwise in logits and temperature. Kept inside float32's open (0, 1) so log z and log(1 - z) stay finite. */

@@ -14,7 +14,6 @@ const LOG_OF_SAMPLE = new WeakMap<Tensor, Tensor>();
  */
 export class RelaxedCategorical implements Distribution {
   readonly spec = RELAXED_CATEGORICAL_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
   readonly logits: Tensor;
 
   constructor(
@@ -23,10 +22,8 @@ export class RelaxedCategorical implements Distribution {
   ) {
     if ('logits' in param) {
       this.logits = param.logits;
-      this.args = { temperature, logits: param.logits };
     } else {
       this.logits = tf.log(tf.maximum(param.probs, FLOAT32_TINY));
-      this.args = { temperature, probs: param.probs };
     }
   }
 

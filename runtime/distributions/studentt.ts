@@ -9,15 +9,12 @@ const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
 /** Student's t with `df` degrees of freedom, location `loc` and scale `scale`. */
 export class StudentT implements Distribution {
   readonly spec = STUDENT_T_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
   constructor(
     readonly df: Tensor,
     readonly loc: Tensor,
     readonly scale: Tensor,
-  ) {
-    this.args = { df, loc, scale };
-  }
+  ) {}
 
   /**
    * z = loc + scale eps / sqrt(chi2 / df), eps ~ N(0, 1), chi2 = 2 g, g ~ Gamma(df / 2, 1):

@@ -5,14 +5,11 @@ import { UNIFORM_SPEC } from './spec.js';
 
 export class Uniform implements Distribution {
   readonly spec = UNIFORM_SPEC;
-  readonly args: Readonly<Record<string, Tensor>>;
 
   constructor(
     readonly low: Tensor,
     readonly high: Tensor,
-  ) {
-    this.args = { low, high };
-  }
+  ) {}
 
   /** z = low + (high - low) u, u ~ U(0, 1): pathwise in both bounds. */
   sample(shape: readonly number[], rng: Rng): Tensor {
