@@ -8,10 +8,7 @@ import { broadcastShapes, digamma, FLOAT32_ONE_MINUS, FLOAT32_TINY, lbeta, stand
 export class Beta implements Distribution {
   readonly spec = BETA_SPEC;
 
-  constructor(
-    readonly concentration1: Tensor,
-    readonly concentration0: Tensor,
-  ) {}
+  constructor(readonly concentration1: Tensor, readonly concentration0: Tensor) {}
 
   /**
    * x = g1 / (g1 + g0), g1 ~ Gamma(a, 1), g0 ~ Gamma(b, 1), computed in float64 from the

@@ -8,10 +8,7 @@ import { broadcastShapes, digamma, lgamma, standardGammaSample } from './special
 export class Gamma implements Distribution {
   readonly spec = GAMMA_SPEC;
 
-  constructor(
-    readonly concentration: Tensor,
-    readonly rate: Tensor,
-  ) {}
+  constructor(readonly concentration: Tensor, readonly rate: Tensor) {}
 
   /**
    * z = z1 / rate with z1 ~ Gamma(a, 1) drawn in float64 (Marsaglia-Tsang); z1 is pathwise in a

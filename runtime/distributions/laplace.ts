@@ -7,10 +7,7 @@ import { uniformNoise } from './special.js';
 export class Laplace implements Distribution {
   readonly spec = LAPLACE_SPEC;
 
-  constructor(
-    readonly loc: Tensor,
-    readonly scale: Tensor,
-  ) {}
+  constructor(readonly loc: Tensor, readonly scale: Tensor) {}
 
   /** z = loc + scale (log u1 - log u2): the difference of two Exponential(1) variates is Laplace(0, 1). */
   sample(shape: readonly number[], rng: Rng): Tensor {

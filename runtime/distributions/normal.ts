@@ -8,10 +8,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 export class Normal implements Distribution {
   readonly spec = NORMAL_SPEC;
 
-  constructor(
-    readonly loc: Tensor,
-    readonly scale: Tensor,
-  ) {}
+  constructor(readonly loc: Tensor, readonly scale: Tensor) {}
 
   sample(shape: readonly number[], rng: Rng): Tensor {
     const eps = tf.randomNormal([...shape], 0, 1, 'float32', rng.nextSeed());

@@ -10,11 +10,7 @@ const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
 export class StudentT implements Distribution {
   readonly spec = STUDENT_T_SPEC;
 
-  constructor(
-    readonly df: Tensor,
-    readonly loc: Tensor,
-    readonly scale: Tensor,
-  ) {}
+  constructor(readonly df: Tensor, readonly loc: Tensor, readonly scale: Tensor) {}
 
   /**
    * z = loc + scale eps / sqrt(chi2 / df), eps ~ N(0, 1), chi2 = 2 g, g ~ Gamma(df / 2, 1):

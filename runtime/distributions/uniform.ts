@@ -6,10 +6,7 @@ import { UNIFORM_SPEC } from './spec.js';
 export class Uniform implements Distribution {
   readonly spec = UNIFORM_SPEC;
 
-  constructor(
-    readonly low: Tensor,
-    readonly high: Tensor,
-  ) {}
+  constructor(readonly low: Tensor, readonly high: Tensor) {}
 
   /** z = low + (high - low) u, u ~ U(0, 1): pathwise in both bounds. */
   sample(shape: readonly number[], rng: Rng): Tensor {
