@@ -2,7 +2,8 @@
 // train, grads and compare (the trained-model commands go through cli/trained.ts, which also
 // reads the data flags a checkpoint was trained with).
 import type { CheckedProgram } from '../lang/checked.js';
-import { openData, bindFields, domainWarnings, type Binarize, type DataSplit } from '../runtime/data/index.js';
+import { bindFields, domainWarnings, type Binarize, type DataSplit } from '../runtime/data/index.js';
+import { openData } from '../io/index.js';
 
 export interface DataSetupFlags {
   data: string;

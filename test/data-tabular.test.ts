@@ -11,19 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../runtime/random.js';
 import { BINARY, POSITIVE, REAL, intRange } from '../runtime/support.js';
 import type { Support } from '../runtime/support.js';
-import {
-  bindFields,
-  domainWarnings,
-  FREY_PAGE,
-  holdOut,
-  installFrey,
-  openData,
-  parseCsv,
-  parseDataSpec,
-  parseFreyMat,
-  withDataFlags,
-} from '../runtime/data/index.js';
-import type { Batch, Dataset, FetchLike } from '../runtime/data/index.js';
+import { bindFields, domainWarnings, FREY_PAGE, holdOut, parseCsv, parseDataSpec, parseFreyMat, withDataFlags } from '../runtime/data/index.js';
+import type { Batch, Dataset } from '../runtime/data/index.js';
+import { installFrey, openData } from '../io/index.js';
+import type { FetchLike } from '../io/index.js';
 import { ImageSet } from '../runtime/data/images.js';
 import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../inference/simulate.js';
 import { Trainer } from '../inference/train.js';
