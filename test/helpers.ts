@@ -7,6 +7,7 @@ import { compileProgram, type CompiledProgram, type EstimatorMode } from '../lan
 import type { CheckedProgram } from '../lang/checked.js';
 import { tf } from '../runtime/tf.js';
 import type { Minibatch } from '../inference/svi.js';
+import { asFlagError } from '../cli/flag-errors.js';
 
 export function checkOk(source: string, file = 'test.ppl'): CheckedProgram {
   const r = checkSource(file, source);
@@ -28,6 +29,20 @@ export function minibatch(fields: Record<string, { rows: number[][]; shape: numb
     data.set(name, tf.tensor(rows.flat(), [1, rows.length, ...shape], 'float32'));
   }
   return { data, size };
+}
+
+/**
+ * fn as the command line sees it: an error it throws comes back as the CLI prints it (an engine
+ * message names options by API name, `trainSize`; the CLI by flag, --train-size).
+ */
+export function asCli(fn: () => Promise<unknown> | unknown): () => Promise<unknown> {
+  return async () => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw asFlagError(e);
+    }
+  };
 }
 
 /** An error thrown by fn must be a UserError whose message contains every fragment. */

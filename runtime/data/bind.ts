@@ -75,7 +75,7 @@ export function bindFields(decls: readonly DataDeclLike[], ds: Dataset): Map<str
 
 /**
  * Warnings (not errors) for bound declarations whose declared support does not contain the
- * field's values, e.g. `data x : binary[784]` on grey levels (--binarize none). Sets that check
+ * field's values, e.g. `data x : binary[784]` on grey levels (binarize 'none'). Sets that check
  * their values exactly (checkValues, at binding) get none.
  */
 export function domainWarnings(decls: readonly DataDeclLike[], ds: Dataset, binding: ReadonlyMap<string, string>): string[] {

@@ -1,13 +1,13 @@
-// Tabular data from CSV (`--data csv:PATH`): a header row naming numeric columns, one data point
+// Tabular data from CSV (the data spec `csv:PATH`): a header row naming numeric columns, one data point
 // per row. Columns become fields by name:
 // - every column is a scalar field of its own name (`data y : binary` binds to column y);
 // - the columns NAME_0, NAME_1, ..., NAME_{n-1} (0-based, like the language's indexing, in
 //   row-major order for a matrix) together form the field NAME of shape [n]
 //   (`data X : real[5]` binds to X_0 .. X_4);
-// - `columns=NAME=a,b,c` (the --columns flag) makes the field NAME of the listed columns.
+// - `columns=NAME=a,b,c` (the option `columns`) makes the field NAME of the listed columns.
 // Values are checked against each declaration's domain when it binds, naming the file and line.
 import { parse } from 'csv-parse/sync';
-import { UserError } from '../errors.js';
+import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, Dataset, FieldInfo } from './dataset.js';
 import { shapeSize } from './dataset.js';
@@ -129,7 +129,7 @@ export function tableFields(header: readonly string[], overrides: readonly Colum
   for (const o of overrides) {
     const missing = o.columns.filter((c) => !present.has(c));
     if (missing.length) {
-      throw new UserError(`--columns ${o.decl}=${o.columns.join(',')}: ${file} has no column ${missing.map((c) => `'${c}'`).join(', ')} (columns: ${abbreviate(header)})`);
+      throw new OptionError('columns', `${o.decl}=${o.columns.join(',')}: ${file} has no column ${missing.map((c) => `'${c}'`).join(', ')} (columns: ${abbreviate(header)})`);
     }
     fields.set(o.decl, { info: { name: o.decl, shape: o.columns.length === 1 ? [] : [o.columns.length], domain: REAL }, columns: [...o.columns] });
   }
@@ -182,9 +182,9 @@ export class TableDataset implements Dataset {
 
   bindingHint(decl: DataDeclLike): string {
     const file = this.table.file;
-    const flag = `--columns ${decl.name}=${Array.from({ length: Math.min(shapeSize(decl.shape), 3) }, (_, k) => `COL${k + 1}`).join(',')}${shapeSize(decl.shape) > 3 ? ',...' : ''}`;
+    const option = `\`columns\` ${decl.name}=${Array.from({ length: Math.min(shapeSize(decl.shape), 3) }, (_, k) => `COL${k + 1}`).join(',')}${shapeSize(decl.shape) > 3 ? ',...' : ''}`;
     const override = this.overrides.find((o) => o.decl === decl.name);
-    if (override) return `it binds to the columns named by --columns (${range(override.columns)}, ${override.columns.length} of them)`;
+    if (override) return `it binds to the columns named by \`columns\` (${range(override.columns)}, ${override.columns.length} of them)`;
     const wanted = declColumns(decl.name, decl.shape);
     const have = new Set(this.table.header);
     const found = wanted.filter((c) => have.has(c));
@@ -192,7 +192,7 @@ export class TableDataset implements Dataset {
     const looked = `it looks for ${wanted.length === 1 ? `the column ${wanted[0]}` : `the ${wanted.length} columns ${range(wanted)}`} in ${file}`;
     const detail = found.length === 0 ? 'and found none of them' : `and ${missing.length ? `lacks ${missing.length <= 5 ? missing.join(', ') : `${missing.length} of them (${missing.slice(0, 3).join(', ')}, ...)`}` : 'found them all'}`;
     const extra = decl.shape.length > 0 && have.has(entryColumn(decl.name, wanted.length)) ? ` (it also has ${entryColumn(decl.name, wanted.length)}: does the declared shape match the file?)` : '';
-    return `${looked} ${detail}${extra}; name the columns with ${flag}`;
+    return `${looked} ${detail}${extra}; name the columns with ${option}`;
   }
 
   checkValues(decl: DataDeclLike, field: string): void {

@@ -44,7 +44,7 @@ interface Encoded {
   how: string;
 }
 
-/** The --binarize treatment of grey images (0..255). */
+/** The `binarize` treatment of grey images (0..255). */
 function encode(train: Uint8Array, test: Uint8Array, binarize: Binarize, threshold: number): Encoded {
   switch (binarize) {
     case 'dynamic':
@@ -74,8 +74,8 @@ interface ImageParts {
 
 function imageSplit(parts: ImageParts, opts: OpenDataOptions, threshold: number): DataSplit {
   const { per } = parts;
-  const nTrain = checkSize(opts.trainSize, parts.train.pixels.length / per, '--train-size', 'training');
-  const nTest = checkSize(opts.testSize, parts.test.pixels.length / per, '--test-size', 'test');
+  const nTrain = checkSize(opts.trainSize, parts.train.pixels.length / per, 'trainSize', 'training');
+  const nTest = checkSize(opts.testSize, parts.test.pixels.length / per, 'testSize', 'test');
   const train = firstN(parts.train.pixels, parts.train.labels, nTrain, per);
   const test = firstN(parts.test.pixels, parts.test.labels, nTest, per);
   const e = encode(train.pixels, test.pixels, opts.binarize, threshold);
@@ -137,8 +137,8 @@ export function idxSplit(parsed: Extract<DataSpec, { kind: 'idx' }>, train: IdxI
 export function freyDataSplit(frey: FreyImages, file: string, opts: OpenDataOptions): DataSplit {
   const split = freySplit(frey.count);
   const per = FREY_PIXELS;
-  const nTrain = checkSize(opts.trainSize, split.train.length, '--train-size', 'training');
-  const nTest = checkSize(opts.testSize, split.test.length, '--test-size', 'test');
+  const nTrain = checkSize(opts.trainSize, split.train.length, 'trainSize', 'training');
+  const nTest = checkSize(opts.testSize, split.test.length, 'testSize', 'test');
   const train = pick(frey.pixels, null, split.train.slice(0, nTrain), per);
   const test = pick(frey.pixels, null, split.test.slice(0, nTest), per);
   return {
@@ -146,6 +146,6 @@ export function freyDataSplit(frey: FreyImages, file: string, opts: OpenDataOpti
     test: new ImageSet({ name: `frey/test`, pixels: test.pixels, pixelsPerImage: per, encoding: 'grey' }),
     description:
       `Frey Face from ${file} (every ${FREY_TEST_EVERY}th image is test): ${fmt(nTrain)} train / ${fmt(nTest)} test images of ` +
-      `${FREY_ROWS}x${FREY_COLS}, grey levels pixel/255 in (0, 1) (not binarized: --binarize does not apply)`,
+      `${FREY_ROWS}x${FREY_COLS}, grey levels pixel/255 in (0, 1) (not binarized: \`binarize\` does not apply)`,
   };
 }

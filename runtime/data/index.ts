@@ -1,5 +1,9 @@
 // The data layer's public surface: data sets, binding, the spec grammar, and parsers of bytes
 // and text. Nothing here reads files (that is io/, node-only).
+//
+// Messages name options by their API names (trainSize, testFraction, columns, ...), in backticks
+// inside a sentence, never as command-line flags; an error about one option's value is an
+// OptionError that reads well with the option's name prefixed (cli/flag-errors.ts spells it as a flag).
 export type { Batch, BatchOptions, DataDeclLike, DataSplit, Dataset, FieldInfo } from './dataset.js';
 export { formatShape, shapeSize } from './dataset.js';
 export type { Binarize } from './binarize.js';

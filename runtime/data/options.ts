@@ -1,6 +1,6 @@
 // The options of opening a data set (openData in io/read-data.ts, and the splits it builds from
-// what it reads): their type and their checks.
-import { UserError } from '../errors.js';
+// what it reads): their type and their checks. Errors about an option are OptionErrors naming it.
+import { OptionError } from '../errors.js';
 import { BINARIZE_MODES, checkThreshold } from './binarize.js';
 import type { Binarize } from './binarize.js';
 import { parseDataSpec } from './spec.js';
@@ -23,24 +23,24 @@ export interface OpenDataOptions {
 /** Checks `binarize` (and the threshold it uses); returns the threshold (default 0.5). */
 export function checkBinarize(opts: Pick<OpenDataOptions, 'binarize' | 'threshold'>): number {
   if (!BINARIZE_MODES.includes(opts.binarize)) {
-    throw new UserError(`unknown --binarize '${String(opts.binarize)}'; accepted: ${BINARIZE_MODES.join(', ')}`);
+    throw new OptionError('binarize', `unknown \`binarize\` '${String(opts.binarize)}'; accepted: ${BINARIZE_MODES.join(', ')}`);
   }
   const threshold = opts.threshold ?? 0.5;
   if (opts.binarize === 'threshold') checkThreshold(threshold);
   return threshold;
 }
 
-/** The number of points to keep of `available`: all unless `flag` (--train-size, --test-size) says fewer. */
-export function checkSize(n: number | undefined, available: number, flag: string, what: string): number {
+/** The number of points to keep of `available`: all unless the option (trainSize, testSize) says fewer. */
+export function checkSize(n: number | undefined, available: number, option: 'trainSize' | 'testSize', what: string): number {
   if (n === undefined) return available;
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError(option, `must be a positive integer, got ${n}`);
   if (n > available) {
-    throw new UserError(`${flag} ${n} exceeds the ${available.toLocaleString('en-US')} ${what} points available`);
+    throw new OptionError(option, `${n} exceeds the ${available.toLocaleString('en-US')} ${what} points available`);
   }
   return n;
 }
 
-/** Does --binarize apply to this spec's data? (csv: and frey: data are used as they are.) */
+/** Does the option `binarize` apply to this spec's data? (csv: and frey: data are used as they are.) */
 export function binarizeApplies(spec: string): boolean {
   const kind = parseDataSpec(spec).kind;
   return kind !== 'csv' && kind !== 'frey';

@@ -1,10 +1,10 @@
 // Deterministic train/test splits of a single file (csv:PATH, idx:PATH).
-import { UserError } from '../errors.js';
+import { OptionError } from '../errors.js';
 import { Rng } from '../random.js';
 
 /**
- * The seed of the held-out permutation. A constant, independent of --seed, so the same file is
- * always split the same way (and `ppl eval` sees the test set `ppl train` held out).
+ * The seed of the held-out permutation. A constant, independent of the training seed, so the
+ * same file is always split the same way (and `ppl eval` sees the test set `ppl train` held out).
  */
 export const TEST_SPLIT_SEED = 'ppl/test-split';
 
@@ -20,7 +20,10 @@ export interface RowSplit {
 export function holdOut(n: number, fraction: number, what: string): RowSplit {
   const nTest = Math.max(1, Math.round(fraction * n));
   if (n < 2 || nTest >= n) {
-    throw new UserError(`${what}: ${n} data point${n === 1 ? '' : 's'} cannot be split into a training and a test set with test fraction ${fraction}; give more rows, a smaller --test-fraction, or a separate test file`);
+    throw new OptionError(
+      'testFraction',
+      `${what}: ${n} data point${n === 1 ? '' : 's'} cannot be split into a training and a test set with test fraction ${fraction}; give more rows, a smaller \`testFraction\`, or a separate test file`,
+    );
   }
   const perm = new Rng(TEST_SPLIT_SEED).permutation(n);
   const test = perm.slice(0, nTest).sort();

@@ -32,16 +32,16 @@ export function tableSplit(
     if (missing.length) {
       throw new UserError(`${parsed.test}: lacks column${missing.length === 1 ? '' : 's'} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} of the training file ${parsed.train}`);
     }
-    const nTrain = checkSize(opts.trainSize, table.rows, '--train-size', 'training');
-    const nTest = checkSize(opts.testSize, testTable.rows, '--test-size', 'test');
+    const nTrain = checkSize(opts.trainSize, table.rows, 'trainSize', 'training');
+    const nTest = checkSize(opts.testSize, testTable.rows, 'testSize', 'test');
     train = new TableDataset(`${parsed.train}`, table, rowsOf(nTrain), fields, parsed.columns);
     test = new TableDataset(`${parsed.test}`, testTable, rowsOf(nTest), fields, parsed.columns);
     how = `${parsed.train} (train) and ${parsed.test} (test)`;
   } else {
     const f = parsed.testFraction ?? DEFAULT_TEST_FRACTION;
     const split = holdOut(table.rows, f, parsed.train);
-    const nTrain = checkSize(opts.trainSize, split.train.length, '--train-size', 'training');
-    const nTest = checkSize(opts.testSize, split.test.length, '--test-size', 'test');
+    const nTrain = checkSize(opts.trainSize, split.train.length, 'trainSize', 'training');
+    const nTest = checkSize(opts.testSize, split.test.length, 'testSize', 'test');
     train = new TableDataset(`${parsed.train}/train`, table, split.train.slice(0, nTrain), fields, parsed.columns);
     test = new TableDataset(`${parsed.train}/test`, table, split.test.slice(0, nTest), fields, parsed.columns);
     how = `${parsed.train} (test fraction ${f}: rows held out by a fixed-seed permutation)`;
