@@ -1,5 +1,5 @@
-// The data layer's public surface: data sets, binding, the spec grammar, and parsers of bytes
-// and text. Nothing here reads files (that is io/, node-only).
+// The data layer's public surface: data sets, binding, the spec grammar, parsers of bytes and
+// text, and in-memory arrays. Nothing here reads files (that is io/, node-only).
 //
 // Messages name options by their API names (trainSize, testFraction, columns, ...), in backticks
 // inside a sentence, never as command-line flags; an error about one option's value is an
@@ -27,3 +27,5 @@ export type { FreyImages } from './frey.js';
 export { FREY_FILE, FREY_PAGE, FREY_SHA256, FREY_URL, freySplit, parseFreyMat } from './frey.js';
 export type { IdxImages } from './idx.js';
 export { idxImagesFile, labelledImages, parseIdxImages, parseIdxLabels } from './idx.js';
+export type { ArrayDataOptions, ArrayField, ArrayFields, ArrayRow, FlatArray } from './arrays.js';
+export { arrayData, ArrayDataset } from './arrays.js';

@@ -1,4 +1,4 @@
-// Deterministic train/test splits of a single file (csv:PATH, idx:PATH).
+// Deterministic train/test splits of a single file (csv:PATH, idx:PATH) or of in-memory arrays.
 import { OptionError } from '../errors.js';
 import { Rng } from '../random.js';
 
@@ -14,10 +14,11 @@ export interface RowSplit {
 }
 
 /**
- * Rows 0..n-1 split by a permutation drawn with TEST_SPLIT_SEED: its first round(fraction * n)
- * entries (at least 1) are the test rows, the rest the training rows, each kept in file order.
+ * Rows 0..n-1 split by a permutation drawn with `seed` (TEST_SPLIT_SEED unless given): its first
+ * round(fraction * n) entries (at least 1) are the test rows, the rest the training rows, each
+ * kept in row order. `what` names the data in the message when n rows are too few.
  */
-export function holdOut(n: number, fraction: number, what: string): RowSplit {
+export function holdOut(n: number, fraction: number, what: string, seed: string = TEST_SPLIT_SEED): RowSplit {
   const nTest = Math.max(1, Math.round(fraction * n));
   if (n < 2 || nTest >= n) {
     throw new OptionError(
@@ -25,7 +26,7 @@ export function holdOut(n: number, fraction: number, what: string): RowSplit {
       `${what}: ${n} data point${n === 1 ? '' : 's'} cannot be split into a training and a test set with test fraction ${fraction}; give more rows, a smaller \`testFraction\`, or a separate test file`,
     );
   }
-  const perm = new Rng(TEST_SPLIT_SEED).permutation(n);
+  const perm = new Rng(seed).permutation(n);
   const test = perm.slice(0, nTest).sort();
   const train = perm.slice(nTest).sort();
   return { train, test };
