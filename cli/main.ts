@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../runtime/errors.js';
 import { COMMANDS } from './commands/index.js';
+import { asFlagError } from './flag-errors.js';
 
 function buildProgram(): Command {
   const program = new Command('ppl')
@@ -19,7 +20,8 @@ function buildProgram(): Command {
 async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
-  } catch (e) {
+  } catch (caught) {
+    const e = asFlagError(caught);
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode;
       return;

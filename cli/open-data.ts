@@ -2,7 +2,9 @@
 // train, grads and compare (the trained-model commands go through cli/trained.ts, which also
 // reads the data flags a checkpoint was trained with).
 import type { CheckedProgram } from '../lang/checked.js';
-import { openData, bindFields, domainWarnings, type Binarize, type DataSplit } from '../runtime/data/index.js';
+import { bindFields, domainWarnings, type Binarize, type DataSplit } from '../runtime/data/index.js';
+import { openData } from '../io/index.js';
+import { flagText } from './flag-errors.js';
 
 export interface DataSetupFlags {
   data: string;
@@ -17,6 +19,6 @@ export async function openBoundData(checked: CheckedProgram, flags: DataSetupFla
   const split = await openData(flags.data, { binarize: flags.binarize, threshold: flags.threshold, trainSize: flags.trainSize, testSize: flags.testSize });
   const bindings = bindFields(checked.data, split.train);
   for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}\n`);
+  process.stdout.write(`data: ${flagText(split.description)}\n`);
   return { split, bindings };
 }

@@ -6,6 +6,7 @@ import type { EstimatorMode } from '../lang/compiler/index.js';
 import type { KlMode } from '../inference/elbo.js';
 import { positiveInt, positiveNumber } from './flags.js';
 import { UserError } from '../runtime/errors.js';
+import { asFlagError } from './flag-errors.js';
 
 export const ESTIMATORS: readonly EstimatorMode[] = ['auto', 'reparam', 'score'];
 export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];
@@ -30,12 +31,21 @@ const DATA_HELP =
   'one file is split by --test-fraction); ' +
   "'idx:PATH' or 'idx:TRAIN,TEST' (an IDX image file, no labels); 'frey:PATH' (frey_rawface.mat or its folder: grey faces, every 10th is test)";
 
+/** fn's result; an error it throws as the command line prints it (flags, not option names). */
+function asFlags<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw asFlagError(e);
+  }
+}
+
 function testFraction(value: string): number {
-  return parseTestFraction(value, '--test-fraction');
+  return asFlags(() => parseTestFraction(value));
 }
 
 function collectColumns(value: string, previous: string[] | undefined): string[] {
-  parseColumnOverride(value);
+  asFlags(() => parseColumnOverride(value));
   return [...(previous ?? []), value];
 }
 
@@ -60,7 +70,7 @@ export function addDataOptions(cmd: Command): Command {
       if (folding && command.getOptionValueSource('data') === 'default') {
         throw new UserError('--test-fraction and --columns refine a --data csv:PATH (or idx:PATH) given on the command line; name the data with --data');
       }
-      const folded = withDataFlags(opts.data, { testFraction: opts.testFraction, columns: opts.columns });
+      const folded = asFlags(() => withDataFlags(opts.data, { testFraction: opts.testFraction, columns: opts.columns }));
       if (folded !== opts.data) {
         command.setOptionValueWithSource('data', folded, 'cli');
         command.setOptionValueWithSource('testFraction', undefined, 'default');

@@ -8,7 +8,9 @@ import type { CheckedProgram } from '../lang/checked.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { UserError } from '../runtime/errors.js';
 import { initBackend, describeBackend, type BackendChoice } from '../runtime/backend.js';
-import { openData, bindFields, domainWarnings, type Batch, type Binarize, type Dataset, type DataSplit } from '../runtime/data/index.js';
+import { bindFields, domainWarnings, type Batch, type Binarize, type Dataset, type DataSplit } from '../runtime/data/index.js';
+import { openData } from '../io/index.js';
+import { flagText } from './flag-errors.js';
 import { readCheckpoint, type Checkpoint } from '../inference/checkpoint.js';
 import { restoreProgram } from '../inference/restore.js';
 import { globalGuideMeans, type GlobalValues } from '../inference/replay.js';
@@ -114,7 +116,7 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
   const dataset = split[flags.split];
   const bindings = bindFields(t.checked.data, dataset);
   for (const w of domainWarnings(t.checked.data, dataset, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
+  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
   return { split, dataset, bindings };
 }
 

@@ -11,24 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../runtime/random.js';
 import { BINARY, POSITIVE, REAL, intRange } from '../runtime/support.js';
 import type { Support } from '../runtime/support.js';
-import {
-  bindFields,
-  domainWarnings,
-  FREY_PAGE,
-  holdOut,
-  installFrey,
-  openData,
-  parseCsv,
-  parseDataSpec,
-  parseFreyMat,
-  withDataFlags,
-} from '../runtime/data/index.js';
-import type { Batch, Dataset, FetchLike } from '../runtime/data/index.js';
+import { bindFields, domainWarnings, FREY_PAGE, holdOut, parseCsv, parseDataSpec, parseFreyMat, withDataFlags } from '../runtime/data/index.js';
+import type { Batch, Dataset } from '../runtime/data/index.js';
+import { installFrey, openData } from '../io/index.js';
+import type { FetchLike } from '../io/index.js';
 import { ImageSet } from '../runtime/data/images.js';
 import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../inference/simulate.js';
 import { Trainer } from '../inference/train.js';
 import { addDataOptions } from '../cli/options.js';
-import { compileOk, expectUserError } from './helpers.js';
+import { asCli, compileOk, expectUserError } from './helpers.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -74,7 +65,7 @@ describe('csv: binding by column name', () => {
 
   it('binds by name only: one declaration is not bound to the first column, whatever its name', async () => {
     const f = file('a,b\n1,2\n3,4\n');
-    await expectUserError(() => openData(`csv:${f},${f}`, NONE).then((s) => bindFields([decl('x', [])], s.train)), "data x []", "no field named 'x'", 'it looks for the column x', 'found none of them', '--columns x=COL1');
+    await expectUserError(asCli(() => openData(`csv:${f},${f}`, NONE).then((s) => bindFields([decl('x', [])], s.train))), "data x []", "no field named 'x'", 'it looks for the column x', 'found none of them', '--columns x=COL1');
   });
 
   it('--columns (or the spec option columns=) binds a declaration to named columns, in order', async () => {
@@ -86,8 +77,8 @@ describe('csv: binding by column name', () => {
     }
     const s = await openData(`csv:${f},${f}`, { ...NONE, columns: ['X=c,a'] });
     expect(Array.from((await all(s.test)).fields.X!)).toEqual([3, 1, 6, 4, 9, 7]);
-    await expectUserError(() => openData(`csv:${f}`, { ...NONE, columns: ['X=c,zz'] }), '--columns X=c,zz', `${f} has no column 'zz'`);
-    await expectUserError(() => openData(`csv:${f}`, { ...NONE, columns: ['X'] }), "--columns 'X'", 'NAME=COLUMN');
+    await expectUserError(asCli(() => openData(`csv:${f}`, { ...NONE, columns: ['X=c,zz'] })), '--columns X=c,zz', `${f} has no column 'zz'`);
+    await expectUserError(asCli(() => openData(`csv:${f}`, { ...NONE, columns: ['X'] })), "--columns 'X'", 'NAME=COLUMN');
   });
 
   it('one file: a fixed-seed permutation holds out round(F * n) rows as test, the same on every open, independent of --seed', async () => {
@@ -138,7 +129,7 @@ describe('csv: binding by column name', () => {
     await expectUserError(() => parseDataSpec('csv:a.csv;test-fraction=0'), 'strictly between 0 and 1');
     await expectUserError(() => parseDataSpec('csv:a.csv,b.csv,c.csv'), 'csv:TRAIN_PATH,TEST_PATH');
     await expectUserError(() => parseDataSpec('csv:'), 'csv:PATH');
-    await expectUserError(() => openData('tsv:a', NONE), "unknown --data 'tsv:a'", "'csv:PATH'", "'frey:PATH'", "'mnist:DIR'");
+    await expectUserError(asCli(() => openData('tsv:a', NONE)), "unknown --data 'tsv:a'", "'csv:PATH'", "'frey:PATH'", "'mnist:DIR'");
     await expectUserError(() => openData(`csv:${path.join(tmp, 'nope.csv')}`, NONE), 'nope.csv', 'cannot read');
   });
 });
@@ -176,11 +167,11 @@ describe('csv: errors name the file and line', () => {
     const f = file('X_0,X_1,Z_0,y\n1,2,3,4\n5,6,7,8\n');
     const s = await openData(`csv:${f},${f}`, NONE);
     // X_0, X_1 form a field X [2]: a size mismatch that still says which columns were looked for
-    await expectUserError(() => bindFields([decl('X', [3]), decl('y', [])], s.train), 'data X has shape [3]', 'of shape [2]', 'it looks for the 3 columns X_0, X_1, X_2', 'lacks X_2', '--columns X=COL1,COL2,COL3');
+    await expectUserError(asCli(() => bindFields([decl('X', [3]), decl('y', [])], s.train)), 'data X has shape [3]', 'of shape [2]', 'it looks for the 3 columns X_0, X_1, X_2', 'lacks X_2', '--columns X=COL1,COL2,COL3');
     const g = file('X_0,X_2,y\n1,2,3\n');
     const t = await openData(`csv:${g},${g}`, NONE);
-    await expectUserError(() => bindFields([decl('X', [3]), decl('y', [])], t.train), 'data X [3]', "no field named 'X'", 'it looks for the 3 columns X_0, X_1, X_2', 'lacks X_1', '--columns X=COL1,COL2,COL3');
-    await expectUserError(() => bindFields([decl('W', [10])], s.train), 'data W [10]', 'W_0 .. W_9', 'found none of them', '--columns W=COL1,COL2,COL3,...');
+    await expectUserError(asCli(() => bindFields([decl('X', [3]), decl('y', [])], t.train)), 'data X [3]', "no field named 'X'", 'it looks for the 3 columns X_0, X_1, X_2', 'lacks X_1', '--columns X=COL1,COL2,COL3');
+    await expectUserError(asCli(() => bindFields([decl('W', [10])], s.train)), 'data W [10]', 'W_0 .. W_9', 'found none of them', '--columns W=COL1,COL2,COL3,...');
     await expectUserError(() => bindFields([decl('label', [])], s.train), 'data label []', 'the column label', `in ${f}`);
   });
 
@@ -190,7 +181,7 @@ describe('csv: errors name the file and line', () => {
     await expectUserError(() => bindFields([decl('X', [3])], s.train), 'data X has shape [3] (3 values per point)', "field 'X'", 'of shape [4]', 'it also has X_3');
     const g = file('a,b,c\n1,2,3\n');
     const t = await openData(`csv:${g},${g};columns=X=a,b,c`, NONE);
-    await expectUserError(() => bindFields([decl('X', [2])], t.train), 'data X has shape [2]', 'of shape [3]', 'named by --columns');
+    await expectUserError(asCli(() => bindFields([decl('X', [2])], t.train)), 'data X has shape [2]', 'of shape [3]', 'named by --columns');
   });
 
   it('a test file must have the training file\'s columns', async () => {

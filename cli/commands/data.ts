@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { FREY_FILE, FREY_SHA256, FREY_URL, installFrey } from '../../runtime/data/index.js';
+import { FREY_FILE, FREY_SHA256, FREY_URL } from '../../runtime/data/index.js';
+import { installFrey } from '../../io/index.js';
 
 interface FreyFlags {
   to: string;

@@ -9,7 +9,7 @@ export const BINARIZE_MODES: readonly Binarize[] = ['dynamic', 'threshold', 'non
 
 /**
  * The seed of the one-off binarization of a dynamic test set. A constant, independent of the
- * user's --seed, so test-set numbers are comparable across runs.
+ * training seed, so test-set numbers are comparable across runs.
  */
 export const TEST_BINARIZATION_SEED = 'ppl/test-set-binarization';
 

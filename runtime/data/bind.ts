@@ -14,6 +14,13 @@ function sizeMismatch(decl: DataDeclLike, field: FieldInfo, ds: Dataset): UserEr
   );
 }
 
+/** The field `name` after the set has fitted it to `decl` (fitField), when the set does that. */
+function fitted(decl: DataDeclLike, field: FieldInfo, ds: Dataset): FieldInfo {
+  if (!ds.fitField) return field;
+  ds.fitField(decl, field.name);
+  return ds.fields.find((f) => f.name === field.name) ?? field;
+}
+
 /**
  * decl name -> field name, in three passes:
  * 1. a field with the declaration's exact name;
@@ -31,8 +38,9 @@ export function bindFields(decls: readonly DataDeclLike[], ds: Dataset): Map<str
   const binding = new Map<string, string>();
   const taken = new Set<string>();
   for (const decl of decls) {
-    const field = ds.fields.find((f) => f.name === decl.name);
-    if (!field) continue;
+    const named = ds.fields.find((f) => f.name === decl.name);
+    if (!named) continue;
+    const field = fitted(decl, named, ds);
     if (shapeSize(field.shape) !== shapeSize(decl.shape)) throw sizeMismatch(decl, field, ds);
     binding.set(decl.name, field.name);
     taken.add(field.name);
@@ -65,6 +73,7 @@ export function bindFields(decls: readonly DataDeclLike[], ds: Dataset): Map<str
           `(fields: ${available}); ${hint}`,
       );
     }
+    field = fitted(decl, field, ds);
     if (shapeSize(field.shape) !== shapeSize(decl.shape)) throw sizeMismatch(decl, field, ds);
     binding.set(decl.name, field.name);
     taken.add(field.name);
@@ -75,7 +84,7 @@ export function bindFields(decls: readonly DataDeclLike[], ds: Dataset): Map<str
 
 /**
  * Warnings (not errors) for bound declarations whose declared support does not contain the
- * field's values, e.g. `data x : binary[784]` on grey levels (--binarize none). Sets that check
+ * field's values, e.g. `data x : binary[784]` on grey levels (binarize 'none'). Sets that check
  * their values exactly (checkValues, at binding) get none.
  */
 export function domainWarnings(decls: readonly DataDeclLike[], ds: Dataset, binding: ReadonlyMap<string, string>): string[] {

@@ -1,19 +1,20 @@
-// Tabular data from CSV (`--data csv:PATH`): a header row naming numeric columns, one data point
+// Tabular data from CSV (the data spec `csv:PATH`): a header row naming numeric columns, one data point
 // per row. Columns become fields by name:
 // - every column is a scalar field of its own name (`data y : binary` binds to column y);
 // - the columns NAME_0, NAME_1, ..., NAME_{n-1} (0-based, like the language's indexing, in
 //   row-major order for a matrix) together form the field NAME of shape [n]
 //   (`data X : real[5]` binds to X_0 .. X_4);
-// - `columns=NAME=a,b,c` (the --columns flag) makes the field NAME of the listed columns.
+// - `columns=NAME=a,b,c` (the option `columns`) makes the field NAME of the listed columns.
 // Values are checked against each declaration's domain when it binds, naming the file and line.
-import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { UserError } from '../errors.js';
+import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
-import type { Support } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, Dataset, FieldInfo } from './dataset.js';
 import { shapeSize } from './dataset.js';
 import type { ColumnOverride } from './spec.js';
+import { formatFloat32, outside } from './values.js';
+
+export { formatFloat32 } from './values.js';
 
 /** A parsed CSV file: the header and every row's values, row-major. */
 export interface CsvTable {
@@ -45,7 +46,7 @@ function isNumberRow(fields: readonly string[]): boolean {
   return fields.length > 0 && fields.every((f) => NUMBER.test(f));
 }
 
-/** Parses CSV text; `file` names it in messages. Rows are converted as they are parsed (no array of strings per row is kept). */
+/** Parses CSV text; `file` names it in messages (the text may come from anywhere). Rows are converted as they are parsed (no array of strings per row is kept). */
 export function parseCsv(text: string, file: string): CsvTable {
   let header: string[] | undefined;
   let values = new Float32Array(1 << 12);
@@ -96,16 +97,6 @@ export function parseCsv(text: string, file: string): CsvTable {
   return { file, header, rows: lines.length, values: values.slice(0, used), lines: Uint32Array.from(lines) };
 }
 
-export async function readCsv(file: string): Promise<CsvTable> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  return parseCsv(text, file);
-}
-
 /** A field of a table: its description and the columns it reads, by name. */
 export interface TableField {
   info: FieldInfo;
@@ -138,7 +129,7 @@ export function tableFields(header: readonly string[], overrides: readonly Colum
   for (const o of overrides) {
     const missing = o.columns.filter((c) => !present.has(c));
     if (missing.length) {
-      throw new UserError(`--columns ${o.decl}=${o.columns.join(',')}: ${file} has no column ${missing.map((c) => `'${c}'`).join(', ')} (columns: ${abbreviate(header)})`);
+      throw new OptionError('columns', `${o.decl}=${o.columns.join(',')}: ${file} has no column ${missing.map((c) => `'${c}'`).join(', ')} (columns: ${abbreviate(header)})`);
     }
     fields.set(o.decl, { info: { name: o.decl, shape: o.columns.length === 1 ? [] : [o.columns.length], domain: REAL }, columns: [...o.columns] });
   }
@@ -153,38 +144,6 @@ function abbreviate(names: readonly string[], max = 12): string {
 
 function range(names: readonly string[]): string {
   return names.length <= 3 ? names.join(', ') : `${names[0]} .. ${names[names.length - 1]}`;
-}
-
-/** Why `value` is outside `s`, or undefined when it is inside. */
-function outside(value: number, s: Support): string | undefined {
-  switch (s.kind) {
-    case 'real':
-      return Number.isFinite(value) ? undefined : 'values must be finite';
-    case 'positive':
-      return value > 0 ? undefined : 'values must be > 0';
-    case 'unit':
-      return value > 0 && value < 1 ? undefined : 'values must lie strictly between 0 and 1';
-    case 'interval':
-      return value > s.low && value < s.high ? undefined : `values must lie strictly between ${s.low} and ${s.high}`;
-    case 'simplex':
-      return value > 0 && value < 1 ? undefined : 'entries must lie strictly between 0 and 1';
-    case 'binary':
-      return value === 0 || value === 1 ? undefined : 'values must be 0 or 1';
-    case 'int':
-      return Number.isInteger(value) && value >= s.low && value <= s.high ? undefined : `values must be integers from ${s.low} to ${s.high}`;
-    case 'count':
-      return Number.isInteger(value) && value >= 0 ? undefined : 'values must be integers >= 0';
-  }
-}
-
-/** The shortest decimal that reads back as the same float32 (so a CSV round trip is exact). */
-export function formatFloat32(x: number): string {
-  if (Number.isInteger(x)) return String(x);
-  for (let p = 1; p < 9; p++) {
-    const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
-  }
-  return String(Number(x.toPrecision(9)));
 }
 
 /** Some rows of a CSV table as a data set; the sets opened together check values together. */
@@ -223,9 +182,9 @@ export class TableDataset implements Dataset {
 
   bindingHint(decl: DataDeclLike): string {
     const file = this.table.file;
-    const flag = `--columns ${decl.name}=${Array.from({ length: Math.min(shapeSize(decl.shape), 3) }, (_, k) => `COL${k + 1}`).join(',')}${shapeSize(decl.shape) > 3 ? ',...' : ''}`;
+    const option = `\`columns\` ${decl.name}=${Array.from({ length: Math.min(shapeSize(decl.shape), 3) }, (_, k) => `COL${k + 1}`).join(',')}${shapeSize(decl.shape) > 3 ? ',...' : ''}`;
     const override = this.overrides.find((o) => o.decl === decl.name);
-    if (override) return `it binds to the columns named by --columns (${range(override.columns)}, ${override.columns.length} of them)`;
+    if (override) return `it binds to the columns named by \`columns\` (${range(override.columns)}, ${override.columns.length} of them)`;
     const wanted = declColumns(decl.name, decl.shape);
     const have = new Set(this.table.header);
     const found = wanted.filter((c) => have.has(c));
@@ -233,7 +192,7 @@ export class TableDataset implements Dataset {
     const looked = `it looks for ${wanted.length === 1 ? `the column ${wanted[0]}` : `the ${wanted.length} columns ${range(wanted)}`} in ${file}`;
     const detail = found.length === 0 ? 'and found none of them' : `and ${missing.length ? `lacks ${missing.length <= 5 ? missing.join(', ') : `${missing.length} of them (${missing.slice(0, 3).join(', ')}, ...)`}` : 'found them all'}`;
     const extra = decl.shape.length > 0 && have.has(entryColumn(decl.name, wanted.length)) ? ` (it also has ${entryColumn(decl.name, wanted.length)}: does the declared shape match the file?)` : '';
-    return `${looked} ${detail}${extra}; name the columns with ${flag}`;
+    return `${looked} ${detail}${extra}; name the columns with ${option}`;
   }
 
   checkValues(decl: DataDeclLike, field: string): void {

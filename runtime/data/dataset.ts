@@ -49,6 +49,13 @@ export interface Dataset {
   /** Why no field is named after `decl`, e.g. the CSV columns it looked for; ends the binding error. */
   bindingHint?(decl: DataDeclLike): string;
   /**
+   * Gives `field` the declaration's shape before bindFields compares sizes, for sets whose fields
+   * take their shape from the declaration they bind to (in-memory arrays: a flat typed array is
+   * split into rows of the declared size). Throws a UserError naming the field (and the row) when
+   * its values do not fit; after it returns, the field's shape is the declaration's.
+   */
+  fitField?(decl: DataDeclLike, field: string): void;
+  /**
    * Checks every value of `field` (in this set and the sets opened with it) against the
    * declaration's support; a UserError names the file and row of the first value outside it.
    * A set with this method is checked exactly instead of by domainWarnings.

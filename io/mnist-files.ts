@@ -1,11 +1,12 @@
 // Full MNIST from a directory of the four standard IDX files, raw or gzipped, under either the
 // dash names (train-images-idx3-ubyte) or the dot names the original archives stored inside
-// (train-images.idx3-ubyte).
+// (train-images.idx3-ubyte). The parsing is runtime/data/idx.ts.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
-import { parseIdxImages, parseIdxLabels, readMaybeGzipped } from './idx.js';
-import type { RawImages } from './images.js';
+import { UserError } from '../runtime/errors.js';
+import { labelledImages, parseIdxImages, parseIdxLabels } from '../runtime/data/idx.js';
+import type { RawImages } from '../runtime/data/images.js';
+import { readMaybeGzipped } from './maybe-gzipped.js';
 
 export interface RawMnist {
   train: RawImages;
@@ -38,10 +39,7 @@ async function loadPair(dir: string, stem: 'train' | 't10k', files: string[]): P
   files.push(imageFile, labelFile);
   const images = parseIdxImages(await readMaybeGzipped(imageFile), imageFile);
   const labels = parseIdxLabels(await readMaybeGzipped(labelFile), labelFile);
-  if (labels.length !== images.count) {
-    throw new UserError(`${labelFile}: ${labels.length.toLocaleString('en-US')} labels, but ${imageFile} has ${images.count.toLocaleString('en-US')} images`);
-  }
-  return { pixels: images.pixels, labels };
+  return labelledImages(images, labels, imageFile, labelFile);
 }
 
 export async function loadMnistDir(dir: string): Promise<RawMnist> {
