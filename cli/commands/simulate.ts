@@ -8,7 +8,7 @@ import { UserError } from '../../runtime/errors.js';
 import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
 import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
 import { Rng } from '../../runtime/random.js';
-import { readCheckpoint } from '../../inference/checkpoint.js';
+import { readCheckpoint } from '../../api/checkpoint-file.js';
 import { restoreProgram } from '../../inference/restore.js';
 import { inputData } from '../../inference/observed.js';
 import { globalGuideMeans, type GlobalValues } from '../../inference/replay.js';

@@ -12,7 +12,8 @@ import { bestInitialization } from '../../inference/initialization.js';
 import { listAutoGuides } from '../../lang/compiler/auto-guides.js';
 import type { KlMode } from '../../inference/elbo.js';
 import type { OptimizerName } from '../../inference/optimizers.js';
-import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
+import { sourceHash, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
+import { readCheckpoint, saveCheckpoint } from '../../api/checkpoint-file.js';
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
@@ -152,7 +153,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   let chartNoted = false;
   const saveEpoch = async (record: EpochRecord, t: Trainer): Promise<void> => {
     view.epochEnd(record);
-    writeCheckpoint(ckptPath, {
+    saveCheckpoint(ckptPath, {
       model: { file, sha256: sourceHash(checked.source) },
       flags: flagRecord(flags),
       backend: backend.name,
