@@ -3,30 +3,19 @@
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
-import type { KlMode } from './elbo.js';
-import type { BaselineKind, ObjectiveKind } from './objective.js';
+import type { ObjectiveKind } from './objective.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 import type { Checkpoint, EpochRecord } from './checkpoint.js';
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerName;
-  particles: number;
-  kl: KlMode;
-  seed: string;
-  /** ELBO (default) or the IWAE bound with K = particles. */
-  objective?: ObjectiveKind;
-  /** Baselines for score-function sites. */
-  baselines?: readonly BaselineKind[];
-  baselineDecay?: number;
-  nvilNormalize?: boolean;
-}
+export type { TrainOptions } from './train-options.js';
+
+/** What a Trainer needs to be told; every other option takes its default (train-options.ts). */
+export type TrainerOptions = Pick<TrainOptions, 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'particles' | 'kl' | 'seed'> & Partial<TrainOptions>;
 
 export interface StepInfo {
   epoch: number;
@@ -67,8 +56,15 @@ export class TrainingDiverged extends UserError {
   }
 }
 
+/** The engine's objective for the training options (the one place they meet). */
+function objectiveKind(options: TrainOptions): ObjectiveKind {
+  if (options.objective === 'renyi') throw new OptionError('objective', "'renyi': the Rényi bound is not implemented by this engine yet");
+  return options.objective;
+}
+
 export class Trainer {
   readonly svi: Svi;
+  readonly options: TrainOptions;
   private readonly optimizerName: OptimizerName;
   epoch = 0;
   step = 0;
@@ -78,17 +74,18 @@ export class Trainer {
     readonly program: CompiledProgram,
     readonly data: DataSplit,
     readonly bindings: Bindings,
-    readonly options: TrainOptions,
+    options: TrainerOptions,
   ) {
-    this.optimizerName = options.optimizer;
-    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), {
-      particles: options.particles,
-      kl: options.kl,
-      kind: options.objective ?? 'elbo',
-      baselines: options.baselines ?? [],
-      decay: options.baselineDecay ?? 0.9,
-      normalize: options.nvilNormalize ?? false,
-      seed: options.seed,
+    this.options = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+    this.optimizerName = this.options.optimizer;
+    this.svi = new Svi(program, makeOptimizer(this.options.optimizer, this.options.lr), {
+      particles: this.options.particles,
+      kl: this.options.kl,
+      kind: objectiveKind(this.options),
+      baselines: this.options.baselines,
+      decay: this.options.baselineDecay,
+      normalize: this.options.nvilNormalize,
+      seed: this.options.seed,
     });
   }
 
@@ -162,8 +159,9 @@ export class Trainer {
         if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
       }
       const seconds = (performance.now() - started) / 1000;
-      const testElbo = await this.evaluate();
-      if (!Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
+      const evaluated = this.options.evaluateTest && this.data.test.size > 0;
+      const testElbo = evaluated ? await this.evaluate() : NaN;
+      if (evaluated && !Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
       const record: EpochRecord = {
         epoch,
         steps: k,
