@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `ppl` command line. Commands are thin: the work is in lang/, runtime/ and inference/.
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../runtime/errors.js';
+import { UserError } from '../api/index.js';
 import { COMMANDS } from './commands/index.js';
+import { userMessage } from './flags.js';
 
 function buildProgram(): Command {
   const program = new Command('ppl')
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${userMessage(e)}\n`);
       process.exitCode = 1;
       return;
     }

@@ -2,8 +2,8 @@
 import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
 import { enumerationSize } from '../../runtime/enumeration.js';
-import { siteEstimator, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
-import type { CheckedProgram } from '../../lang/checked.js';
+import { siteEstimator, type EstimatorMode } from '../../lang/compiler/index.js';
+import type { CheckedProgram, EstimatorKind } from '../../api/index.js';
 import { describeAutoGuide, isAutoSite } from '../../lang/compiler/auto-guides.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
@@ -32,16 +32,16 @@ export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
   return lines.join('\n');
 }
 
-/** "z: pathwise, c: score-function" for the program's current estimator mode. */
-export function describeEstimators(program: CompiledProgram): string {
-  const parts = [...program.estimators()].map(([name, e]) => `${name}: ${e === 'reparam' ? 'pathwise' : 'score-function'}`);
+/** "z: pathwise, c: score-function": how each guide site's gradient is estimated. */
+export function describeEstimators(estimators: ReadonlyMap<string, EstimatorKind>): string {
+  const parts = [...estimators].map(([name, e]) => `${name}: ${e === 'reparam' ? 'pathwise' : 'score-function'}`);
   return parts.length ? parts.join(', ') : 'none (no latents)';
 }
 
 export function runCheck(file: string, opts: { estimator: EstimatorMode }): void {
-  const { checked, warnings } = loadProgram(file, { estimator: opts.estimator });
+  const { model, warnings } = loadProgram(file, { estimator: opts.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  process.stdout.write(`${file}: ok\n${summarize(checked, opts.estimator)}\n`);
+  process.stdout.write(`${file}: ok\n${summarize(model.checked, opts.estimator)}\n`);
 }
 
 export function registerCheck(program: Command): void {
