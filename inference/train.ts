@@ -3,6 +3,7 @@
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
+import { nextTurn } from '../runtime/next-turn.js';
 import { OptionError, UserError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import type { ObjectiveKind } from './objective.js';
@@ -155,7 +156,7 @@ export class Trainer {
           samplesPerSecond: seen / Math.max(seconds, 1e-9),
         });
         // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
       }
       const seconds = (performance.now() - started) / 1000;
