@@ -1,9 +1,8 @@
 // Estimators compared by training: once per estimator from the same initial parameters, on
 // the same minibatches, with the same budget (inference/compare.ts does the work).
-import type { DataSplit } from '../runtime/data/dataset.js';
 import { compareEstimators as compareByTraining, type CompareOptions, type EstimatorRun } from '../inference/compare.js';
 import { parseEstimatorSpec, type EstimatorSpec } from '../inference/gradient-stats.js';
-import { bindSplit, type BoundSplit } from './data.js';
+import { trainingSplit, type TrainingData } from './data.js';
 import type { Model } from './model.js';
 
 export type { Budget, CompareOptions, CompareProgress, CurvePoint, EstimatorRun, EvalSchedule } from '../inference/compare.js';
@@ -16,11 +15,11 @@ export { defaultTarget, finalElbo, firstReaching } from '../inference/compare.js
  */
 export async function compareEstimators(
   model: Model,
-  data: DataSplit | BoundSplit,
+  data: TrainingData,
   estimators: readonly (string | EstimatorSpec)[],
   options: CompareOptions & { particles?: number },
 ): Promise<EstimatorRun[]> {
-  const bound = 'bindings' in data ? data : bindSplit(model, data);
+  const bound = trainingSplit(model, data);
   const specs = estimators.map((e) => (typeof e === 'string' ? parseEstimatorSpec(e, options.particles ?? 1) : e));
   return compareByTraining(model.checked, bound.split, bound.bindings, specs, options);
 }

@@ -49,3 +49,19 @@ export function bindSplit(model: Model, split: DataSplit): BoundSplit {
   const { bindings, warnings } = bindData(model, split.train);
   return { split, bindings, warnings };
 }
+
+/** What fit accepts as training data (and, in Node, a data spec string: api/node.ts). */
+export type TrainingData = DataSplit | BoundSplit;
+
+export function isBoundSplit(data: TrainingData): data is BoundSplit {
+  return 'split' in data && 'bindings' in data;
+}
+
+/**
+ * The one place fit turns its data argument into a bound split. Plain arrays in memory plug in
+ * here: once the data layer's arrayData (columns -> DataSplit) exists, TrainingData gains the
+ * columns form and this function converts it with arrayData before binding.
+ */
+export function trainingSplit(model: Model, data: TrainingData): BoundSplit {
+  return isBoundSplit(data) ? data : bindSplit(model, data);
+}

@@ -53,7 +53,7 @@ export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget
 
 // Data in memory, and binding data to a model.
 export { tableData, type Column, type Columns, type TableDataOptions } from './table-data.js';
-export { bindData, bindSplit, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
+export { bindData, bindSplit, type TrainingData, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
 export type { Support } from '../runtime/support.js';
 export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 

@@ -4,13 +4,12 @@
 // Where checkpoints go, and how progress is shown, is the caller's business.
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
 import type { EstimatorKind } from '../lang/checked.js';
-import type { DataSplit } from '../runtime/data/dataset.js';
 import { OptionError } from '../runtime/errors.js';
 import { Trainer, type StepInfo } from '../inference/train.js';
 import { bestInitialization, type InitTry } from '../inference/initialization.js';
 import type { Checkpoint, EpochRecord } from '../inference/checkpoint.js';
 import { resolveTrainOptions, type TrainOptions } from '../inference/train-options.js';
-import { bindSplit, type BoundSplit } from './data.js';
+import { trainingSplit, type BoundSplit, type TrainingData } from './data.js';
 import { loadModel, type Model } from './model.js';
 import { checkResume } from './resume.js';
 import { buildCheckpoint } from './build-checkpoint.js';
@@ -91,10 +90,6 @@ function trainOptionsOf(options: FitOptions): Partial<TrainOptions> {
   return o as Partial<TrainOptions>;
 }
 
-function isBoundSplit(data: DataSplit | BoundSplit): data is BoundSplit {
-  return 'split' in data && 'bindings' in data;
-}
-
 async function initialProgram(model: Model, data: BoundSplit, o: TrainOptions, resuming: boolean): Promise<{ program: CompiledProgram; initialization?: InitializationReport }> {
   const compile = (seed: string): CompiledProgram => compileProgram(model.checked, { seed, estimator: o.estimator });
   if (o.initTries <= 1 || resuming) return { program: compile(o.seed) };
@@ -108,7 +103,7 @@ async function initialProgram(model: Model, data: BoundSplit, o: TrainOptions, r
  * a bad one is an OptionError naming it. The result's trained model owns the parameters:
  * dispose it when done.
  */
-export async function fit(model: Model, data: DataSplit | BoundSplit, options: FitOptions = {}): Promise<FitResult> {
+export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<FitResult> {
   const o = resolveTrainOptions(trainOptionsOf(options));
   const every = options.checkpointEvery ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpointEvery', `must be a positive whole number (got ${every})`);
@@ -116,8 +111,8 @@ export async function fit(model: Model, data: DataSplit | BoundSplit, options: F
   if (o.estimator === 'reparam') loadModel(model.source, { file: model.file, estimator: 'reparam' });
   const resume = options.resume;
   if (resume) checkResume(model, resume, o);
-  const bound = isBoundSplit(data) ? data : bindSplit(model, data);
-  if (!isBoundSplit(data)) for (const w of bound.warnings) options.onWarning?.(w);
+  const bound = trainingSplit(model, data);
+  if (bound !== data) for (const w of bound.warnings) options.onWarning?.(w);
 
   const { program, initialization } = await initialProgram(model, bound, o, resume !== undefined);
   let trainer: Trainer;

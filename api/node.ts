@@ -2,13 +2,12 @@
 // may be a spec string (`mnist`, `csv:PATH`, ...), checkpoints are read from and written to
 // files. Everything else is api/engine.ts.
 import { currentBackend, initBackend } from '../runtime/backend.js';
-import type { DataSplit } from '../runtime/data/dataset.js';
 import type { Checkpoint } from '../inference/checkpoint.js';
 import { checkModel as checkSourceText, loadModel as loadSourceText, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
 import { readModelFile } from './model-file.js';
 import { fit as fitData, type FitOptions, type FitResult } from './fit.js';
 import { checkResume } from './resume.js';
-import type { BoundSplit } from './data.js';
+import type { TrainingData } from './data.js';
 import { openData } from './data-spec.js';
 import { readCheckpoint } from './checkpoint-file.js';
 import { restoreModel, type RestoreOptions, type TrainedModel } from './trained.js';
@@ -47,7 +46,7 @@ async function ensureBackend(): Promise<void> {
  * fit, where the data may also be a spec string: it is opened with the options binarize,
  * threshold, trainSize and testSize, and recorded in checkpoints as the option `data`.
  */
-export async function fit(model: Model, data: DataSplit | BoundSplit | string, options: FitOptions = {}): Promise<FitResult> {
+export async function fit(model: Model, data: TrainingData | string, options: FitOptions = {}): Promise<FitResult> {
   await ensureBackend();
   if (typeof data !== 'string') return fitData(model, data, options);
   const withSpec: FitOptions = { ...options, data };

@@ -1,6 +1,7 @@
 // Data given as arrays in memory, one array per column: `tableData({ x: [1, 1, 0] })` is a
 // training set of three points whose field x binds to `data x`. A column of numbers is a scalar
-// field; a column of equal-length number arrays is a vector field.
+// field; a column of equal-length number arrays is a vector field. The data layer's own
+// in-memory data sets (arrayData) may replace the implementation below; the function stays.
 import { UserError } from '../runtime/errors.js';
 import { describeSupport, REAL, type Support } from '../runtime/support.js';
 import type { Batch, BatchOptions, DataDeclLike, Dataset, DataSplit, FieldInfo } from '../runtime/data/dataset.js';

@@ -77,6 +77,9 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   threshold: 0.5,
 });
 
+/** Every option's name: those with a default, and those that are unset unless given. */
+export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...(Object.keys(DEFAULT_TRAIN_OPTIONS) as (keyof TrainOptions)[]), 'alpha', 'data', 'trainSize', 'testSize'];
+
 /**
  * Options that must be the same when a run is resumed: they decide the data, the minibatches
  * and the optimizer's state (the others, such as epochs, may change).
@@ -106,6 +109,8 @@ function isSwitch(option: keyof TrainOptions, v: unknown): void {
 export function resolveTrainOptions(given: Partial<TrainOptions> = {}): TrainOptions {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
   for (const [key, value] of Object.entries(given) as [keyof TrainOptions, unknown][]) {
+    // A misspelt option would otherwise be ignored in silence (and recorded in checkpoints).
+    if (!TRAIN_OPTION_NAMES.includes(key)) throw new OptionError(key, `is not a training option (the options: ${TRAIN_OPTION_NAMES.join(', ')})`);
     if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
   }
   for (const k of ['epochs', 'batchSize', 'particles', 'initTries'] as const) positiveInteger(k, o[k]);

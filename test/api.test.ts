@@ -216,6 +216,7 @@ describe('fit', () => {
     expect((await refusal({ ...FAST, epochs: 1.5 })).message).toBe('must be a positive whole number (got 1.5)');
     expect((await refusal({ ...FAST, alpha: 0.5 })).option).toBe('alpha');
     expect((await refusal({ ...FAST, checkpointEvery: 0 })).option).toBe('checkpointEvery');
+    expect((await refusal({ ...FAST, epoch: 2 } as Parameters<typeof fit>[2])).message).toMatch(/^is not a training option \(the options: epochs, batchSize, /);
 
     const done = await fit(model, data, { ...FAST, epochs: 1, resume: ckpt, onStep: () => expect.unreachable() });
     expect(done.step).toBe(ckpt.step);
