@@ -99,6 +99,29 @@ async function initialProgram(model: Model, data: BoundSplit, o: TrainOptions, r
 }
 
 /**
+ * The epochs still to run, with the callbacks; a checkpoint is built only when one is due and
+ * someone takes it. `last` is the latest checkpoint built.
+ */
+async function train(trainer: Trainer, model: Model, o: TrainOptions, options: FitOptions): Promise<{ interrupted: boolean; last?: Checkpoint }> {
+  if (options.signal?.aborted) return { interrupted: true };
+  const every = options.checkpointEvery ?? 1;
+  let last: Checkpoint | undefined;
+  const run = await trainer.run({
+    onEpochStart: (epoch, steps) => options.onEpochStart?.(epoch, o.epochs, steps),
+    onStep: options.onStep && ((info) => options.onStep!(info)),
+    onEpoch: async (record, t) => {
+      options.onEpoch?.(record);
+      if (options.onCheckpoint && (t.epoch % every === 0 || t.epoch === o.epochs)) {
+        last = await buildCheckpoint(model, o, t);
+        await options.onCheckpoint(last);
+      }
+    },
+    shouldStop: () => options.signal?.aborted ?? false,
+  });
+  return { interrupted: run.interrupted, last };
+}
+
+/**
  * Train `model` on `data` by SVI. Options not given take their defaults (DEFAULT_TRAIN_OPTIONS);
  * a bad one is an OptionError naming it. The result's trained model owns the parameters:
  * dispose it when done.
@@ -138,26 +161,7 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
       resumedFrom: resume && { epoch: resume.epoch, step: resume.step },
       complete,
     });
-    let last: Checkpoint | undefined;
-    let interrupted = false;
-    if (!complete) {
-      if (options.signal?.aborted) interrupted = true;
-      else {
-        const run = await trainer.run({
-          onEpochStart: (epoch, steps) => options.onEpochStart?.(epoch, o.epochs, steps),
-          onStep: options.onStep && ((info) => options.onStep!(info)),
-          onEpoch: async (record, t) => {
-            options.onEpoch?.(record);
-            if (options.onCheckpoint && (t.epoch % every === 0 || t.epoch === o.epochs)) {
-              last = await buildCheckpoint(model, o, t);
-              await options.onCheckpoint(last);
-            }
-          },
-          shouldStop: () => options.signal?.aborted ?? false,
-        });
-        interrupted = run.interrupted;
-      }
-    }
+    const { interrupted, last } = complete ? { interrupted: false, last: undefined } : await train(trainer, model, o, options);
     const checkpoint = interrupted ? undefined : last?.epoch === trainer.epoch && last.step === trainer.step ? last : await buildCheckpoint(model, o, trainer);
     release();
     return {
