@@ -4,7 +4,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 import { nextTurn } from '../runtime/next-turn.js';
-import { OptionError, UserError } from '../runtime/errors.js';
+import { OptionError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import type { ObjectiveKind } from './objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
@@ -45,15 +45,18 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-/** NaN or infinity in the objective: the message says where; checkpoints already written stay. */
-export class TrainingDiverged extends UserError {
+/**
+ * NaN or infinity in the objective: the message says where; checkpoints already written stay.
+ * An error of the option `lr`, the usual cure.
+ */
+export class TrainingDiverged extends OptionError {
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly value: number,
     lr: number,
   ) {
-    super(`training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller --lr`);
+    super('lr', `training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller learning rate`);
   }
 }
 
@@ -95,7 +98,7 @@ export class Trainer {
     this.program.params.restore(ckpt.params, origin);
     if (ckpt.optimizer) {
       if (ckpt.optimizer.name !== this.optimizerName) {
-        throw new UserError(`${origin}: was trained with --optimizer ${ckpt.optimizer.name}; resume with the same optimizer`);
+        throw new OptionError('optimizer', `must be ${ckpt.optimizer.name}, as when ${origin} was trained (got ${this.optimizerName})`);
       }
       await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.program.params);
     }
