@@ -1,7 +1,7 @@
 // The per-epoch training log, one CSV row per epoch, appended as epochs finish.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochRecord } from '../inference/checkpoint.js';
+import type { EpochRecord } from '../api/index.js';
 
 export const CSV_HEADER = 'epoch,steps,train_elbo,test_elbo,seconds,samples_per_second';
 

@@ -9,9 +9,12 @@ import { OptionError, UserError } from '../runtime/errors.js';
  */
 const MENTIONED_OPTIONS: ReadonlySet<string> = new Set(['data', 'binarize', 'threshold', 'trainSize', 'testSize', 'testFraction', 'columns']);
 
+/** Library options whose flag is not their kebab-case spelling. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = { baselines: '--baseline' };
+
 /** trainSize -> --train-size. */
 export function flagName(option: string): string {
-  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return FLAG_OF_OPTION[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** Text with each backticked option name (`testFraction`) spelled as its flag (--test-fraction). */

@@ -1,5 +1,5 @@
 // Validation of command-line values: each bad flag is one clear sentence naming the flag.
-import { UserError } from '../runtime/errors.js';
+import { UserError } from '../api/index.js';
 
 export function positiveInt(flag: string) {
   return (value: string): number => {
@@ -21,6 +21,14 @@ export function nonNegativeNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0) throw new UserError(`${flag} must be a number >= 0 (got '${value}')`);
+    return n;
+  };
+}
+
+export function finiteNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag} must be a number (got '${value}')`);
     return n;
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `ppl` command line. Commands are thin: the work is in lang/, runtime/ and inference/.
+// The `ppl` command line. Commands are thin: the work is in the library (api/).
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../runtime/errors.js';
+import { UserError } from '../api/index.js';
 import { COMMANDS } from './commands/index.js';
 import { asFlagError } from './flag-errors.js';
 

@@ -1,10 +1,7 @@
-// Open the data a command trains on and bind it to a program's data declarations: shared by
-// train, grads and compare (the trained-model commands go through cli/trained.ts, which also
-// reads the data flags a checkpoint was trained with).
-import type { CheckedProgram } from '../lang/checked.js';
-import { bindFields, domainWarnings, type Binarize, type DataSplit } from '../runtime/data/index.js';
-import { openData } from '../io/index.js';
-import { flagText } from './flag-errors.js';
+// Open the data a command trains on and bind it to a model's data declarations, printing domain
+// warnings and a one-line description: shared by train, grads and compare (the trained-model
+// commands go through cli/trained.ts, which also reads the data flags a checkpoint was trained with).
+import { bindSplit, openData, type Binarize, type BoundSplit, type Model } from '../api/index.js';
 
 export interface DataSetupFlags {
   data: string;
@@ -14,11 +11,10 @@ export interface DataSetupFlags {
   testSize?: number;
 }
 
-/** Open `--data`, bind its fields to the program's data, print domain warnings and a one-line description. */
-export async function openBoundData(checked: CheckedProgram, flags: DataSetupFlags): Promise<{ split: DataSplit; bindings: Map<string, string> }> {
+export async function openBoundData(model: Model, flags: DataSetupFlags): Promise<BoundSplit> {
   const split = await openData(flags.data, { binarize: flags.binarize, threshold: flags.threshold, trainSize: flags.trainSize, testSize: flags.testSize });
-  const bindings = bindFields(checked.data, split.train);
-  for (const w of domainWarnings(checked.data, split.train, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}\n`);
-  return { split, bindings };
+  const bound = bindSplit(model, split);
+  for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`data: ${split.description}\n`);
+  return bound;
 }

@@ -1,20 +1,16 @@
 // Options several commands share, declared once so their names, defaults and help agree.
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES } from '../runtime/backend.js';
-import { BINARIZE_MODES, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../runtime/data/index.js';
-import type { EstimatorMode } from '../lang/compiler/index.js';
-import type { KlMode } from '../inference/elbo.js';
+import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, ESTIMATORS, UserError } from '../api/index.js';
+import { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../runtime/data/index.js';
 import { positiveInt, positiveNumber } from './flags.js';
-import { UserError } from '../runtime/errors.js';
 import { asFlagError } from './flag-errors.js';
 
-export const ESTIMATORS: readonly EstimatorMode[] = ['auto', 'reparam', 'score'];
-export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];
+export { KL_MODES } from '../api/index.js';
 
 export function estimatorOption(): Option {
   return new Option('--estimator <kind>', 'gradient estimator for guide sites: auto (pathwise where possible), reparam, score')
     .choices(ESTIMATORS)
-    .default('auto');
+    .default(DEFAULT_TRAIN_OPTIONS.estimator);
 }
 
 export function backendOption(): Option {
@@ -22,7 +18,7 @@ export function backendOption(): Option {
 }
 
 export function seedOption(): Option {
-  return new Option('--seed <seed>', 'random seed (same seed, same backend: same numbers)').default('0');
+  return new Option('--seed <seed>', 'random seed (same seed, same backend: same numbers)').default(DEFAULT_TRAIN_OPTIONS.seed);
 }
 
 const DATA_HELP =
@@ -58,8 +54,8 @@ function collectColumns(value: string, previous: string[] | undefined): string[]
 export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('--data <spec>', DATA_HELP, 'mnist')
-    .addOption(new Option('--binarize <mode>', 'binarization of grey images (mnist, idx:; not csv: or frey:)').choices(BINARIZE_MODES).default('dynamic'))
-    .option('--threshold <t>', 'threshold for --binarize threshold', positiveNumber('--threshold'), 0.5)
+    .addOption(new Option('--binarize <mode>', 'binarization of grey images (mnist, idx:; not csv: or frey:)').choices(BINARIZE_MODES).default(DEFAULT_TRAIN_OPTIONS.binarize))
+    .option('--threshold <t>', 'threshold for --binarize threshold', positiveNumber('--threshold'), DEFAULT_TRAIN_OPTIONS.threshold)
     .option('--train-size <n>', 'use only the first n training points', positiveInt('--train-size'))
     .option('--test-size <n>', 'use only the first n test points', positiveInt('--test-size'))
     .option('--test-fraction <f>', `csv: or idx: with one file: the share of rows held out as the test set, by a fixed-seed permutation (default ${DEFAULT_TEST_FRACTION})`, testFraction)

@@ -1,7 +1,6 @@
 // Training progress: a live bar on a terminal, plain lines when output goes to a file or CI.
 import cliProgress from 'cli-progress';
-import type { StepInfo } from '../inference/train.js';
-import type { EpochRecord } from '../inference/checkpoint.js';
+import type { EpochRecord, StepInfo } from '../api/index.js';
 
 export interface ProgressView {
   epochStart(epoch: number, epochs: number, steps: number): void;

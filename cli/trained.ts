@@ -1,20 +1,25 @@
 // What every command that uses a trained model shares: --checkpoint (default: the latest run's,
-// as `ppl train --resume` finds it), --out, --backend, --seed, loading the program with its
-// trained parameters, and opening its data (by default as it was trained).
+// as `ppl train --resume` finds it), --out, --backend, --seed, loading the model with its
+// trained parameters (the library's loadTrained), and opening its data (by default as it was
+// trained).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import type { CheckedProgram } from '../lang/checked.js';
-import type { CompiledProgram } from '../lang/compiler/index.js';
-import { UserError } from '../runtime/errors.js';
-import { initBackend, describeBackend, type BackendChoice } from '../runtime/backend.js';
-import { bindFields, domainWarnings, type Batch, type Binarize, type Dataset, type DataSplit } from '../runtime/data/index.js';
-import { openData } from '../io/index.js';
-import { flagText } from './flag-errors.js';
-import { readCheckpoint, type Checkpoint } from '../inference/checkpoint.js';
-import { restoreProgram } from '../inference/restore.js';
-import { globalGuideMeans, type GlobalValues } from '../inference/replay.js';
-import { Rng } from '../runtime/random.js';
+import {
+  bindData,
+  describeBackend,
+  loadTrained,
+  openData,
+  useBackend,
+  UserError,
+  type BackendChoice,
+  type Binarize,
+  type BoundData,
+  type Checkpoint,
+  type DataSplit,
+  type Model,
+  type TrainedModel,
+} from '../api/index.js';
 import { loadProgram } from './load.js';
 import { latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
@@ -56,45 +61,43 @@ export function reportedPath(p: string): string {
 
 export interface Trained {
   file: string;
-  checked: CheckedProgram;
-  program: CompiledProgram;
+  model: Model;
+  trained: TrainedModel;
   checkpoint: Checkpoint;
   checkpointPath: string;
   outDir: string;
-  /** Global latents at their guide means (empty for models without globals). */
-  globals: GlobalValues;
 }
 
 /**
- * Check the source, read the checkpoint, compile with --seed and restore the parameters. A
+ * Check the source, read the checkpoint and restore it with --seed, printing what was loaded. A
  * checkpoint from another version of the source is a warning when the parameter shapes still
  * match, and an error (from the parameter store) when they do not.
  */
 export async function openTrained(file: string, flags: TrainedFlags, command: string): Promise<Trained> {
-  const { checked, warnings } = loadProgram(file);
+  const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  const backend = await initBackend(flags.backend);
+  const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
   const checkpointPath = flags.checkpoint ?? latestCheckpoint(file);
   if (flags.checkpoint !== undefined && fs.existsSync(checkpointPath) && fs.statSync(checkpointPath).isDirectory()) {
     throw new UserError(`--checkpoint ${checkpointPath}: is a folder; name its checkpoint.json`);
   }
-  const checkpoint = readCheckpoint(checkpointPath);
-  const { program, sourceChanged } = restoreProgram(checked, checkpoint, checkpointPath, flags.seed);
-  if (sourceChanged) {
+  const trained = await loadTrained(model, checkpointPath, { seed: flags.seed });
+  const checkpoint = trained.checkpoint!;
+  if (trained.sourceChanged) {
     process.stderr.write(`warning: ${checkpointPath} was trained from a different version of ${file} (source hash differs); the parameter shapes match, so it is used as is\n`);
   }
-  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${program.params.count().toLocaleString('en-US')} parameters)\n`);
+  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${trained.parameterCount.toLocaleString('en-US')} parameters)\n`);
   const outDir = flags.out ?? path.join(path.dirname(checkpointPath), command);
-  const globals = globalGuideMeans(program, new Rng(`${flags.seed}/globals`));
+  const globals = trained.globals;
   if (globals.size) process.stdout.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
-  return { file, checked, program, checkpoint, checkpointPath, outDir, globals };
+  return { file, model, trained, checkpoint, checkpointPath, outDir };
 }
 
 export interface OpenedData {
   split: DataSplit;
-  dataset: Dataset;
-  bindings: Map<string, string>;
+  /** The chosen part of the split (--split), bound to the model. */
+  bound: BoundData;
 }
 
 /**
@@ -114,10 +117,10 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
     testSize: flags.testSize,
   });
   const dataset = split[flags.split];
-  const bindings = bindFields(t.checked.data, dataset);
-  for (const w of domainWarnings(t.checked.data, dataset, bindings)) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
-  return { split, dataset, bindings };
+  const bound = bindData(t.model, dataset);
+  for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`data: ${split.description}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
+  return { split, bound };
 }
 
 export function ensureDir(dir: string): void {
@@ -130,10 +133,4 @@ export function writeOut(dir: string, name: string, body: string | Buffer): stri
   const file = path.join(dir, name);
   fs.writeFileSync(file, body);
   return file;
-}
-
-/** The first n points of a data set (all of them when it has fewer), as one batch. */
-export async function firstPoints(dataset: Dataset, n: number, seed: string): Promise<Batch> {
-  for await (const batch of dataset.batches(Math.min(n, dataset.size), { rng: new Rng(`${seed}/data`), shuffle: false })) return batch;
-  throw new UserError(`${dataset.name}: the data set is empty`);
 }

@@ -1,9 +1,9 @@
-// Checkpoints: parameters, optimizer state, the model source's hash, the flags and the history,
-// in one JSON file written atomically (a crash mid-write never leaves a torn checkpoint).
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// Checkpoints: parameters, optimizer state, the model source's hash, the training options and
+// the history, as one JSON document. This module is the pure (de)serialization, usable where
+// there is no file system; reading and writing files is api/checkpoint-file.ts (Node only).
 import { UserError } from '../runtime/errors.js';
+import { sha256Hex } from '../runtime/sha256.js';
+import { decodeBase64, encodeBase64 } from '../runtime/base64.js';
 import type { SavedParam, Constraint } from '../runtime/params.js';
 import type { SavedOptimizer, SavedTensor } from './optimizers.js';
 
@@ -14,15 +14,19 @@ export interface EpochRecord {
   epoch: number;
   steps: number;
   trainElbo: number;
+  /** NaN when the epoch was not evaluated on a test set. */
   testElbo: number;
   seconds: number;
   samplesPerSecond: number;
 }
 
+/** One recorded training option: a number, a string, a switch, or a list of names. */
+export type OptionValue = string | number | boolean | readonly string[];
+
 export interface Checkpoint {
   model: { file: string; sha256: string };
-  /** The training flags, so a resumed run and a reader know how it was made. */
-  flags: Record<string, string | number | boolean>;
+  /** The training options, so a resumed run and a reader know how it was made. */
+  flags: Record<string, OptionValue>;
   backend: string;
   /** Epochs completed. */
   epoch: number;
@@ -35,18 +39,19 @@ export interface Checkpoint {
 }
 
 export function sourceHash(source: string): string {
-  return createHash('sha256').update(source).digest('hex');
+  return sha256Hex(source);
 }
 
 function encode(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+  return encodeBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
 function decode(b64: string, count: number, where: string): Float32Array {
-  const buf = Buffer.from(b64, 'base64');
-  if (buf.byteLength !== count * 4) throw new UserError(`${where}: expected ${count} values, found ${buf.byteLength / 4}`);
+  const bytes = typeof b64 === 'string' ? decodeBase64(b64) : undefined;
+  if (!bytes) throw new UserError(`${where}: the values are not base64 text`);
+  if (bytes.byteLength !== count * 4) throw new UserError(`${where}: expected ${count} values, found ${bytes.byteLength / 4}`);
   const out = new Float32Array(count);
-  new Uint8Array(out.buffer).set(buf);
+  new Uint8Array(out.buffer).set(bytes);
   return out;
 }
 
@@ -54,15 +59,16 @@ const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b,
 
 type Encoded<T> = Omit<T, 'values'> & { values: string };
 
-interface CheckpointFile extends Omit<Checkpoint, 'params' | 'optimizer'> {
+interface CheckpointDocument extends Omit<Checkpoint, 'params' | 'optimizer'> {
   format: string;
   version: number;
   params: Encoded<SavedParam>[];
   optimizer?: Omit<SavedOptimizer, 'weights'> & { weights: Encoded<SavedTensor>[] };
 }
 
-export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
-  const body: CheckpointFile = {
+/** The checkpoint as JSON text (float arrays as base64 of their little-endian bytes). */
+export function serializeCheckpoint(ckpt: Checkpoint): string {
+  const body: CheckpointDocument = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     ...ckpt,
@@ -72,33 +78,31 @@ export function writeCheckpoint(file: string, ckpt: Checkpoint): void {
       weights: ckpt.optimizer.weights.map((w) => ({ ...w, values: encode(w.values) })),
     },
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(body));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  return JSON.stringify(body);
 }
 
-export function readCheckpoint(file: string): Checkpoint {
-  if (!fs.existsSync(file)) throw new UserError(`${file}: no checkpoint there (train first, or name the file with --checkpoint)`);
-  let body: CheckpointFile;
+/** JSON has no NaN: an epoch without a test evaluation comes back as null. */
+function epochRecord(r: EpochRecord): EpochRecord {
+  return { ...r, testElbo: typeof r.testElbo === 'number' ? r.testElbo : NaN };
+}
+
+/** A checkpoint from its JSON text; `origin` (a file name, say) starts every error message. */
+export function parseCheckpoint(text: string, origin: string): Checkpoint {
+  let body: CheckpointDocument;
   try {
-    body = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointFile;
+    body = JSON.parse(text) as CheckpointDocument;
   } catch (e) {
-    throw new UserError(`${file}: not a readable checkpoint (${e instanceof Error ? e.message : String(e)})`);
+    throw new UserError(`${origin}: not a readable checkpoint (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (body.format !== CHECKPOINT_FORMAT) throw new UserError(`${file}: not a ppl checkpoint (format '${String(body.format)}')`);
-  if (body.version !== CHECKPOINT_VERSION) throw new UserError(`${file}: checkpoint version ${body.version}, this ppl reads version ${CHECKPOINT_VERSION}`);
+  if (body === null || typeof body !== 'object' || body.format !== CHECKPOINT_FORMAT) {
+    throw new UserError(`${origin}: not a ppl checkpoint (format '${String((body as Partial<CheckpointDocument> | null)?.format)}')`);
+  }
+  if (body.version !== CHECKPOINT_VERSION) throw new UserError(`${origin}: checkpoint version ${body.version}, this ppl reads version ${CHECKPOINT_VERSION}`);
   const params: SavedParam[] = body.params.map((p) => ({
     name: p.name,
     shape: p.shape,
     constraint: p.constraint as Constraint,
-    values: decode(p.values, size(p.shape), `${file}: parameter '${p.name}'`),
+    values: decode(p.values, size(p.shape), `${origin}: parameter '${p.name}'`),
   }));
   const optimizer: SavedOptimizer | undefined = body.optimizer && {
     name: body.optimizer.name,
@@ -106,9 +110,9 @@ export function readCheckpoint(file: string): Checkpoint {
     weights: body.optimizer.weights.map((w) => ({
       name: w.name,
       shape: w.shape,
-      values: decode(w.values, size(w.shape), `${file}: optimizer slot '${w.name}'`),
+      values: decode(w.values, size(w.shape), `${origin}: optimizer slot '${w.name}'`),
     })),
   };
   const { format: _f, version: _v, ...rest } = body;
-  return { ...rest, params, optimizer };
+  return { ...rest, history: rest.history.map(epochRecord), params, optimizer };
 }

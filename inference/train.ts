@@ -3,34 +3,21 @@
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../runtime/errors.js';
+import { nextTurn } from '../runtime/next-turn.js';
+import { OptionError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
-import type { KlMode } from './elbo.js';
-import type { BaselineKind } from './objectives/baselines.js';
-import { makeObjective, type ObjectiveName } from './objectives/registry.js';
+import { makeObjective } from './objectives/registry.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 import type { Checkpoint, EpochRecord } from './checkpoint.js';
 import type { ParamStore, SavedParam } from '../runtime/params.js';
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerName;
-  particles: number;
-  kl: KlMode;
-  seed: string;
-  /** The objective's registry name: 'elbo' (default), 'iwae' or 'renyi', K = particles for the last two. */
-  objective?: ObjectiveName;
-  /** The Rényi bound's alpha. */
-  alpha?: number;
-  /** Baselines for score-function sites. */
-  baselines?: readonly BaselineKind[];
-  baselineDecay?: number;
-  nvilNormalize?: boolean;
-}
+export type { TrainOptions } from './train-options.js';
+
+/** What a Trainer needs to be told; every other option takes its default (train-options.ts). */
+export type TrainerOptions = Pick<TrainOptions, 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'particles' | 'kl' | 'seed'> & Partial<TrainOptions>;
 
 export interface StepInfo {
   epoch: number;
@@ -59,20 +46,25 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-/** NaN or infinity in the objective: the message says where; checkpoints already written stay. */
-export class TrainingDiverged extends UserError {
+/**
+ * NaN or infinity in the objective: the message says where; checkpoints already written stay.
+ * An error of the option `lr`, the usual cure.
+ */
+export class TrainingDiverged extends OptionError {
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly value: number,
     lr: number,
   ) {
-    super(`training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller --lr`);
+    super('lr', `training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller learning rate`);
   }
 }
 
+/** The engine's objective for the training options (the one place they meet). */
 export class Trainer {
   readonly svi: Svi;
+  readonly options: TrainOptions;
   private readonly optimizerName: OptimizerName;
   epoch = 0;
   step = 0;
@@ -82,18 +74,19 @@ export class Trainer {
     readonly program: CompiledProgram,
     readonly data: DataSplit,
     readonly bindings: Bindings,
-    readonly options: TrainOptions,
+    options: TrainerOptions,
   ) {
-    this.optimizerName = options.optimizer;
-    const objective = makeObjective(options.objective ?? 'elbo', program, {
-      kl: options.kl,
-      baselines: options.baselines ?? [],
-      decay: options.baselineDecay ?? 0.9,
-      normalize: options.nvilNormalize ?? false,
-      ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
-      seed: options.seed,
+    this.options = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+    this.optimizerName = this.options.optimizer;
+    const objective = makeObjective(this.options.objective, program, {
+      kl: this.options.kl,
+      baselines: this.options.baselines,
+      decay: this.options.baselineDecay,
+      normalize: this.options.nvilNormalize,
+      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
+      seed: this.options.seed,
     });
-    this.svi = new Svi(program, makeOptimizer(options.optimizer, options.lr), objective, options.particles);
+    this.svi = new Svi(program, makeOptimizer(this.options.optimizer, this.options.lr), objective, this.options.particles);
   }
 
   /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */
@@ -102,7 +95,7 @@ export class Trainer {
     this.svi.objective.restore(ckpt.params, origin);
     if (ckpt.optimizer) {
       if (ckpt.optimizer.name !== this.optimizerName) {
-        throw new UserError(`${origin}: was trained with --optimizer ${ckpt.optimizer.name}; resume with the same optimizer`);
+        throw new OptionError('optimizer', `must be ${ckpt.optimizer.name}, as when ${origin} was trained (got ${this.optimizerName})`);
       }
       await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.stores());
     }
@@ -177,12 +170,13 @@ export class Trainer {
           samplesPerSecond: seen / Math.max(seconds, 1e-9),
         });
         // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
       }
       const seconds = (performance.now() - started) / 1000;
-      const testElbo = await this.evaluate();
-      if (!Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
+      const evaluated = this.options.evaluateTest && this.data.test.size > 0;
+      const testElbo = evaluated ? await this.evaluate() : NaN;
+      if (evaluated && !Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
       const record: EpochRecord = {
         epoch,
         steps: k,

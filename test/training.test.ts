@@ -8,14 +8,14 @@ import { initBackend } from '../runtime/backend.js';
 import { bindFields, type DataSplit } from '../runtime/data/index.js';
 import { openData } from '../io/index.js';
 import { Rng } from '../runtime/random.js';
-import { Trainer, type TrainOptions } from '../inference/train.js';
+import { Trainer, type TrainerOptions } from '../inference/train.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
 import { compileOk, makeSvi } from './helpers.js';
 
 const VAE = fs.readFileSync(path.join(import.meta.dirname, '..', 'models', 'vae.ppl'), 'utf8');
 
-const OPTIONS: TrainOptions = { epochs: 3, batchSize: 100, lr: 1e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: 'train-test' };
+const OPTIONS: TrainerOptions = { epochs: 3, batchSize: 100, lr: 1e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: 'train-test' };
 
 let split: DataSplit;
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   split = await openData('mnist', { binarize: 'dynamic', trainSize: 2000, testSize: 500 });
 });
 
-function trainer(seed: string, options: Partial<TrainOptions> = {}): Trainer {
+function trainer(seed: string, options: Partial<TrainerOptions> = {}): Trainer {
   const program = compileOk(VAE, seed);
   return new Trainer(program, split, bindFields(program.lowered.data, split.train), { ...OPTIONS, seed, ...options });
 }

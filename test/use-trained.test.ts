@@ -16,7 +16,8 @@ import { Rng } from '../runtime/random.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { UserError } from '../runtime/errors.js';
 import { Trainer } from '../inference/train.js';
-import { sourceHash, writeCheckpoint, readCheckpoint } from '../inference/checkpoint.js';
+import { sourceHash } from '../inference/checkpoint.js';
+import { saveCheckpoint, readCheckpoint } from '../api/checkpoint-file.js';
 import { restoreProgram } from '../inference/restore.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
 import { logImportanceWeights, logMeanExp } from '../inference/importance.js';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   bindings = bindFields(program.lowered.data, split.train);
   const trainer = new Trainer(program, split, bindings, { epochs: 12, batchSize: 100, lr: 2e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: SEED });
   await trainer.run();
-  writeCheckpoint(CKPT, {
+  saveCheckpoint(CKPT, {
     model: { file: 'vae_2d.ppl', sha256: sourceHash(VAE_2D) },
     flags: { data: 'mnist', binarize: 'dynamic', threshold: 0.5, seed: SEED },
     backend: 'test',

@@ -2,19 +2,16 @@
 import { loadProgram } from '../load.js';
 import { describeSupport } from '../../runtime/support.js';
 import { enumerationSize } from '../../runtime/enumeration.js';
-import type { CompiledProgram, EstimatorMode } from '../../lang/compiler/index.js';
-import type { CheckedProgram } from '../../lang/checked.js';
-import { lowerProgram } from '../../lang/lower/lower.js';
-import { sitesOf } from '../../lang/lower/program.js';
-import { describeAutoGuide } from '../../lang/lower/auto-guides.js';
+import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model } from '../../api/index.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
 
 const shape = (s: readonly number[]): string => (s.length ? `[${s.join(', ')}]` : 'scalar');
 
-export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
+export function summarize(model: Model, mode: EstimatorMode): string {
   const lines: string[] = [];
-  const lowered = lowerProgram(p, { estimator: mode });
+  const p = model.checked;
+  const lowered = lowerModel(model, { estimator: mode });
   for (const d of lowered.data) {
     lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${d.modelled ? '' : ' (input, not modelled)'}`);
   }
@@ -35,16 +32,16 @@ export function summarize(p: CheckedProgram, mode: EstimatorMode): string {
   return lines.join('\n');
 }
 
-/** "z: pathwise, c: score-function" for the program's current estimator mode. */
-export function describeEstimators(program: CompiledProgram): string {
-  const parts = [...program.estimators()].map(([name, e]) => `${name}: ${e === 'reparam' ? 'pathwise' : 'score-function'}`);
+/** "z: pathwise, c: score-function": how each guide site's gradient is estimated. */
+export function describeEstimators(estimators: ReadonlyMap<string, EstimatorKind>): string {
+  const parts = [...estimators].map(([name, e]) => `${name}: ${e === 'reparam' ? 'pathwise' : 'score-function'}`);
   return parts.length ? parts.join(', ') : 'none (no latents)';
 }
 
 export function runCheck(file: string, opts: { estimator: EstimatorMode }): void {
-  const { checked, warnings } = loadProgram(file, { estimator: opts.estimator });
+  const { model, warnings } = loadProgram(file, { estimator: opts.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  process.stdout.write(`${file}: ok\n${summarize(checked, opts.estimator)}\n`);
+  process.stdout.write(`${file}: ok\n${summarize(model, opts.estimator)}\n`);
 }
 
 export function registerCheck(program: Command): void {

@@ -6,17 +6,29 @@ import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
-import { UserError } from '../../runtime/errors.js';
-import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import type { Binarize } from '../../runtime/data/index.js';
-import type { KlMode } from '../../inference/elbo.js';
-import { OPTIMIZERS, type OptimizerName } from '../../inference/optimizers.js';
-import { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget, type EstimatorRun, type EvalSchedule } from '../../inference/compare.js';
+import {
+  compareEstimators,
+  defaultTarget,
+  DEFAULT_TRAIN_OPTIONS,
+  describeBackend,
+  finalElbo,
+  firstReaching,
+  OPTIMIZERS,
+  useBackend,
+  UserError,
+  type BackendChoice,
+  type Binarize,
+  type Budget,
+  type EstimatorRun,
+  type EvalSchedule,
+  type KlMode,
+  type OptimizerName,
+} from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
 import { writeOut } from '../trained.js';
 import { chartFrame, writeChart } from '../render/chart.js';
-import { positiveInt, positiveNumber, unitInterval } from '../flags.js';
+import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
 import { describeSpec, parseEstimatorList } from './grads.js';
 
@@ -142,17 +154,18 @@ export function compareChartSpec(runs: readonly EstimatorRun[], title: string): 
 export async function runCompare(file: string, flags: CompareFlags): Promise<void> {
   const specs = parseEstimatorList(flags.estimators, flags.particles);
   const { budget, evalEvery, text } = budgetOf(flags);
-  const { checked, warnings } = loadProgram(file);
+  const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  const backend = await initBackend(flags.backend);
+  const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
-  const { split, bindings } = await openBoundData(checked, flags);
+  const bound = await openBoundData(model, flags);
+  const split = bound.split;
   const evalSize = Math.min(flags.evalSize, split.test.size);
   process.stdout.write(
     `comparing ${specs.map((s) => s.label).join(', ')} on ${file}: same initial parameters and minibatches (seed ${flags.seed}), ` +
       `batch ${flags.batchSize}, ${flags.optimizer} lr ${flags.lr}; ${text}, on the first ${evalSize} test points\n`,
   );
-  const runs = await compareEstimators(checked, split, bindings, specs, {
+  const runs = await compareEstimators(model, bound, specs, {
     budget,
     evalEvery,
     evalSize,
@@ -180,14 +193,6 @@ export async function runCompare(file: string, flags: CompareFlags): Promise<voi
   );
 }
 
-function finiteNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag} must be a number (got '${value}')`);
-    return n;
-  };
-}
-
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
@@ -200,12 +205,12 @@ export function registerCompare(program: Command): void {
     .option('--eval-size <n>', 'test points the held-out ELBO is computed on', positiveInt('--eval-size'), 500)
     .option('--target <elbo>', 'held-out ELBO to reach (default: the worst estimator\'s final ELBO)', finiteNumber('--target'));
   addDataOptions(cmd)
-    .option('--batch-size <m>', 'minibatch size M', positiveInt('--batch-size'), 100)
-    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
+    .option('--batch-size <m>', 'minibatch size M', positiveInt('--batch-size'), DEFAULT_TRAIN_OPTIONS.batchSize)
+    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), DEFAULT_TRAIN_OPTIONS.lr)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(DEFAULT_TRAIN_OPTIONS.optimizer))
     .option('--particles <L>', 'samples of the latents per data point and step (loo, iwae, vimco use at least 2)', positiveInt('--particles'), 1)
-    .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
-    .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), 0.9)
+    .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default(DEFAULT_TRAIN_OPTIONS.kl))
+    .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), DEFAULT_TRAIN_OPTIONS.baselineDecay)
     .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', false)
     .addOption(seedOption())
     .option('--out <dir>', 'output folder (default: runs/<model>/compare)')

@@ -1,7 +1,7 @@
 // `ppl encode FILE`: the guide's posterior summary of every local latent for each data point
 // (mean and sd for Normal guides, probabilities for Bernoulli ones), as CSV and optionally JSON.
 import type { Command } from 'commander';
-import { encodeDataset, DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../inference/encode.js';
+import { DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
@@ -56,8 +56,8 @@ export function encodedJson(enc: EncodedSet): unknown {
 export async function runEncode(file: string, flags: EncodeFlags, cmd: Command): Promise<void> {
   const t = await openTrained(file, flags, 'encode');
   try {
-    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const enc = await encodeDataset(t.program, dataset, bindings, { seed: flags.seed, particles: flags.particles });
+    const { bound } = await openTrainedData(t, flags, cmd);
+    const enc = await t.trained.encode(bound, { seed: flags.seed, particles: flags.particles });
     const csv = writeOut(t.outDir, 'encode.csv', encodedCsv(enc));
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
     process.stdout.write(`encoded ${enc.indices.length} points: ${what || 'no local latents'}\ncsv: ${csv}\n`);
@@ -66,7 +66,7 @@ export async function runEncode(file: string, flags: EncodeFlags, cmd: Command):
       process.stdout.write(`json: ${json}\n`);
     }
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

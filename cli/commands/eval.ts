@@ -2,7 +2,6 @@
 // per data point in nats, with standard errors over points and the weights' effective sample
 // size. Global latents, if any, are held at their guide means (see docs/using-a-trained-model.md).
 import type { Command } from 'commander';
-import { evaluateLogLikelihood } from '../../inference/loglik.js';
 import { positiveInt } from '../flags.js';
 import { taskProgress } from '../task-progress.js';
 import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
@@ -18,15 +17,14 @@ const f2 = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : String(v)
 export async function runEval(file: string, flags: EvalFlags, cmd: Command): Promise<void> {
   const t = await openTrained(file, flags, 'eval');
   try {
-    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const progress = taskProgress(`log p(x), K = ${flags.k}`, dataset.size * flags.k);
+    const { bound } = await openTrainedData(t, flags, cmd);
+    const progress = taskProgress(`log p(x), K = ${flags.k}`, bound.dataset.size * flags.k);
     const started = performance.now();
     let ev;
     try {
-      ev = await evaluateLogLikelihood(t.program, dataset, bindings, {
+      ev = await t.trained.evaluate(bound, {
         k: flags.k,
-        globals: t.globals,
-        seed: `${flags.seed}/eval`,
+        seed: flags.seed,
         batchSize: flags.batchSize,
         elboParticles: flags.elboParticles,
         onProgress: (done) => progress.update(done),
@@ -35,14 +33,15 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
       progress.stop();
     }
     const seconds = (performance.now() - started) / 1000;
-    const cond = t.globals.size ? ` given global latents ${[...t.globals.keys()].join(', ')} at their guide means` : '';
+    const globals = t.trained.globals;
+    const cond = globals.size ? ` given global latents ${[...globals.keys()].join(', ')} at their guide means` : '';
     const report = {
       checkpoint: reportedPath(t.checkpointPath),
       split: flags.split,
       points: ev.count,
       k: ev.k,
       seed: flags.seed,
-      conditionedOnGlobalGuideMeans: [...t.globals.keys()],
+      conditionedOnGlobalGuideMeans: [...globals.keys()],
       elbo: ev.elboMean,
       logLikelihood: ev.logLikelihood,
       gap: ev.gap,
@@ -66,7 +65,7 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
         `(${seconds.toFixed(1)} s) report: ${json}; per point: ${csv}\n`,
     );
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

@@ -6,23 +6,25 @@ import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
-import { UserError } from '../../runtime/errors.js';
-import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
-import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import type { Binarize, Dataset } from '../../runtime/data/index.js';
-import { disposeMinibatch, toMinibatch } from '../../inference/minibatch.js';
-import type { KlMode } from '../../inference/elbo.js';
 import {
-  gradientReport,
+  describeBackend,
   isNotApplicable,
   parseEstimatorSpec,
+  untrainedModel,
+  useBackend,
+  UserError,
+  type BackendChoice,
+  type Binarize,
+  type BoundData,
   type EstimatorSpec,
   type GradientReport,
   type GroupStats,
-} from '../../inference/gradient-stats.js';
+  type KlMode,
+  type TrainedModel,
+} from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
-import { firstPoints, openTrained, openTrainedData, writeOut } from '../trained.js';
+import { openTrained, openTrainedData, writeOut } from '../trained.js';
 import { chartFrame, writeChart } from '../render/chart.js';
 import { positiveInt } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
@@ -166,9 +168,8 @@ export function gradsChartSpec(report: GradientReport, title: string): TopLevelS
 }
 
 interface Setup {
-  program: CompiledProgram;
-  train: Dataset;
-  bindings: Map<string, string>;
+  trained: TrainedModel;
+  train: BoundData;
   outDir: string;
   where: string;
 }
@@ -180,20 +181,20 @@ async function setUp(file: string, flags: GradsFlags, cmd: Command): Promise<Set
       // N as in training: global terms are charged 1/N per data point.
       const saved = t.checkpoint.flags['trainSize'];
       const trainSize = flags.trainSize ?? (typeof saved === 'number' ? saved : undefined);
-      const { dataset, bindings } = await openTrainedData(t, { ...flags, trainSize, split: 'train' }, cmd);
-      return { program: t.program, train: dataset, bindings, outDir: t.outDir, where: `the parameters of ${t.checkpointPath}` };
+      const { bound } = await openTrainedData(t, { ...flags, trainSize, split: 'train' }, cmd);
+      return { trained: t.trained, train: bound, outDir: t.outDir, where: `the parameters of ${t.checkpointPath}` };
     } catch (e) {
-      t.program.dispose();
+      t.trained.dispose();
       throw e;
     }
   }
-  const { checked, warnings } = loadProgram(file);
+  const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  const backend = await initBackend(flags.backend);
+  const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
-  const { split, bindings } = await openBoundData(checked, flags);
-  const program = compileProgram(checked, { seed: flags.seed });
-  return { program, train: split.train, bindings, outDir: flags.out ?? path.join(runsDir(file), 'grads'), where: `the initial parameters (seed ${flags.seed})` };
+  const { split, bindings } = await openBoundData(model, flags);
+  const trained = untrainedModel(model, { seed: flags.seed });
+  return { trained, train: { dataset: split.train, bindings, warnings: [] }, outDir: flags.out ?? path.join(runsDir(file), 'grads'), where: `the initial parameters (seed ${flags.seed})` };
 }
 
 /** Progress on stderr: in place on a terminal, else a line as each estimator finishes. */
@@ -218,30 +219,29 @@ function stderrProgress(): { update: (label: string, done: number, total: number
 
 export async function runGrads(file: string, flags: GradsFlags, cmd: Command): Promise<void> {
   const specs = parseEstimatorList(flags.estimators.join(','), flags.particles);
-  const { program, train, bindings, outDir, where } = await setUp(file, flags, cmd);
+  const { trained, train, outDir, where } = await setUp(file, flags, cmd);
   try {
-    const points = await firstPoints(train, flags.batchSize, flags.seed);
-    const batch = toMinibatch(points, program.lowered, bindings);
+    const size = train.dataset.size;
+    const points = Math.min(flags.batchSize, size);
     process.stdout.write(
-      `gradient of the ELBO per data point at ${where}, on the first ${batch.size} training points (N = ${train.size.toLocaleString('en-US')}); ` +
+      `gradient of the ELBO per data point at ${where}, on the first ${points} training points (N = ${size.toLocaleString('en-US')}); ` +
         `${flags.repeats} estimates per estimator, KL ${flags.kl}\n`,
     );
     const progress = stderrProgress();
     let report: GradientReport;
     try {
-      report = gradientReport(program, batch, specs, {
+      report = await trained.gradientStats(train, specs, {
+        batchSize: flags.batchSize,
         repeats: flags.repeats,
         referenceRepeats: flags.referenceRepeats,
         referenceParticles: flags.referenceParticles,
         warmup: flags.warmup,
         kl: flags.kl,
-        datasetSize: train.size,
         seed: flags.seed,
         onProgress: progress.update,
       });
     } finally {
       progress.stop();
-      disposeMinibatch(batch);
     }
     const ref = report.reference;
     process.stdout.write(`reference gradient: ${ref.spec.label}, mean of ${ref.repeats} estimates with ${ref.spec.particles} particles each\n\n`);
@@ -249,10 +249,10 @@ export async function runGrads(file: string, flags: GradsFlags, cmd: Command): P
     process.stdout.write(`${gradsTable(report, perGroup)}\n`);
     if (!perGroup) process.stdout.write(`(${report.groups.length} parameter groups: --per-group lists them; grads.csv has every one)\n`);
     const csv = writeOut(outDir, 'grads.csv', gradsCsv(report));
-    const chart = await writeChart(gradsChartSpec(report, `gradient estimators, R = ${flags.repeats}, M = ${batch.size}`), path.join(outDir, 'grads'));
+    const chart = await writeChart(gradsChartSpec(report, `gradient estimators, R = ${flags.repeats}, M = ${points}`), path.join(outDir, 'grads'));
     process.stdout.write(`\ntable: ${csv}\nchart: ${chart.svg}${chart.png ? `, ${chart.png}` : ` (PNG skipped: ${chart.skipped ?? 'unknown reason'})`}\n`);
   } finally {
-    program.dispose();
+    trained.dispose();
   }
 }
 

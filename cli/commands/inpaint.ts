@@ -3,17 +3,22 @@
 // (rows: original, masked, filled, posterior draws) and the error on the hidden entries.
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../runtime/errors.js';
-import { Rng } from '../../runtime/random.js';
-import { buildHiddenMask, parseMaskSpec, type MaskSpec } from '../../inference/mask.js';
-import { hiddenError, inpaintBatch, INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../../inference/inpaint.js';
-import { fieldMean } from '../../inference/data-mean.js';
-import { meanWithError } from '../../inference/loglik.js';
-import { toMinibatch, disposeMinibatch } from '../../inference/minibatch.js';
-import { imageLayout, primaryData, valuesPerPoint, type ImageLayout } from '../../inference/observed.js';
+import {
+  imageLayout,
+  INPAINT_METHODS,
+  meanWithError,
+  parseMaskSpec,
+  primaryData,
+  UserError,
+  valuesPerPoint,
+  type HiddenError,
+  type ImageLayout,
+  type InpaintMethod,
+  type MaskSpec,
+} from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
   mask: string;
@@ -58,40 +63,27 @@ function fmt(e: HiddenError): string {
 export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command): Promise<void> {
   const t = await openTrained(file, flags, 'inpaint');
   try {
-    const { split, dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const d = primaryData(t.program.lowered, 'inpaint');
+    const { split, bound } = await openTrainedData(t, flags, cmd);
+    const d = primaryData(t.trained.program.lowered, 'inpaint');
     const size = valuesPerPoint(d.shape);
     const layout = imageLayout(d.shape);
     const parsed = parseMaskSpec(flags.mask);
-    const spec = parsed.kind === 'file' ? readMaskFile(parsed.path, size, layout) : parsed;
-    const batch = await firstPoints(dataset, flags.n, flags.seed);
-    const n = batch.size;
-    const hidden = buildHiddenMask(spec, size, n, layout, new Rng(`${flags.seed}/mask`));
-    const field = bindings.get(d.name)!;
-    const meanImage = await fieldMean(split.train, field, `${flags.seed}/mean`);
-    const fill = flags.init === 'mean' ? meanImage : new Float32Array(size).fill(0.5);
-    const mb = toMinibatch(batch, t.program.lowered, bindings);
-    let result;
-    const started = performance.now();
-    try {
-      result = inpaintBatch(t.program, mb, hidden, new Rng(`${flags.seed}/inpaint`), {
-        method: flags.method,
-        data: d.name,
-        samples: flags.samples,
-        rounds: flags.rounds,
-        iterations: flags.iterations,
-        chains: flags.chains,
-        fill,
-        keep: flags.keep,
-        globals: t.globals,
-      });
-    } finally {
-      disposeMinibatch(mb);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const truth = batch.fields[field]!;
-    const error = hiddenError(truth, result.filled, hidden);
-    const baseline = hiddenError(truth, Float32Array.from(truth, (_, i) => meanImage[i % size]!), hidden);
+    const mask = parsed.kind === 'file' ? readMaskFile(parsed.path, size, layout) : parsed;
+    const result = await t.trained.inpaint(bound, {
+      mask,
+      reference: split.train,
+      method: flags.method,
+      samples: flags.samples,
+      rounds: flags.rounds,
+      iterations: flags.iterations,
+      chains: flags.chains,
+      init: flags.init,
+      n: flags.n,
+      keep: flags.keep,
+      seed: flags.seed,
+    });
+    const { truth, hidden, error, baseline, seconds } = result;
+    const n = result.indices.length;
     const report = {
       checkpoint: reportedPath(t.checkpointPath),
       split: flags.split,
@@ -132,7 +124,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         `report: ${json}\n`,
     );
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

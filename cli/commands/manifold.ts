@@ -1,10 +1,7 @@
 // `ppl manifold FILE`: the learned data manifold of Kingma & Welling (2014, Fig. 4): a grid
 // of codes in the prior's quantiles, each decoded to its likelihood mean, tiled into one PNG.
 import type { Command } from 'commander';
-import { UserError } from '../../runtime/errors.js';
-import { Rng } from '../../runtime/random.js';
-import { latentManifold } from '../../inference/manifold.js';
-import { imageLayout, valuesPerPoint } from '../../inference/observed.js';
+import { imageLayout, UserError, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
 import { addTrainedOptions, openTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
@@ -28,7 +25,7 @@ function parseDims(v: string): [number, number] {
 export async function runManifold(file: string, flags: ManifoldFlags): Promise<void> {
   const t = await openTrained(file, flags, 'manifold');
   try {
-    const m = latentManifold(t.program, new Rng(`${flags.seed}/manifold`), { grid: flags.grid, dims: flags.dims, latent: flags.latent, globals: t.globals });
+    const m = t.trained.manifold({ grid: flags.grid, dims: flags.dims, latent: flags.latent, seed: flags.seed });
     const layout = imageLayout(m.shape);
     const json = writeOut(
       t.outDir,
@@ -57,7 +54,7 @@ export async function runManifold(file: string, flags: ManifoldFlags): Promise<v
         `${out}\n${json}\n`,
     );
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

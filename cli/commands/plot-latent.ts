@@ -1,9 +1,7 @@
 // `ppl plot-latent FILE`: a scatter of the encoded means of a local latent (its two dimensions,
 // or its first two principal components), coloured by label when the data have labels.
 import type { Command } from 'commander';
-import { UserError } from '../../runtime/errors.js';
-import { encodeDataset } from '../../inference/encode.js';
-import { principalComponents } from '../../inference/pca.js';
+import { principalComponents, UserError } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { scatterSpec, writeChart, type ScatterPoint } from '../render/chart.js';
 import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, type DataFlags, type TrainedFlags } from '../trained.js';
@@ -16,8 +14,8 @@ interface PlotLatentFlags extends TrainedFlags, DataFlags {
 export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: Command): Promise<void> {
   const t = await openTrained(file, flags, 'plot-latent');
   try {
-    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const enc = await encodeDataset(t.program, dataset, bindings, { seed: flags.seed, limit: flags.n });
+    const { bound } = await openTrainedData(t, flags, cmd);
+    const enc = await t.trained.encode(bound, { seed: flags.seed, limit: flags.n });
     const candidates = enc.latents.filter((l) => l.stats['mean'] && (flags.latent === undefined || l.name === flags.latent));
     if (candidates.length === 0) {
       throw new UserError(`${file}: plot-latent: ${flags.latent === undefined ? 'no local latent with a mean' : `no local latent named '${flags.latent}'`} (local latents: ${enc.latents.map((l) => l.name).join(', ') || 'none'})`);
@@ -51,7 +49,7 @@ export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: C
     );
     process.stdout.write(`scatter of ${n} encoded means: ${files.svg}${files.png ? `, ${files.png}` : ` (PNG skipped: ${files.skipped})`}\n`);
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

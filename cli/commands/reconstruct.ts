@@ -1,13 +1,9 @@
 // `ppl reconstruct FILE`: originals beside their reconstructions x -> E_q[z | x] -> E[x | z].
 import type { Command } from 'commander';
-import { Rng } from '../../runtime/random.js';
-import { reconstructBatch } from '../../inference/reconstruct.js';
-import { hiddenError } from '../../inference/inpaint.js';
-import { toMinibatch, disposeMinibatch } from '../../inference/minibatch.js';
-import { imageLayout, primaryData, valuesPerPoint } from '../../inference/observed.js';
+import { imageLayout, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, firstPoints, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface ReconstructFlags extends TrainedFlags, DataFlags {
   n: number;
@@ -34,29 +30,20 @@ export function pairedRows(originals: Float32Array, recon: Float32Array, n: numb
 export async function runReconstruct(file: string, flags: ReconstructFlags, cmd: Command): Promise<void> {
   const t = await openTrained(file, flags, 'reconstruct');
   try {
-    const { dataset, bindings } = await openTrainedData(t, flags, cmd);
-    const d = primaryData(t.program.lowered, 'reconstruct');
-    const size = valuesPerPoint(d.shape);
-    const batch = await firstPoints(dataset, flags.n, flags.seed);
-    const mb = toMinibatch(batch, t.program.lowered, bindings);
-    let recon: Float32Array;
-    try {
-      recon = reconstructBatch(t.program, mb, new Rng(`${flags.seed}/reconstruct`), t.globals).data.get(d.name)!.values;
-    } finally {
-      disposeMinibatch(mb);
-    }
-    const originals = batch.fields[bindings.get(d.name)!]!;
-    const n = batch.size;
-    const err = hiddenError(originals, recon, new Uint8Array(originals.length).fill(1));
-    const layout = imageLayout(d.shape);
+    const { bound } = await openTrainedData(t, flags, cmd);
+    const r = await t.trained.reconstruct(bound, { n: flags.n, seed: flags.seed });
+    const { originals, reconstructions: recon, error: err } = r;
+    const size = valuesPerPoint(r.shape);
+    const n = r.indices.length;
+    const layout = imageLayout(r.shape);
     let out: string;
     if (layout) {
       const g = pairedRows(originals, recon, n, size, flags.cols);
       out = writeOut(t.outDir, 'reconstruct.png', renderGrid(g.tiles, { rows: g.rows, cols: g.cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }));
     } else {
-      const header = ['index', ...Array.from({ length: size }, (_, i) => `${d.name}_${i}`), ...Array.from({ length: size }, (_, i) => `recon_${i}`)];
+      const header = ['index', ...Array.from({ length: size }, (_, i) => `${r.data}_${i}`), ...Array.from({ length: size }, (_, i) => `recon_${i}`)];
       const lines = [header.join(',')];
-      for (let p = 0; p < n; p++) lines.push([batch.indices[p], ...originals.subarray(p * size, (p + 1) * size), ...recon.subarray(p * size, (p + 1) * size)].join(','));
+      for (let p = 0; p < n; p++) lines.push([r.indices[p], ...originals.subarray(p * size, (p + 1) * size), ...recon.subarray(p * size, (p + 1) * size)].join(','));
       out = writeOut(t.outDir, 'reconstruct.csv', `${lines.join('\n')}\n`);
     }
     const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
@@ -65,7 +52,7 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
         `reconstruction error per value: MSE ${err.mse.toFixed(4)}${err.bce === null ? '' : `, BCE ${err.bce.toFixed(4)}`} (${json})\n`,
     );
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

@@ -2,10 +2,7 @@
 // variable shown as its likelihood mean (default) or a draw; pictures as a PNG grid, vectors
 // as CSV.
 import type { Command } from 'commander';
-import { UserError } from '../../runtime/errors.js';
-import { Rng } from '../../runtime/random.js';
-import { sampleModel, type PointValues } from '../../inference/generate.js';
-import { imageLayout, modelledData } from '../../inference/observed.js';
+import { imageLayout, modelledData, UserError, type PointValues } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
 import { addTrainedOptions, openTrained, writeOut, type TrainedFlags } from '../trained.js';
@@ -42,8 +39,8 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
   const mode = flags.sample ? 'sample' : 'mean';
   const t = await openTrained(file, flags, 'sample');
   try {
-    const gen = sampleModel(t.program, flags.n, new Rng(`${flags.seed}/sample`), { mode, globals: t.globals });
-    const modelled = modelledData(t.program.lowered);
+    const gen = t.trained.sample(flags.n, { mode, seed: flags.seed });
+    const modelled = modelledData(t.trained.program.lowered);
     for (const d of modelled) {
       const v = gen.data.get(d.name)!;
       const stem = modelled.length === 1 ? 'samples' : `samples-${d.name}`;
@@ -53,7 +50,7 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
       process.stdout.write(`${flags.n} draws of ${d.name} (${mode === 'mean' ? 'likelihood mean at each z ~ p(z)' : 'x ~ p(x | z), z ~ p(z)'}): ${out}\n`);
     }
   } finally {
-    t.program.dispose();
+    t.trained.dispose();
   }
 }
 

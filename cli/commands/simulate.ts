@@ -4,15 +4,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../runtime/errors.js';
-import { compileProgram, type CompiledProgram } from '../../lang/compiler/index.js';
-import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import { Rng } from '../../runtime/random.js';
-import { readCheckpoint } from '../../inference/checkpoint.js';
-import { restoreProgram } from '../../inference/restore.js';
-import { inputData } from '../../inference/observed.js';
-import { globalGuideMeans, type GlobalValues } from '../../inference/replay.js';
-import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../../inference/simulate.js';
+import {
+  describeBackend,
+  idxImageData,
+  inputData,
+  inputsFromCsv,
+  loadTrained,
+  simulate,
+  simulatedCsv,
+  simulatedIdx,
+  untrainedModel,
+  useBackend,
+  UserError,
+  type BackendChoice,
+  type TrainedModel,
+} from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { positiveInt } from '../flags.js';
 import { backendOption, seedOption } from '../options.js';
@@ -46,7 +52,8 @@ function describeValues(values: Float32Array): string {
 }
 
 export async function runSimulate(file: string, flags: SimulateFlags): Promise<void> {
-  const { checked, warnings } = loadProgram(file);
+  const { model, warnings } = loadProgram(file);
+  const checked = model.checked;
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   if (checked.data.length === 0) throw new UserError(`${file}: declares no data, so there is nothing to simulate`);
   const lowered = lowerProgram(checked);
@@ -65,36 +72,31 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
     n = read.n;
   }
 
-  const backend = await initBackend(flags.backend);
+  const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
-  let program: CompiledProgram;
+  let instance: TrainedModel;
   let outDefault: string;
   if (flags.params !== undefined) {
     const ckptPath = fs.existsSync(flags.params) && fs.statSync(flags.params).isDirectory() ? path.join(flags.params, CHECKPOINT_FILE) : flags.params;
-    const restored = restoreProgram(checked, readCheckpoint(ckptPath), ckptPath, flags.seed);
-    program = restored.program;
-    if (restored.sourceChanged) process.stderr.write(`warning: ${ckptPath} was trained from a different version of ${file}; the parameter shapes match, so it is used as is\n`);
+    instance = await loadTrained(model, ckptPath, { seed: flags.seed });
+    if (instance.sourceChanged) process.stderr.write(`warning: ${ckptPath} was trained from a different version of ${file}; the parameter shapes match, so it is used as is\n`);
     process.stdout.write(`params: from ${ckptPath}\n`);
     outDefault = path.join(path.dirname(ckptPath), 'simulate');
   } else {
-    program = compileProgram(checked, { seed: flags.seed });
+    instance = untrainedModel(model, { seed: flags.seed });
     const nets = checked.nets.length ? `; nets at their random initial weights (seed ${flags.seed})` : '';
     process.stdout.write(`params: at their declared initial values${nets} (pass --params CHECKPOINT for trained ones)\n`);
     outDefault = path.join(runsDir(file), 'simulate');
   }
   try {
-    let globals: GlobalValues | undefined;
-    if (flags.globals === 'guide-mean') {
-      if (flags.params === undefined) throw new UserError('--globals guide-mean needs trained guide parameters: pass --params CHECKPOINT');
-      globals = globalGuideMeans(program, new Rng(`${flags.seed}/globals`));
-    }
-    const sim = simulate(program, n, new Rng(`${flags.seed}/simulate`), { inputs, globals });
+    if (flags.globals === 'guide-mean' && flags.params === undefined) throw new UserError('--globals guide-mean needs trained guide parameters: pass --params CHECKPOINT');
+    const sim = simulate(instance, n, { inputs, globals: flags.globals, seed: flags.seed });
     for (const name of sim.drawnInputs) {
       process.stdout.write(`note: data ${name} is an input (never ~-ed in the model), so it is drawn standard normal; give it with --inputs csv:PATH\n`);
     }
     if (flags.inputs !== undefined) process.stdout.write(`inputs ${inputData(lowered).map((d) => d.name).join(', ')}: the first ${n} rows of ${flags.inputs.slice(4)}\n`);
     const globalText = [...sim.globals].map(([name, g]) => `${name} = ${describeValues(g.values)}`);
-    const globalHow = globals ? 'global latents at their guide means' : 'global latents drawn once from their priors';
+    const globalHow = flags.globals === 'guide-mean' ? 'global latents at their guide means' : 'global latents drawn once from their priors';
     const out = flags.out ?? path.join(outDefault, format === 'idx' ? 'images-idx3-ubyte' : 'data.csv');
     if (format === 'idx') writeAtomically(out, simulatedIdx(lowered, sim));
     else writeAtomically(out, simulatedCsv(lowered, sim));
@@ -105,7 +107,7 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
         `train on it: ppl train ${file} --data ${format === 'idx' ? 'idx' : 'csv'}:${out}\n`,
     );
   } finally {
-    program.dispose();
+    instance.dispose();
   }
 }
 

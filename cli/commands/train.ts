@@ -1,28 +1,43 @@
-// `ppl train FILE`: fit a model by SVI, with a progress display, a per-epoch CSV log and an
-// atomic checkpoint after every epoch. Ctrl-C stops after the current step.
+// `ppl train FILE`: fit a model by SVI (the library's fit), with a progress display, a
+// per-epoch CSV log and an atomic checkpoint after every epoch. Ctrl-C stops after the current
+// step. This command parses the flags, names the run folder and prints; fit does the rest.
 import * as fs from 'node:fs';
-import { openBoundData } from '../open-data.js';
 import * as path from 'node:path';
-import { UserError } from '../../runtime/errors.js';
-import { compileProgram, type CompiledProgram, type EstimatorMode } from '../../lang/compiler/index.js';
-import { initBackend, describeBackend, type BackendChoice } from '../../runtime/backend.js';
-import type { Binarize } from '../../runtime/data/index.js';
-import { Trainer } from '../../inference/train.js';
-import { bestInitialization } from '../../inference/initialization.js';
-import { listAutoGuides } from '../../lang/lower/auto-guides.js';
-import type { KlMode } from '../../inference/elbo.js';
-import type { OptimizerName } from '../../inference/optimizers.js';
-import { readCheckpoint, sourceHash, writeCheckpoint, type Checkpoint, type EpochRecord } from '../../inference/checkpoint.js';
+import { Option, type Command } from 'commander';
+import {
+  checkResume,
+  listAutoGuides,
+  lowerModel,
+  DEFAULT_TRAIN_OPTIONS,
+  describeBackend,
+  fit,
+  OBJECTIVES,
+  OptionError,
+  OPTIMIZERS,
+  parseBaselines,
+  readCheckpoint,
+  saveCheckpoint,
+  useBackend,
+  UserError,
+  type BackendChoice,
+  type BaselineKind,
+  type Binarize,
+  type Checkpoint,
+  type EstimatorMode,
+  type FitResult,
+  type FitStart,
+  type KlMode,
+  type OptimizerName,
+  type TrainObjective,
+  type TrainOptions,
+} from '../../api/index.js';
+import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
 import { latestRunNumber, runFolder, runsDir } from '../runs.js';
 import { writeElboChart } from '../render/chart.js';
-import { Option, type Command } from 'commander';
-import { OPTIMIZERS } from '../../inference/optimizers.js';
-import { nonNegativeNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
-import { parseBaselines, type BaselineKind } from '../../inference/objectives/baselines.js';
-import { OBJECTIVE_NAMES, type ObjectiveName } from '../../inference/objectives/registry.js';
+import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 
@@ -37,8 +52,8 @@ export interface TrainFlags {
   particles: number;
   kl: KlMode;
   estimator: EstimatorMode;
-  objective: ObjectiveName;
-  alpha: number;
+  objective: TrainObjective;
+  alpha?: number;
   baseline: BaselineKind[];
   baselineDecay: number;
   nvilNormalize: boolean;
@@ -51,8 +66,30 @@ export interface TrainFlags {
   initTries: number;
 }
 
-/** Flags that must match the checkpoint's on --resume (the rest may change, e.g. --epochs). */
-const FIXED_ON_RESUME = ['data', 'binarize', 'threshold', 'batchSize', 'optimizer', 'seed', 'trainSize', 'testSize', 'baseline'] as const;
+/** The library's options for these flags (--out, --resume and --backend are the command's own). */
+export function trainOptions(f: TrainFlags): Partial<TrainOptions> {
+  return {
+    epochs: f.epochs,
+    batchSize: f.batchSize,
+    lr: f.lr,
+    optimizer: f.optimizer,
+    particles: f.particles,
+    kl: f.kl,
+    estimator: f.estimator,
+    objective: f.objective,
+    alpha: f.alpha,
+    baselines: f.baseline,
+    baselineDecay: f.baselineDecay,
+    nvilNormalize: f.nvilNormalize,
+    seed: f.seed,
+    initTries: f.initTries,
+    data: f.data,
+    binarize: f.binarize,
+    threshold: f.threshold,
+    trainSize: f.trainSize,
+    testSize: f.testSize,
+  };
+}
 
 /**
  * Without --out, each run gets the next free folder runs/<model>/run-<n>, so running the same
@@ -67,167 +104,149 @@ function defaultOut(file: string, resume: boolean): string {
   return runFolder(file, latest + 1);
 }
 
-function flagRecord(f: TrainFlags): Checkpoint['flags'] {
-  const out: Checkpoint['flags'] = {};
-  for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'resume' && k !== 'out') out[k] = v as string | number | boolean;
-  // alpha means something only to the Rényi bound
-  if (f.objective !== 'renyi') delete out['alpha'];
-  return out;
+function describeObjective(flags: TrainFlags): string {
+  switch (flags.objective) {
+    case 'iwae':
+      return `IWAE bound (K = ${flags.particles})`;
+    case 'renyi':
+      return `Rényi bound (alpha = ${flags.alpha ?? 'default'}, K = ${flags.particles})`;
+    case 'elbo':
+      return `ELBO, KL ${flags.kl}`;
+  }
+}
+
+/** What fit is about to do, as the lines printed before the first epoch. */
+function startLines(file: string, flags: TrainFlags, ckptPath: string, s: FitStart, autoGuides: string | undefined): string {
+  const lines: string[] = [];
+  const init = s.initialization;
+  if (init) {
+    const chosen = init.tries[init.chosen]!;
+    const others = init.tries.filter((_, i) => i !== init.chosen).map((t) => t.elbo.toFixed(2));
+    lines.push(
+      `init: best of ${flags.initTries} initializations by the ELBO of the first ${init.points} training points: ` +
+        `try ${init.chosen + 1} (seed ${chosen.seed}), ${chosen.elbo.toFixed(2)}; the others ${others.join(', ')}`,
+    );
+  }
+  if (s.resumedFrom) lines.push(`resuming ${ckptPath} after epoch ${s.resumedFrom.epoch} (step ${s.resumedFrom.step})`);
+  if (s.complete) return [...lines, `nothing to do: ${s.resumedFrom!.epoch} epochs done, --epochs is ${flags.epochs}`].join('\n') + '\n';
+  lines.push(
+    `model: ${file}  ${s.parameters.toLocaleString('en-US')} parameters; ` +
+      `${flags.epochs} epochs of ${s.stepsPerEpoch} steps, batch ${flags.batchSize}, ` +
+      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${describeObjective(flags)}, ` +
+      `estimators ${describeEstimators(s.estimators)}, seed ${flags.seed}`,
+  );
+  if (autoGuides) lines.push(`automatic guides: ${autoGuides}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The error, with where the last checkpoint is (an option's error stays one, so it still names its flag). */
+function withCheckpointNote(e: UserError, note: string): UserError {
+  return e instanceof OptionError ? new OptionError(e.option, `${e.message}\n${note}`) : new UserError(`${e.message}\n${note}`);
 }
 
 export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
-  const { checked, warnings } = loadProgram(file, { estimator: flags.estimator });
+  const { model, warnings } = loadProgram(file, { estimator: flags.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  const backend = await initBackend(flags.backend);
+  const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
 
   const outDir = flags.out ?? defaultOut(file, flags.resume);
   const ckptPath = path.join(outDir, 'checkpoint.json');
   const logPath = path.join(outDir, 'log.csv');
-  let resumeFrom: Checkpoint | undefined;
+  const options = trainOptions(flags);
+  let resume: Checkpoint | undefined;
   if (flags.resume) {
-    resumeFrom = readCheckpoint(ckptPath);
-    if (resumeFrom.model.sha256 !== sourceHash(checked.source)) {
-      throw new UserError(`${ckptPath}: was trained from a different version of ${file} (source hash differs); train afresh with another --out`);
-    }
-    for (const k of FIXED_ON_RESUME) {
-      const saved = resumeFrom.flags[k];
-      const now = flags[k];
-      if (saved !== undefined && now !== undefined && String(saved) !== String(now)) {
-        throw new UserError(`--resume: the checkpoint was trained with --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${saved}, not ${now}`);
-      }
-    }
+    resume = readCheckpoint(ckptPath);
+    checkResume(model, resume, options);
   } else if (fs.existsSync(ckptPath)) {
     throw new UserError(`${ckptPath} already exists: pass --resume to continue it, or choose another --out`);
   }
 
-  const { split, bindings } = await openBoundData(checked, flags);
+  const data = await openBoundData(model, flags);
 
-  const compile = (seed: string) => compileProgram(checked, { seed, estimator: flags.estimator });
-  let program: CompiledProgram;
-  if (flags.initTries > 1 && !resumeFrom) {
-    const choice = await bestInitialization(compile, split.train, bindings, { tries: flags.initTries, seed: flags.seed, kl: flags.kl, trainSize: split.train.size });
-    program = choice.program;
-    const others = choice.tries.filter((_, i) => i !== choice.chosen).map((t) => t.elbo.toFixed(2));
-    process.stdout.write(
-      `init: best of ${flags.initTries} initializations by the ELBO of the first ${choice.points} training points: ` +
-        `try ${choice.chosen + 1} (seed ${choice.tries[choice.chosen]!.seed}), ${choice.tries[choice.chosen]!.elbo.toFixed(2)}; the others ${others.join(', ')}\n`,
-    );
-  } else program = compile(flags.seed);
-  const trainer = new Trainer(program, split, bindings, {
-    epochs: flags.epochs,
-    batchSize: flags.batchSize,
-    lr: flags.lr,
-    optimizer: flags.optimizer,
-    particles: flags.particles,
-    kl: flags.kl,
-    seed: flags.seed,
-    objective: flags.objective,
-    alpha: flags.alpha,
-    baselines: flags.baseline,
-    baselineDecay: flags.baselineDecay,
-    nvilNormalize: flags.nvilNormalize,
-  });
-  if (resumeFrom) {
-    await trainer.restore(resumeFrom, ckptPath);
-    process.stdout.write(`resuming ${ckptPath} after epoch ${resumeFrom.epoch} (step ${resumeFrom.step})\n`);
-    if (resumeFrom.epoch >= flags.epochs) {
-      process.stdout.write(`nothing to do: ${resumeFrom.epoch} epochs done, --epochs is ${flags.epochs}\n`);
-      return;
-    }
-  }
-  process.stdout.write(
-    `model: ${file}  ${trainer.parameterCount().toLocaleString('en-US')} parameters; ` +
-      `${flags.epochs} epochs of ${Math.ceil(split.train.size / flags.batchSize)} steps, batch ${flags.batchSize}, ` +
-      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${trainer.svi.objective.describe(flags.particles)}, ` +
-      `estimators ${describeEstimators(program)}, seed ${flags.seed}\n`,
-  );
-  const autoGuides = listAutoGuides(program.lowered);
-  if (autoGuides) process.stdout.write(`automatic guides: ${autoGuides}\n`);
-
-  let stopRequested = false;
+  const stop = new AbortController();
   const onSigint = (): void => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
     process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once; checkpoints on disk are kept)\n');
   };
   process.on('SIGINT', onSigint);
 
   const view = progressView(Boolean(process.stdout.isTTY));
   let chartNoted = false;
-  const saveEpoch = async (record: EpochRecord, t: Trainer): Promise<void> => {
-    view.epochEnd(record);
-    writeCheckpoint(ckptPath, {
-      model: { file, sha256: sourceHash(checked.source) },
-      flags: flagRecord(flags),
-      backend: backend.name,
-      epoch: t.epoch,
-      step: t.step,
-      history: t.history,
-      params: t.snapshot(),
-      optimizer: await t.optimizerState(),
-      savedAt: new Date().toISOString(),
-    });
-    appendCsvLog(logPath, record);
-    const chart = await writeElboChart(outDir, t.history);
-    if (chart.skipped && !chartNoted) process.stdout.write(`note: ELBO chart written as SVG only, PNG skipped: ${chart.skipped}\n`);
-    chartNoted ||= Boolean(chart.skipped);
-  };
-
+  let nothingToDo = false;
+  let epochsDone = resume?.epoch ?? 0;
+  let result: FitResult | undefined;
   try {
-    const result = await trainer.run({
-      onEpochStart: (epoch, steps) => view.epochStart(epoch, flags.epochs, steps),
+    result = await fit(model, data, {
+      ...options,
+      resume,
+      signal: stop.signal,
+      onStart: (s) => {
+        nothingToDo = s.complete;
+        process.stdout.write(startLines(file, flags, ckptPath, s, listAutoGuides(lowerModel(model))));
+      },
+      onEpochStart: (epoch, epochs, steps) => view.epochStart(epoch, epochs, steps),
       onStep: (info) => view.step(info),
-      onEpoch: saveEpoch,
-      shouldStop: () => stopRequested,
+      onEpoch: (record) => {
+        epochsDone = record.epoch;
+        view.epochEnd(record);
+      },
+      onCheckpoint: async (ckpt) => {
+        saveCheckpoint(ckptPath, ckpt);
+        appendCsvLog(logPath, ckpt.history[ckpt.history.length - 1]!);
+        const chart = await writeElboChart(outDir, ckpt.history);
+        if (chart.skipped && !chartNoted) process.stdout.write(`note: ELBO chart written as SVG only, PNG skipped: ${chart.skipped}\n`);
+        chartNoted ||= Boolean(chart.skipped);
+      },
     });
     view.stop();
+    if (nothingToDo) return;
     if (result.interrupted) {
-      const kept = fs.existsSync(ckptPath) ? `${ckptPath} (after epoch ${trainer.history.length})` : 'none (no epoch had finished)';
-      process.stdout.write(`interrupted in epoch ${trainer.epoch + 1}; checkpoint kept: ${kept}; continue with --resume\n`);
+      const kept = fs.existsSync(ckptPath) ? `${ckptPath} (after epoch ${result.history.length})` : 'none (no epoch had finished)';
+      process.stdout.write(`interrupted in epoch ${result.epoch + 1}; checkpoint kept: ${kept}; continue with --resume\n`);
       process.exitCode = 130;
       return;
     }
     const last = result.history[result.history.length - 1];
     process.stdout.write(
-      `done: test ELBO ${last ? last.testElbo.toFixed(2) : 'n/a'} nats/datapoint after ${trainer.epoch} epochs\n` +
+      `done: test ELBO ${last ? last.testElbo.toFixed(2) : 'n/a'} nats/datapoint after ${result.epoch} epochs\n` +
         `checkpoint: ${ckptPath}\nlog: ${logPath}\nchart: ${path.join(outDir, 'elbo.svg')}\n`,
     );
   } catch (e) {
     view.stop();
-    if (e instanceof UserError && fs.existsSync(ckptPath)) {
-      throw new UserError(`${e.message}\nthe last checkpoint is kept: ${ckptPath} (epoch ${trainer.history.length})`);
-    }
+    if (e instanceof UserError && fs.existsSync(ckptPath)) throw withCheckpointNote(e, `the last checkpoint is kept: ${ckptPath} (epoch ${epochsDone})`);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
-    program.dispose();
+    result?.trained.dispose();
   }
 }
 
 export function registerTrain(program: Command): void {
+  const d = DEFAULT_TRAIN_OPTIONS;
   const cmd = program
     .command('train')
     .description('fit a model by stochastic variational inference; writes checkpoint.json and log.csv to --out')
     .argument('<file>', 'the .ppl model');
   addDataOptions(cmd)
-    .option('--epochs <n>', 'passes over the training set', positiveInt('--epochs'), 10)
-    .option('--batch-size <m>', 'minibatch size M', positiveInt('--batch-size'), 100)
-    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), 1e-3)
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
-    .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), 1)
-    .option('--init-tries <n>', 'initialize n times (seeds derived from --seed) and train the one with the best ELBO on the first 1000 training points', positiveInt('--init-tries'), 1)
-    .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default('analytic'))
+    .option('--epochs <n>', 'passes over the training set', positiveInt('--epochs'), d.epochs)
+    .option('--batch-size <m>', 'minibatch size M', positiveInt('--batch-size'), d.batchSize)
+    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), d.lr)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(d.optimizer))
+    .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), d.particles)
+    .option('--init-tries <n>', 'initialize n times (seeds derived from --seed) and train the one with the best ELBO on the first 1000 training points', positiveInt('--init-tries'), d.initTries)
+    .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default(d.kl))
     .addOption(estimatorOption())
     .addOption(
-      new Option('--objective <kind>', 'elbo; iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites); renyi: the Rényi alpha bound with K = --particles')
-        .choices(OBJECTIVE_NAMES)
-        .default('elbo'),
+      new Option('--objective <kind>', 'elbo; iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites); renyi: the Rényi bound of order --alpha')
+        .choices(OBJECTIVES)
+        .default(d.objective),
     )
-    .option('--alpha <a>', 'the Rényi bound\'s alpha (--objective renyi): 0 is the IWAE bound, 1 the ELBO', nonNegativeNumber('--alpha'), 0.5)
-    .option('--baseline <list>', 'baselines for score-function sites, combined with commas: mavg, nvil, loo (or none)', parseBaselines, [])
-    .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), 0.9)
-    .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', false)
+    .option('--alpha <a>', 'the order of the Rényi bound (--objective renyi)', finiteNumber('--alpha'))
+    .option('--baseline <list>', 'baselines for score-function sites, combined with commas: mavg, nvil, loo (or none)', parseBaselines, [...d.baselines])
+    .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), d.baselineDecay)
+    .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', d.nvilNormalize)
     .addOption(seedOption())
     .option('--out <dir>', 'output folder (default: the next runs/<model>/run-<n>; with --resume, the latest)')
     .option('--resume', 'continue from the checkpoint in --out', false)

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochRecord } from '../../inference/checkpoint.js';
+import type { EpochRecord } from '../../api/index.js';
 
 export interface ChartFiles {
   svg: string;

@@ -1,7 +1,7 @@
 // Pictures of data points as PNG: a grid of tiles with a thin separator between them, values
 // in [0, 1] as grey levels (1 = white), hidden entries of a masked point in a distinct colour.
 import { PNG } from 'pngjs';
-import { UserError } from '../../runtime/errors.js';
+import { UserError } from '../../api/index.js';
 
 export interface Tile {
   /** rows * cols values, row-major. */

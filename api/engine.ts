@@ -1,0 +1,71 @@
+// The browser-safe entry (`ppl-vi/engine`, and `ppl-vi` under the `browser` condition): the
+// whole library except what reads or writes files. Nothing imported from here imports a node:
+// module; the Node flavours (model files, data specs, checkpoint files) are api/node.ts.
+
+// Models: check a source, diagnostics as data.
+export { describeAutoGuide, listAutoGuides } from '../lang/lower/auto-guides.js';
+export { sitesOf, type LoweredData, type LoweredLatent, type LoweredProgram, type LoweredSite } from '../lang/lower/program.js';
+export { checkModel, loadModel, lowerModel, DEFAULT_MODEL_FILE, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
+export { formatModelDiagnostics, type ModelDiagnostic, type Severity, type SourceSpan } from './diagnostics.js';
+export { ProgramError } from '../lang/diagnostics.js';
+export { OptionError, UserError } from '../runtime/errors.js';
+export type { EstimatorMode } from '../lang/compiler/index.js';
+export type { CheckedProgram } from '../lang/checked.js';
+export type { EstimatorKind } from '../runtime/effects/messages.js';
+
+// Training.
+export { fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
+export { DEFAULT_TRAIN_OPTIONS, ESTIMATORS, KL_MODES, OBJECTIVES, resolveTrainOptions, type TrainObjective, type TrainOptions } from '../inference/train-options.js';
+export { OPTIMIZERS, type OptimizerName } from '../inference/optimizers.js';
+export { BASELINES, parseBaselines, type BaselineKind } from '../inference/objectives/baselines.js';
+export { OBJECTIVES as OBJECTIVE_REGISTRY, makeObjective, type ObjectiveEntry, type ObjectiveName, type ObjectiveOptions } from '../inference/objectives/registry.js';
+export type { Objective, ObjectiveValue } from '../inference/objectives/objective.js';
+export type { KlMode } from '../inference/elbo.js';
+export { TrainingDiverged } from '../inference/train.js';
+export { checkResume } from './resume.js';
+
+// Checkpoints as objects and as JSON text.
+export { parseCheckpoint, serializeCheckpoint, sourceHash, type Checkpoint, type OptionValue } from '../inference/checkpoint.js';
+
+// Trained models.
+export {
+  restoreModel,
+  TrainedModel,
+  untrainedModel,
+  type EncodeOptions,
+  type EvaluateOptions,
+  type GradientStatsOptions,
+  type ManifoldOptions,
+  type Reconstruction,
+  type ReconstructOptions,
+  type RestoreOptions,
+  type SampleOptions,
+  type TrainedModelInit,
+} from './trained.js';
+export { DEFAULT_SUMMARY_DRAWS, type PosteriorSummary, type SummaryOptions, type VariableSummary } from './summary.js';
+export { INPAINT_DEFAULTS, type InpaintOptions, type Inpainting } from './inpaint.js';
+export { INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../inference/inpaint.js';
+export { MASK_SPEC_FORMS, parseMaskSpec, type MaskSpec } from '../inference/mask.js';
+export { DEFAULT_ENCODE_PARTICLES, type EncodedSet, type LatentSummary } from '../inference/encode.js';
+export type { DecodeMode, Generated, PointValues } from '../inference/generate.js';
+export { meanWithError, type Evaluation, type MeanWithError } from '../inference/loglik.js';
+export type { Manifold } from '../inference/manifold.js';
+export { isNotApplicable, parseEstimatorSpec, type EstimatorResult, type EstimatorSpec, type EstimatorStats, type GradientReport, type GroupStats, type NotApplicable } from '../inference/gradient-stats.js';
+export type { FixedValue, GlobalValues } from '../inference/replay.js';
+
+// Estimators compared by training.
+export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget, type CompareOptions, type CompareProgress, type CurvePoint, type EstimatorRun, type EvalSchedule } from './compare.js';
+
+// Data in memory, and binding data to a model.
+export { tableData, type Column, type Columns, type TableDataOptions } from './table-data.js';
+export { arrayData, type ArrayDataOptions, type ArrayField, type ArrayFields } from '../runtime/data/index.js';
+export { bindData, bindSplit, type TrainingData, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
+export type { Support } from '../runtime/support.js';
+export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
+
+// Presenting results: which data a model generates, pictures, projections.
+export { imageLayout, inputData, modelledData, primaryData, valuesPerPoint, type ImageLayout } from '../inference/observed.js';
+export { principalComponents, type Projection } from '../inference/pca.js';
+
+// The tfjs backend.
+export { BACKEND_CHOICES, currentBackend, describeBackend, initBackend as useBackend, type BackendChoice, type BackendInfo, type BackendName } from '../runtime/backend.js';

@@ -1,0 +1,64 @@
+// The Node flavours of the entry points, for the root entry `ppl-vi`: a model may be a file, data
+// may be a spec string (`mnist`, `csv:PATH`, ...), checkpoints are read from and written to
+// files. Everything else is api/engine.ts.
+import { currentBackend, initBackend } from '../runtime/backend.js';
+import type { Checkpoint } from '../inference/checkpoint.js';
+import { checkModel as checkSourceText, loadModel as loadSourceText, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
+import { readModelFile } from './model-file.js';
+import { fit as fitData, type FitOptions, type FitResult } from './fit.js';
+import { checkResume } from './resume.js';
+import type { TrainingData } from './data.js';
+import { openData } from './data-spec.js';
+import { readCheckpoint } from './checkpoint-file.js';
+import { restoreModel, type RestoreOptions, type TrainedModel } from './trained.js';
+
+export { readModelFile } from './model-file.js';
+export { openData, type DataSpecOptions } from './data-spec.js';
+export { readCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+export { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx, type Simulated, type SimulateOptions } from './simulate.js';
+
+/** Model source text, or the .ppl file holding it. */
+export type ModelSource = string | { file: string };
+
+function sourceOf(input: ModelSource, options: CheckModelOptions): { source: string; options: CheckModelOptions } {
+  if (typeof input === 'string') return { source: input, options };
+  return { source: readModelFile(input.file), options: { ...options, file: options.file ?? input.file } };
+}
+
+/** checkModel on source text or a file (a missing file is a UserError, not a diagnostic). */
+export function checkModel(input: ModelSource, options: CheckModelOptions = {}): ModelCheck {
+  const s = sourceOf(input, options);
+  return checkSourceText(s.source, s.options);
+}
+
+/** loadModel on source text or a file: throws a ProgramError carrying every diagnostic. */
+export function loadModel(input: ModelSource, options: CheckModelOptions = {}): Model {
+  const s = sourceOf(input, options);
+  return loadSourceText(s.source, s.options);
+}
+
+/** The fastest backend that loads (tfjs-node, else wasm, else cpu), unless one was chosen with useBackend. */
+async function ensureBackend(): Promise<void> {
+  if (!currentBackend()) await initBackend('auto');
+}
+
+/**
+ * fit, where the data may also be a spec string: it is opened with the options binarize,
+ * threshold, trainSize and testSize, and recorded in checkpoints as the option `data`.
+ */
+export async function fit(model: Model, data: TrainingData | string, options: FitOptions = {}): Promise<FitResult> {
+  await ensureBackend();
+  if (typeof data !== 'string') return fitData(model, data, options);
+  const withSpec: FitOptions = { ...options, data };
+  // Refuse a mismatched checkpoint before reading what may be a large data set.
+  if (withSpec.resume) checkResume(model, withSpec.resume, withSpec);
+  const split = await openData(data, { binarize: options.binarize, threshold: options.threshold, trainSize: options.trainSize, testSize: options.testSize });
+  return fitData(model, split, withSpec);
+}
+
+/** A trained model from a model and a checkpoint object or file (errors name the file). */
+export async function loadTrained(model: Model, checkpoint: string | Checkpoint, options: RestoreOptions = {}): Promise<TrainedModel> {
+  await ensureBackend();
+  if (typeof checkpoint !== 'string') return restoreModel(model, checkpoint, options);
+  return restoreModel(model, readCheckpoint(checkpoint), { ...options, origin: options.origin ?? checkpoint });
+}

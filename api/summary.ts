@@ -1,0 +1,104 @@
+// The posterior summary of a trained model: for every global latent, the guide's mean, sd and
+// 5%, 50% and 95% quantiles per element, in the latent's own (constrained) space; for every
+// param, its point value (sd 0, every quantile the value). Local latents are per data point:
+// encode summarizes those.
+import { tf } from '../runtime/tf.js';
+import { Rng } from '../runtime/random.js';
+import { OptionError } from '../runtime/errors.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { plate, seed } from '../runtime/effects/handlers.js';
+import { traceGuide } from '../inference/run.js';
+import { hasGlobals, withPlaceholders } from '../inference/replay.js';
+
+export interface VariableSummary {
+  kind: 'global' | 'param';
+  /** The declared shape; every statistic below is one number per element, row-major. */
+  shape: number[];
+  mean: number[];
+  sd: number[];
+  q05: number[];
+  q50: number[];
+  q95: number[];
+}
+
+/** By name: every global latent, then every param. */
+export type PosteriorSummary = Record<string, VariableSummary>;
+
+export interface SummaryOptions {
+  /** Draws from the guide behind the sd and the quantiles. Default 1000. */
+  draws?: number;
+  /** Seed of the draws: the same seed gives the same summary. Default 'summary'. */
+  seed?: string;
+}
+
+export const DEFAULT_SUMMARY_DRAWS = 1000;
+
+/** The q-quantile of sorted values, interpolating linearly between order statistics. */
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Statistics of `draws` values per element ([draws, elements] row-major), with the given means. */
+function fromDraws(values: Float32Array, draws: number, means: Float32Array, shape: number[]): VariableSummary {
+  const elements = means.length;
+  const s: VariableSummary = { kind: 'global', shape, mean: Array.from(means), sd: [], q05: [], q50: [], q95: [] };
+  const column = new Float64Array(draws);
+  for (let e = 0; e < elements; e++) {
+    let sum = 0;
+    for (let d = 0; d < draws; d++) sum += column[d] = values[d * elements + e]!;
+    const m = sum / draws;
+    let ss = 0;
+    for (let d = 0; d < draws; d++) ss += (column[d]! - m) ** 2;
+    s.sd.push(draws > 1 ? Math.sqrt(ss / (draws - 1)) : 0);
+    column.sort();
+    s.q05.push(quantile(column, 0.05));
+    s.q50.push(quantile(column, 0.5));
+    s.q95.push(quantile(column, 0.95));
+  }
+  return s;
+}
+
+/**
+ * Global latents: one run of the guide with `draws` particles (a global's guide reads only
+ * globals, params and nets, so placeholder data stand in for the data). The mean is the
+ * guide's own mean (exact when its arguments do not depend on other draws, else averaged over
+ * the draws); sd and quantiles are those of the draws.
+ */
+function globalSummaries(program: CompiledProgram, draws: number, rng: Rng): Map<string, VariableSummary> {
+  const out = new Map<string, VariableSummary>();
+  if (!hasGlobals(program)) return out;
+  tf.tidy(() => {
+    const guide = traceGuide(program, withPlaceholders(program, 1), [seed(rng), plate(draws, 1)]);
+    for (const site of guide.latents()) {
+      if (site.plate !== 'global') continue;
+      const shape = site.value.shape.slice(2);
+      const full = tf.broadcastTo(site.value, [draws, 1, ...shape]);
+      const means = tf.mean(tf.broadcastTo(site.dist.mean(), [draws, 1, ...shape]), [0, 1]);
+      out.set(site.name, fromDraws(full.dataSync() as Float32Array, draws, means.dataSync() as Float32Array, shape));
+    }
+  });
+  return out;
+}
+
+function paramSummary(program: CompiledProgram, name: string, shape: readonly number[]): VariableSummary {
+  const t = program.params.value(name);
+  const values = Array.from(t.dataSync());
+  if (t !== program.params.variable(name)) t.dispose();
+  return { kind: 'param', shape: [...shape], mean: values, sd: values.map(() => 0), q05: [...values], q50: [...values], q95: [...values] };
+}
+
+export function posteriorSummary(program: CompiledProgram, options: SummaryOptions = {}): PosteriorSummary {
+  const draws = options.draws ?? DEFAULT_SUMMARY_DRAWS;
+  if (!Number.isInteger(draws) || draws < 2) throw new OptionError('draws', `must be a whole number of at least 2 (got ${draws})`);
+  const globals = globalSummaries(program, draws, new Rng(options.seed ?? 'summary'));
+  const summary: PosteriorSummary = {};
+  for (const l of program.lowered.latents) {
+    const s = globals.get(l.name);
+    if (s) summary[l.name] = s;
+  }
+  for (const p of program.lowered.params) if (!p.generated) summary[p.name] = paramSummary(program, p.name, p.shape);
+  return summary;
+}
