@@ -23,7 +23,7 @@ export async function buildCheckpoint(model: Model, options: TrainOptions, train
     epoch: trainer.epoch,
     step: trainer.step,
     history: trainer.history.map((r) => ({ ...r })),
-    params: trainer.program.params.snapshot().map((p) => ({ ...p, shape: [...p.shape], values: p.values.slice() })),
+    params: trainer.snapshot().map((p) => ({ ...p, shape: [...p.shape], values: p.values.slice() })),
     optimizer,
     savedAt: new Date().toISOString(),
   };

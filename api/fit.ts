@@ -32,8 +32,10 @@ export interface InitializationReport {
 export interface FitStart {
   /** The options in force, defaults filled in. */
   options: TrainOptions;
-  /** Scalars the optimizer trains. */
+  /** Scalars the optimizer trains (the program's and the objective's). */
   parameters: number;
+  /** What training maximizes, e.g. 'ELBO, KL analytic' or 'IWAE bound (K = 5)'. */
+  objective: string;
   stepsPerEpoch: number;
   /** How each guide site's gradient is estimated. */
   estimators: ReadonlyMap<string, EstimatorKind>;
@@ -154,7 +156,8 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
     const complete = resume !== undefined && resume.epoch >= o.epochs;
     options.onStart?.({
       options: o,
-      parameters: program.params.count(),
+      parameters: trainer.parameterCount(),
+      objective: trainer.svi.objective.describe(o.particles),
       stepsPerEpoch: Math.ceil(bound.split.train.size / o.batchSize),
       estimators: program.estimators(),
       initialization,

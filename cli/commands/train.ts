@@ -104,17 +104,6 @@ function defaultOut(file: string, resume: boolean): string {
   return runFolder(file, latest + 1);
 }
 
-function describeObjective(flags: TrainFlags): string {
-  switch (flags.objective) {
-    case 'iwae':
-      return `IWAE bound (K = ${flags.particles})`;
-    case 'renyi':
-      return `Rényi bound (alpha = ${flags.alpha ?? 'default'}, K = ${flags.particles})`;
-    case 'elbo':
-      return `ELBO, KL ${flags.kl}`;
-  }
-}
-
 /** What fit is about to do, as the lines printed before the first epoch. */
 function startLines(file: string, flags: TrainFlags, ckptPath: string, s: FitStart, autoGuides: string | undefined): string {
   const lines: string[] = [];
@@ -132,7 +121,7 @@ function startLines(file: string, flags: TrainFlags, ckptPath: string, s: FitSta
   lines.push(
     `model: ${file}  ${s.parameters.toLocaleString('en-US')} parameters; ` +
       `${flags.epochs} epochs of ${s.stepsPerEpoch} steps, batch ${flags.batchSize}, ` +
-      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${describeObjective(flags)}, ` +
+      `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${s.objective}, ` +
       `estimators ${describeEstimators(s.estimators)}, seed ${flags.seed}`,
   );
   if (autoGuides) lines.push(`automatic guides: ${autoGuides}`);
