@@ -2,6 +2,7 @@
 // as `ppl train --resume` finds it), --out, --backend, --seed, loading the model with its
 // trained parameters (the library's loadTrained), and opening its data (by default as it was
 // trained).
+import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
@@ -119,7 +120,7 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
   const dataset = split[flags.split];
   const bound = bindData(t.model, dataset);
   for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${split.description}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
+  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
   return { split, bound };
 }
 
