@@ -1,12 +1,12 @@
 // Estimators compared by training: once per estimator from the same initial parameters, on
 // the same minibatches, with the same budget (inference/compare.ts does the work).
-import { compareEstimators as compareByTraining, type CompareOptions, type EstimatorRun } from '../inference/compare.js';
-import { parseEstimatorSpec, type EstimatorSpec } from '../inference/gradient-stats.js';
+import { compareEstimators as compareByTraining, type CompareOptions, type EstimatorRun } from '../experiments/compare.js';
+import { parseEstimatorSpec, type EstimatorSpec } from '../experiments/gradient-stats.js';
 import { trainingSplit, type TrainingData } from './data.js';
 import type { Model } from './model.js';
 
-export type { Budget, CompareOptions, CompareProgress, CurvePoint, EstimatorRun, EvalSchedule } from '../inference/compare.js';
-export { defaultTarget, finalElbo, firstReaching } from '../inference/compare.js';
+export type { Budget, CompareOptions, CompareProgress, CurvePoint, EstimatorRun, EvalSchedule } from '../experiments/compare.js';
+export { defaultTarget, finalElbo, firstReaching } from '../experiments/compare.js';
 
 /**
  * Held-out ELBO curves, one run per estimator. `estimators` are labels ('reparam', 'score+mavg',

@@ -44,14 +44,17 @@ export {
 } from './trained.js';
 export { DEFAULT_SUMMARY_DRAWS, type PosteriorSummary, type SummaryOptions, type VariableSummary } from './summary.js';
 export { INPAINT_DEFAULTS, type InpaintOptions, type Inpainting } from './inpaint.js';
-export { INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../inference/inpaint.js';
-export { MASK_SPEC_FORMS, parseMaskSpec, type MaskSpec } from '../inference/mask.js';
-export { DEFAULT_ENCODE_PARTICLES, type EncodedSet, type LatentSummary } from '../inference/encode.js';
-export type { DecodeMode, Generated, PointValues } from '../inference/generate.js';
-export { meanWithError, type Evaluation, type MeanWithError } from '../inference/loglik.js';
-export type { Manifold } from '../inference/manifold.js';
-export { isNotApplicable, parseEstimatorSpec, type EstimatorResult, type EstimatorSpec, type EstimatorStats, type GradientReport, type GroupStats, type NotApplicable } from '../inference/gradient-stats.js';
-export type { FixedValue, GlobalValues } from '../inference/replay.js';
+export { INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../trained/inpaint.js';
+export { MASK_SPEC_FORMS, parseMaskSpec, type MaskSpec } from '../trained/mask.js';
+export { DEFAULT_ENCODE_PARTICLES, type EncodedSet, type LatentSummary } from '../trained/encode.js';
+export type { DecodeMode, Generated, PointValues } from '../trained/generate.js';
+export { meanWithError, type Evaluation, type MeanWithError } from '../trained/loglik.js';
+export type { Manifold } from '../trained/manifold.js';
+export { isNotApplicable, parseEstimatorSpec, type EstimatorResult, type EstimatorSpec, type EstimatorStats, type GradientReport, type GroupStats, type NotApplicable } from '../experiments/gradient-stats.js';
+export type { FixedValue, GlobalValues } from '../trained/replay.js';
+
+// Synthetic data from the generative process.
+export { idxImageData, simulate, simulatedCsv, simulatedIdx, type Simulated, type SimulateOptions } from './simulate.js';
 
 // Estimators compared by training.
 export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget, type CompareOptions, type CompareProgress, type CurvePoint, type EstimatorRun, type EvalSchedule } from './compare.js';
@@ -64,8 +67,8 @@ export type { Support } from '../runtime/support.js';
 export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 
 // Presenting results: which data a model generates, pictures, projections.
-export { imageLayout, inputData, modelledData, primaryData, valuesPerPoint, type ImageLayout } from '../inference/observed.js';
-export { principalComponents, type Projection } from '../inference/pca.js';
+export { imageLayout, inputData, modelledData, primaryData, valuesPerPoint, type ImageLayout } from '../trained/observed.js';
+export { principalComponents, type Projection } from '../trained/pca.js';
 
 // The tfjs backend.
 export { BACKEND_CHOICES, currentBackend, describeBackend, initBackend as useBackend, type BackendChoice, type BackendInfo, type BackendName } from '../runtime/backend.js';

@@ -3,12 +3,12 @@
 import { UserError } from '../runtime/errors.js';
 import { Rng } from '../runtime/random.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
-import { buildHiddenMask, parseMaskSpec, type MaskSpec } from '../inference/mask.js';
-import { hiddenError, inpaintBatch, type HiddenError, type InpaintMethod } from '../inference/inpaint.js';
-import { fieldMean } from '../inference/data-mean.js';
+import { buildHiddenMask, parseMaskSpec, type MaskSpec } from '../trained/mask.js';
+import { hiddenError, inpaintBatch, type HiddenError, type InpaintMethod } from '../trained/inpaint.js';
+import { fieldMean } from '../trained/data-mean.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
-import { imageLayout, primaryData, valuesPerPoint } from '../inference/observed.js';
-import type { GlobalValues } from '../inference/replay.js';
+import { imageLayout, primaryData, valuesPerPoint } from '../trained/observed.js';
+import type { GlobalValues } from '../trained/replay.js';
 import type { BoundData } from './data.js';
 import { firstPoints } from './first-points.js';
 

@@ -1,11 +1,11 @@
-// Synthetic data from a model's generative process (Node only for now: inference/simulate.ts
-// also reads input tables from CSV files, so it imports the file-reading data layer).
+// Synthetic data from a model's generative process; reading the inputs from a CSV file is
+// io/simulation-inputs.ts (Node only).
 import { Rng } from '../runtime/random.js';
-import { simulate as simulateProgram, type Simulated } from '../inference/simulate.js';
+import { simulate as simulateProgram, type Simulated } from '../trained/simulate.js';
 import type { TrainedModel } from './trained.js';
 
-export type { Simulated } from '../inference/simulate.js';
-export { idxImageData, inputsFromCsv, simulatedCsv, simulatedIdx } from '../inference/simulate.js';
+export type { Simulated } from '../trained/simulate.js';
+export { idxImageData, simulatedCsv, simulatedIdx } from '../trained/simulate.js';
 
 export interface SimulateOptions {
   /** Values of the model's inputs (data never `~`-ed), row-major [n, ...shape]; real inputs not given are drawn standard normal. */

@@ -8,7 +8,7 @@ import { OptionError } from '../runtime/errors.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { plate, seed } from '../runtime/effects/handlers.js';
 import { traceGuide } from '../inference/run.js';
-import { hasGlobals, withPlaceholders } from '../inference/replay.js';
+import { hasGlobals, withPlaceholders } from '../trained/replay.js';
 
 export interface VariableSummary {
   kind: 'global' | 'param';

@@ -10,7 +10,7 @@ import { openData } from '../io/index.js';
 import { checkSource } from '../lang/checker/index.js';
 import { compileProgram } from '../lang/compiler/index.js';
 import { Trainer } from '../inference/train.js';
-import { parseEstimatorSpec } from '../inference/gradient-stats.js';
+import { parseEstimatorSpec } from '../experiments/gradient-stats.js';
 import { repoRoot, sharedMnistDir } from './repo.js';
 
 const DEFAULT = ['reparam', 'score', 'score+mavg', 'score+mavg+nvil', 'score+loo'];

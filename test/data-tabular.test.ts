@@ -16,7 +16,8 @@ import type { Batch, Dataset } from '../runtime/data/index.js';
 import { installFrey, openData } from '../io/index.js';
 import type { FetchLike } from '../io/index.js';
 import { ImageSet } from '../runtime/data/images.js';
-import { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx } from '../inference/simulate.js';
+import { idxImageData, simulate, simulatedCsv, simulatedIdx } from '../trained/simulate.js';
+import { inputsFromCsv } from '../io/simulation-inputs.js';
 import { Trainer } from '../inference/train.js';
 import { addDataOptions } from '../cli/options.js';
 import { asCli, compileOk, expectUserError } from './helpers.js';
@@ -542,7 +543,7 @@ describe('simulate', () => {
     expect(read.n).toBe(10);
     expect(Array.from(read.values.get('X')!.subarray(0, 6))).toEqual([0, 0.5, 0, 1, 1.5, -1]);
     expect((await inputsFromCsv(program.lowered, f, 4)).values.get('X')!.length).toBe(12);
-    await expectUserError(() => inputsFromCsv(program.lowered, f, 11), '10 rows of inputs', '--n 10');
+    await expectUserError(() => inputsFromCsv(program.lowered, f, 11), '10 rows of inputs', 'simulate at most 10 points');
     program.dispose();
     const binaryInput = compileOk('data c : binary\ndata y : real\nparam b : real\nmodel { y ~ Normal(c * b, 1) }\n');
     await expectUserError(() => simulate(binaryInput, 5, new Rng('x')), 'data c : binary {0, 1} is an input', '--inputs csv:PATH');

@@ -10,7 +10,7 @@ import { Rng } from '../runtime/random.js';
 import { bindFields } from '../runtime/data/index.js';
 import { openData } from '../io/index.js';
 import type { Minibatch } from '../inference/svi.js';
-import { gradientStats, parseEstimatorSpec, warmBaselines, type EstimatorStats, type GradientStatsOptions } from '../inference/gradient-stats.js';
+import { gradientStats, parseEstimatorSpec, warmBaselines, type EstimatorStats, type GradientStatsOptions } from '../experiments/gradient-stats.js';
 import { toMinibatch } from '../inference/minibatch.js';
 import { compileOk, minibatch, makeSvi } from './helpers.js';
 

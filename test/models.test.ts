@@ -20,7 +20,7 @@ import { makeOptimizer } from '../inference/optimizers.js';
 import type { BaselineKind } from '../inference/objectives/baselines.js';
 import { evaluateElbo } from '../inference/evaluate.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
-import { NO_GLOBALS, runModelWith } from '../inference/replay.js';
+import { NO_GLOBALS, runModelWith } from '../trained/replay.js';
 import { onMinibatch } from '../inference/run.js';
 import { checkOk, minibatch, makeSvi } from './helpers.js';
 

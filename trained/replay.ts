@@ -7,7 +7,7 @@ import type { Trace } from '../runtime/trace.js';
 import type { Rng } from '../runtime/random.js';
 import type { Handler } from '../runtime/effects/messages.js';
 import { plate, seed, substitute } from '../runtime/effects/handlers.js';
-import { traceGuide, traceModel } from './run.js';
+import { traceGuide, traceModel } from '../inference/run.js';
 
 /** A value of one latent or data point, without particle or batch axes. */
 export interface FixedValue {

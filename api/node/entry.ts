@@ -1,21 +1,21 @@
 // The Node flavours of the entry points, for the root entry `ppl-vi`: a model may be a file, data
 // may be a spec string (`mnist`, `csv:PATH`, ...), checkpoints are read from and written to
 // files. Everything else is api/engine.ts.
-import { currentBackend, initBackend } from '../runtime/backend.js';
-import type { Checkpoint } from '../inference/checkpoint.js';
-import { checkModel as checkSourceText, loadModel as loadSourceText, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
-import { readModelFile } from './model-file.js';
-import { fit as fitData, type FitOptions, type FitResult } from './fit.js';
-import { checkResume } from './resume.js';
-import type { TrainingData } from './data.js';
+import { currentBackend, initBackend } from '../../runtime/backend.js';
+import type { Checkpoint } from '../../inference/checkpoint.js';
+import { checkModel as checkSourceText, loadModel as loadSourceText, type CheckModelOptions, type Model, type ModelCheck } from '../model.js';
+import { readModelFile } from '../../io/model-file.js';
+import { fit as fitData, type FitOptions, type FitResult } from '../fit.js';
+import { checkResume } from '../resume.js';
+import type { TrainingData } from '../data.js';
 import { openData } from './data-spec.js';
-import { readCheckpoint } from './checkpoint-file.js';
-import { restoreModel, type RestoreOptions, type TrainedModel } from './trained.js';
+import { readCheckpoint } from '../../io/checkpoint-file.js';
+import { restoreModel, type RestoreOptions, type TrainedModel } from '../trained.js';
 
-export { readModelFile } from './model-file.js';
+export { readModelFile } from '../../io/model-file.js';
 export { openData, type DataSpecOptions } from './data-spec.js';
-export { readCheckpoint, saveCheckpoint } from './checkpoint-file.js';
-export { idxImageData, inputsFromCsv, simulate, simulatedCsv, simulatedIdx, type Simulated, type SimulateOptions } from './simulate.js';
+export { readCheckpoint, saveCheckpoint } from '../../io/checkpoint-file.js';
+export { inputsFromCsv } from '../../io/simulation-inputs.js';
 
 /** Model source text, or the .ppl file holding it. */
 export type ModelSource = string | { file: string };

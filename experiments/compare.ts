@@ -8,14 +8,14 @@ import type { CheckedProgram } from '../lang/checked.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset, DataSplit } from '../runtime/data/dataset.js';
 import { headDataset } from '../runtime/data/head.js';
-import { Svi } from './svi.js';
+import { Svi } from '../inference/svi.js';
 import { lowerProgram } from '../lang/lower/lower.js';
 import { estimators } from '../runtime/effects/handlers.js';
-import { makeObjective } from './objectives/registry.js';
-import type { KlMode } from './elbo.js';
-import { makeOptimizer, type OptimizerName } from './optimizers.js';
-import { evaluateElbo } from './evaluate.js';
-import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
+import { makeObjective } from '../inference/objectives/registry.js';
+import type { KlMode } from '../inference/elbo.js';
+import { makeOptimizer, type OptimizerName } from '../inference/optimizers.js';
+import { evaluateElbo } from '../inference/evaluate.js';
+import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minibatch.js';
 import { inapplicableReason, type EstimatorSpec } from './gradient-stats.js';
 
 /** Train for this many optimizer steps, or this many seconds of training (evaluation excluded). */

@@ -4,8 +4,8 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Normal, Bernoulli } from '../runtime/distributions/index.js';
 import { Rng } from '../runtime/random.js';
-import { onMinibatch, traceGuide, type Minibatch } from './run.js';
-import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
+import { onMinibatch, traceGuide, type Minibatch } from '../inference/run.js';
+import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minibatch.js';
 
 /**
  * One local latent's posterior summary for each of M data points, each statistic row-major

@@ -9,10 +9,10 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import { sitesOf } from '../lang/lower/program.js';
 import { resolveEstimator, type EstimatorMode } from '../runtime/effects/messages.js';
 import { estimators } from '../runtime/effects/handlers.js';
-import { Svi, type Minibatch } from './svi.js';
-import { BASELINES, type BaselineKind } from './objectives/baselines.js';
-import { makeObjective, type ObjectiveName } from './objectives/registry.js';
-import type { KlMode } from './elbo.js';
+import { Svi, type Minibatch } from '../inference/svi.js';
+import { BASELINES, type BaselineKind } from '../inference/objectives/baselines.js';
+import { makeObjective, type ObjectiveName } from '../inference/objectives/registry.js';
+import type { KlMode } from '../inference/elbo.js';
 
 export interface EstimatorSpec {
   /** As written: "reparam", "score+mavg+nvil", "iwae", "vimco". */

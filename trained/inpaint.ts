@@ -22,9 +22,9 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import { mask } from '../runtime/effects/handlers.js';
 import type { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
-import { onMinibatch, traceGuide, type Minibatch } from './run.js';
-import { estimateElbo } from './elbo.js';
-import { effectiveSampleSize, logMeanExp, normalizedWeights } from './importance.js';
+import { onMinibatch, traceGuide, type Minibatch } from '../inference/run.js';
+import { estimateElbo } from '../inference/elbo.js';
+import { effectiveSampleSize, logMeanExp, normalizedWeights } from '../inference/importance.js';
 import { runConditioned, runModelWith, type GlobalValues } from './replay.js';
 import { valuesPerPoint } from './observed.js';
 

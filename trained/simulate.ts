@@ -7,13 +7,12 @@
 // `ppl train FILE --data csv:OUT` reads it back) or, for binary 784-pixel images, as IDX.
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
-import { onMinibatch } from './run.js';
+import { onMinibatch } from '../inference/run.js';
 import type { LoweredData, LoweredProgram } from '../lang/lower/program.js';
 import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import { describeSupport, isDiscrete } from '../runtime/support.js';
-import { bindFields, declColumns, formatFloat32, formatShape, idxImagesFile, tableFields, TableDataset } from '../runtime/data/index.js';
-import { readCsv } from '../io/index.js';
+import { declColumns, formatFloat32, formatShape, idxImagesFile } from '../runtime/data/index.js';
 import type { PointValues } from './generate.js';
 import { inputData, modelledData, valuesPerPoint } from './observed.js';
 import { runModelWith, type FixedValue, type GlobalValues } from './replay.js';
@@ -171,28 +170,4 @@ export function simulatedIdx(lowered: LoweredProgram, sim: Simulated): Uint8Arra
   const pixels = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) pixels[i] = values[i]! >= 0.5 ? 255 : 0;
   return idxImagesFile(pixels, sim.n, 28, 28);
-}
-
-/**
- * The inputs of a program read from a CSV file under the csv: conventions (--columns overrides
- * included): the first `n` rows, or every row when n is undefined.
- */
-export async function inputsFromCsv(
-  lowered: LoweredProgram,
-  file: string,
-  n: number | undefined,
-  columns: readonly { decl: string; columns: string[] }[] = [],
-): Promise<{ n: number; values: Map<string, Float32Array> }> {
-  const decls = inputData(lowered);
-  if (decls.length === 0) throw new UserError(`${lowered.file}: the model has no inputs (every data variable is ~-ed), so --inputs is not needed`);
-  const table = await readCsv(file);
-  const count = n ?? table.rows;
-  if (count > table.rows) throw new UserError(`${file}: ${table.rows} rows of inputs, but ${count} points are to be simulated; pass --n ${table.rows} or give more rows`);
-  const rows = Uint32Array.from({ length: count }, (_, i) => i);
-  const ds = new TableDataset(file, table, rows, tableFields(table.header, columns, file), columns);
-  const binding = bindFields(decls, ds);
-  const batch = ds.gather(Uint32Array.from({ length: count }, (_, i) => i));
-  const values = new Map<string, Float32Array>();
-  for (const d of decls) values.set(d.name, batch.fields[binding.get(d.name)!]!);
-  return { n: count, values };
 }

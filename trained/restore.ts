@@ -2,7 +2,7 @@
 // checkpoint written by `ppl train`.
 import type { CheckedProgram } from '../lang/checked.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
-import { sourceHash, type Checkpoint } from './checkpoint.js';
+import { sourceHash, type Checkpoint } from '../inference/checkpoint.js';
 
 export interface RestoredProgram {
   program: CompiledProgram;

@@ -2,7 +2,7 @@
 // likelihood mean E[x | z].
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Rng } from '../runtime/random.js';
-import type { Minibatch } from './svi.js';
+import type { Minibatch } from '../inference/svi.js';
 import { encodeBatch } from './encode.js';
 import { decodeLatents, type Generated, type PointValues } from './generate.js';
 import { modelledData } from './observed.js';

@@ -10,13 +10,13 @@
 // unbiased weights p(x, z | w) / q(z | x, w').)
 import { tf } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
-import { onMinibatch } from './run.js';
+import { onMinibatch } from '../inference/run.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
-import type { Minibatch } from './svi.js';
-import { estimateElbo } from './elbo.js';
-import { effectiveSampleSize, logMeanExp } from './importance.js';
-import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
+import type { Minibatch } from '../inference/svi.js';
+import { estimateElbo } from '../inference/elbo.js';
+import { effectiveSampleSize, logMeanExp } from '../inference/importance.js';
+import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minibatch.js';
 import { runConditioned, type GlobalValues } from './replay.js';
 
 export interface LogLikOptions {
