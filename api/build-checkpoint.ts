@@ -6,12 +6,23 @@ import type { Checkpoint } from '../inference/checkpoint.js';
 import type { Trainer } from '../inference/train.js';
 import type { TrainOptions } from '../inference/train-options.js';
 import type { Model } from './model.js';
+import type { Picture } from '../runtime/data/dataset.js';
 
 /** The options as a checkpoint records them (unset ones left out). */
 export function optionRecord(options: TrainOptions): Checkpoint['flags'] {
   const out: Checkpoint['flags'] = {};
   for (const [k, v] of Object.entries(options) as [string, Checkpoint['flags'][string] | undefined][]) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/** The pictures among the data the trainer binds: a checkpoint keeps them for drawing samples. */
+function picturesOf(trainer: Trainer): Pick<Checkpoint, 'pictures'> {
+  const pictures: Record<string, Picture> = {};
+  for (const [decl, field] of trainer.bindings) {
+    const picture = trainer.data.train.fields.find((f) => f.name === field)?.picture;
+    if (picture) pictures[decl] = { ...picture };
+  }
+  return Object.keys(pictures).length ? { pictures } : {};
 }
 
 export async function buildCheckpoint(model: Model, options: TrainOptions, trainer: Trainer): Promise<Checkpoint> {
@@ -25,6 +36,7 @@ export async function buildCheckpoint(model: Model, options: TrainOptions, train
     history: trainer.history.map((r) => ({ ...r })),
     params: trainer.snapshot().map((p) => ({ ...p, shape: [...p.shape], values: p.values.slice() })),
     optimizer,
+    ...picturesOf(trainer),
     savedAt: new Date().toISOString(),
   };
 }

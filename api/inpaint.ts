@@ -7,7 +7,7 @@ import { buildHiddenMask, parseMaskSpec, type MaskSpec } from '../trained/mask.j
 import { hiddenError, inpaintBatch, type HiddenError, type InpaintMethod } from '../trained/inpaint.js';
 import { fieldMean } from '../trained/data-mean.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
-import { imageLayout, primaryData, valuesPerPoint } from '../trained/observed.js';
+import { imageLayout, primaryData, valuesPerPoint, type ImageLayout } from '../trained/observed.js';
 import type { GlobalValues } from '../trained/replay.js';
 import type { BoundData } from './data.js';
 import { firstPoints } from './first-points.js';
@@ -62,6 +62,12 @@ export const INPAINT_DEFAULTS = { method: 'is', samples: 1000, rounds: 3, iterat
  * `points`: the data inpainted; `reference`: the data whose mean point fills the hidden values
  * (init 'mean') and scores the baseline, bound like `points` (e.g. the training set).
  */
+/** The picture size of the field bound to data declaration `name`, when it is an image. */
+export function fieldPicture(data: BoundData, name: string): ImageLayout | undefined {
+  const field = data.bindings.get(name);
+  return data.dataset.fields.find((f) => f.name === field)?.picture;
+}
+
 export async function inpaintPoints(
   program: CompiledProgram,
   globals: GlobalValues,
@@ -73,7 +79,7 @@ export async function inpaintPoints(
   const o = { ...INPAINT_DEFAULTS, ...options };
   const d = primaryData(program.lowered, 'inpaint');
   const size = valuesPerPoint(d.shape);
-  const layout = imageLayout(d.shape);
+  const layout = imageLayout(d.shape, fieldPicture(points, d.name));
   const parsed = typeof o.mask === 'string' ? parseMaskSpec(o.mask) : o.mask;
   if (parsed.kind === 'file') throw new UserError(`mask '${parsed.path}' names a file: read it into a pattern mask ({ kind: 'pattern', hidden, origin })`);
   const batch = await firstPoints(points.dataset, o.n, seed);

@@ -5,6 +5,7 @@ import { Rng } from '../runtime/random.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
 import type { Checkpoint } from '../inference/checkpoint.js';
+import type { Picture } from '../runtime/data/dataset.js';
 import { restoreProgram } from '../trained/restore.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../inference/train-options.js';
 import { encodeDataset, type EncodedSet } from '../trained/encode.js';
@@ -118,6 +119,11 @@ export class TrainedModel {
   ) {
     this.seed = init.seed ?? DEFAULT_TRAIN_OPTIONS.seed;
     this.checkpoint = init.checkpoint;
+  }
+
+  /** The picture size of data declaration `name` in the data it was trained on, when those were images. */
+  pictureOf(name: string): Picture | undefined {
+    return this.checkpoint?.pictures?.[name];
   }
 
   /** The checkpoint was written from a different version of the source (its SHA-256 differs). */

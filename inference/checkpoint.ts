@@ -4,6 +4,7 @@
 import { UserError } from '../runtime/errors.js';
 import { sha256Hex } from '../runtime/sha256.js';
 import { decodeBase64, encodeBase64 } from '../runtime/base64.js';
+import type { Picture } from '../runtime/data/dataset.js';
 import type { SavedParam, Constraint } from '../runtime/params.js';
 import type { SavedOptimizer, SavedTensor } from './optimizers.js';
 
@@ -35,6 +36,8 @@ export interface Checkpoint {
   history: EpochRecord[];
   params: SavedParam[];
   optimizer?: SavedOptimizer;
+  /** Data declarations that are pictures in the training data (images of MNIST, IDX, Frey faces), by name. */
+  pictures?: Record<string, Picture>;
   savedAt: string;
 }
 

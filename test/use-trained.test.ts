@@ -70,6 +70,7 @@ beforeAll(async () => {
     step: trainer.step,
     history: trainer.history,
     params: program.params.snapshot(),
+    pictures: { x: { rows: 28, cols: 28 } },
     savedAt: new Date(0).toISOString(),
   });
   program.dispose();
@@ -279,7 +280,7 @@ describe('eval on the linear-Gaussian model (exact log p(x))', () => {
     expect(ess).toBeLessThan(1900);
   });
 
-  it('sampling a vector model gives CSV rows of values; pictures are 784 = 28x28 and 560 = 28x20 values', () => {
+  it('sampling a vector model gives CSV rows of values; a vector is a picture when its data say so (image sources carry their size)', () => {
     const program = compileOk(LG_SOURCE, 'lg');
     const gen = sampleModel(program, 5, new Rng('v'), { mode: 'sample', globals: NO_GLOBALS });
     program.dispose();
@@ -287,8 +288,13 @@ describe('eval on the linear-Gaussian model (exact log p(x))', () => {
     expect(rows[0]).toBe('sample,x_0,x_1,x_2,x_3');
     expect(rows).toHaveLength(6);
     expect(imageLayout([4])).toBeUndefined();
-    expect(imageLayout([784])).toEqual({ rows: 28, cols: 28 });
-    expect(imageLayout([560])).toEqual({ rows: 28, cols: 20 });
+    // a vector is a picture only when its data say so: the images of MNIST carry their size
+    const picture = split.train.fields.find((f) => f.name === 'image')!.picture;
+    expect(picture).toEqual({ rows: 28, cols: 28 });
+    expect(imageLayout([784])).toBeUndefined();
+    expect(imageLayout([784], picture)).toEqual({ rows: 28, cols: 28 });
+    expect(imageLayout([560], picture)).toBeUndefined();
+    expect(imageLayout([28, 20])).toEqual({ rows: 28, cols: 20 });
   });
 
   it('with a global latent, conditions on its guide mean: log p(x | m) exactly when there is no local latent', () => {

@@ -37,13 +37,12 @@ export interface ImageLayout {
 }
 
 /**
- * The picture a data point of this shape is: [R, C] as is; 784 values as 28x28 (MNIST);
- * 560 values as 28 rows of 20 (Frey faces). Anything else is a plain vector (undefined).
+ * The picture a data point of this shape is: a declared [R, C] as is; a vector as the picture
+ * its data came from (`picture`, from an image source or a checkpoint) when the sizes agree.
+ * Anything else is a plain vector (undefined).
  */
-export function imageLayout(shape: readonly number[]): ImageLayout | undefined {
+export function imageLayout(shape: readonly number[], picture?: ImageLayout): ImageLayout | undefined {
   if (shape.length === 2) return { rows: shape[0]!, cols: shape[1]! };
-  const n = valuesPerPoint(shape);
-  if (n === 784) return { rows: 28, cols: 28 };
-  if (n === 560) return { rows: 28, cols: 20 };
+  if (picture && picture.rows * picture.cols === valuesPerPoint(shape)) return { rows: picture.rows, cols: picture.cols };
   return undefined;
 }

@@ -26,7 +26,7 @@ export async function runManifold(file: string, flags: ManifoldFlags): Promise<v
   const t = await openTrained(file, flags, 'manifold');
   try {
     const m = t.trained.manifold({ grid: flags.grid, dims: flags.dims, latent: flags.latent, seed: flags.seed });
-    const layout = imageLayout(m.shape);
+    const layout = imageLayout(m.shape, t.trained.pictureOf(m.data));
     const json = writeOut(
       t.outDir,
       'manifold.json',

