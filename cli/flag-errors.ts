@@ -7,7 +7,27 @@ import { OptionError, UserError } from '../runtime/errors.js';
  * error's hint "name the columns with `columns` X=..."); an OptionError's own option and any
  * other backticked name in it are translated too.
  */
-const MENTIONED_OPTIONS: ReadonlySet<string> = new Set(['data', 'binarize', 'threshold', 'trainSize', 'testSize', 'testFraction', 'columns']);
+const MENTIONED_OPTIONS: ReadonlySet<string> = new Set([
+  'data',
+  'binarize',
+  'threshold',
+  'trainSize',
+  'testSize',
+  'testFraction',
+  'columns',
+  'backend',
+  'estimator',
+  'baselines',
+  'particles',
+  'objective',
+  'alpha',
+  'optimizer',
+  'lr',
+  'grid',
+  'dims',
+  'inputs',
+  'mask',
+]);
 
 /** Library options whose flag is not their kebab-case spelling. */
 const FLAG_OF_OPTION: Readonly<Record<string, string>> = { baselines: '--baseline' };

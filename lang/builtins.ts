@@ -426,7 +426,7 @@ export function registerAnnotation(spec: AnnotationSpec): void {
 registerAnnotation({
   name: 'score',
   blocks: ['guide'],
-  doc: "estimate this site's gradient by the score function (REINFORCE), whatever `--estimator` says",
+  doc: "estimate this site's gradient by the score function (REINFORCE), whatever the run's estimator mode says",
 });
 registerAnnotation({
   name: 'reparam',
@@ -442,7 +442,7 @@ registerAnnotation({
   name: 'baseline',
   blocks: ['guide'],
   form: '@baseline(b(x))',
-  doc: "an input-dependent baseline b(x) for this local site's score-function signal (NVIL): one number per data point (an error on a global site or for another shape), fitted by squared error when `--baseline nvil` is on",
+  doc: "an input-dependent baseline b(x) for this local site's score-function signal (NVIL): one number per data point (an error on a global site or for another shape), fitted by squared error when the NVIL baseline is on",
 });
 
 // ---------------------------------------------------------------- reserved names

@@ -1,7 +1,7 @@
 // Picks the fastest TensorFlow.js backend that loads here: tfjs-node (native libtensorflow),
 // else WebAssembly (XNNPACK), else pure JavaScript.
 import { tf } from './tf.js';
-import { UserError } from './errors.js';
+import { OptionError, UserError } from './errors.js';
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
@@ -73,5 +73,5 @@ export function describeBackend(info: BackendInfo): string {
 
 export function parseBackendChoice(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new UserError(`--backend must be one of ${BACKEND_CHOICES.join(', ')} (got '${value}')`);
+  throw new OptionError('backend', `must be one of ${BACKEND_CHOICES.join(', ')} (got '${value}')`);
 }

@@ -4,7 +4,7 @@
 import { tf } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { plate, seed } from '../runtime/effects/handlers.js';
-import { UserError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
 import { Normal } from '../runtime/distributions/index.js';
 import type { Rng } from '../runtime/random.js';
 import { decodeLatents } from './generate.js';
@@ -73,7 +73,7 @@ function priorOf(program: CompiledProgram, latent: string, globals: GlobalValues
 
 export function latentManifold(program: CompiledProgram, rng: Rng, opts: ManifoldOptions): Manifold {
   const G = opts.grid;
-  if (!Number.isInteger(G) || G < 1) throw new UserError(`--grid must be a positive whole number (got ${G})`);
+  if (!Number.isInteger(G) || G < 1) throw new OptionError('grid', `must be a positive whole number (got ${G})`);
   const inputs = inputData(program.lowered);
   if (inputs.length) throw new UserError(`${program.lowered.file}: manifold: the model reads ${inputs.map((d) => `data ${d.name}`).join(', ')} as input; a code alone cannot be decoded`);
   const latent = chooseLatent(program, opts.latent);
@@ -82,9 +82,9 @@ export function latentManifold(program: CompiledProgram, rng: Rng, opts: Manifol
   const [d0, d1] = opts.dims;
   if (size < 2) throw new UserError(`${program.lowered.file}: manifold: latent ${latent} has ${size} dimension; the grid needs two`);
   for (const d of opts.dims) {
-    if (!Number.isInteger(d) || d < 0 || d >= size) throw new UserError(`--dims ${d0},${d1}: latent ${latent} has dimensions 0..${size - 1}`);
+    if (!Number.isInteger(d) || d < 0 || d >= size) throw new OptionError('dims', `\`dims\` ${d0},${d1}: latent ${latent} has dimensions 0..${size - 1}`);
   }
-  if (d0 === d1) throw new UserError(`--dims ${d0},${d1}: choose two different dimensions`);
+  if (d0 === d1) throw new OptionError('dims', `\`dims\` ${d0},${d1}: choose two different dimensions`);
   const data = primaryData(program.lowered, 'manifold');
   const { loc, scale } = priorOf(program, latent, opts.globals, rng);
   const quantiles = Array.from({ length: G }, (_, i) => normalQuantile((i + 0.5) / G));

@@ -1,6 +1,6 @@
 // Which entries of each data point are hidden for inpainting. Built-in masks for pictures
 // (a half, a centred square), random entries for anything, or an explicit 0/1 pattern.
-import { UserError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import type { ImageLayout } from './observed.js';
 
@@ -21,14 +21,14 @@ export function parseMaskSpec(spec: string): MaskSpec | { kind: 'file'; path: st
   if (m) {
     const v = Number(m[2]);
     if (m[1] === 'square') {
-      if (!Number.isInteger(v) || v < 1) throw new UserError(`--mask ${spec}: the square's side must be a positive whole number of pixels`);
+      if (!Number.isInteger(v) || v < 1) throw new OptionError('mask', `\`mask\` ${spec}: the square's side must be a positive whole number of pixels`);
       return { kind: 'square', size: v };
     }
-    if (!Number.isFinite(v) || v <= 0 || v >= 1) throw new UserError(`--mask ${spec}: the fraction must be a number strictly between 0 and 1`);
+    if (!Number.isFinite(v) || v <= 0 || v >= 1) throw new OptionError('mask', `\`mask\` ${spec}: the fraction must be a number strictly between 0 and 1`);
     return { kind: 'random', fraction: v };
   }
   if (/\.(png|csv)$/i.test(spec)) return { kind: 'file', path: spec };
-  throw new UserError(`unknown --mask '${spec}'; accepted: ${MASK_SPEC_FORMS}`);
+  throw new OptionError('mask', `unknown \`mask\` '${spec}'; accepted: ${MASK_SPEC_FORMS}`);
 }
 
 function describe(spec: MaskSpec): string {
@@ -62,12 +62,12 @@ export function buildHiddenMask(spec: MaskSpec, size: number, count: number, lay
     }
     case 'pattern':
       if (spec.hidden.length !== size) {
-        throw new UserError(`--mask ${spec.origin}: has ${spec.hidden.length} entries, a data point has ${size}`);
+        throw new OptionError('mask', `\`mask\` ${spec.origin}: has ${spec.hidden.length} entries, a data point has ${size}`);
       }
       one.set(spec.hidden);
       break;
     default: {
-      if (!layout) throw new UserError(`--mask ${describe(spec)} needs pictures; a data point here is a vector of ${size} values (use random:F or a CSV mask)`);
+      if (!layout) throw new OptionError('mask', `\`mask\` ${describe(spec)} needs pictures; a data point here is a vector of ${size} values (use random:F or a CSV mask)`);
       const { rows, cols } = layout;
       let hidden: (r: number, c: number) => boolean;
       if (spec.kind === 'top') hidden = (r) => r < rows / 2;
@@ -76,7 +76,7 @@ export function buildHiddenMask(spec: MaskSpec, size: number, count: number, lay
       else if (spec.kind === 'right') hidden = (_r, c) => c >= cols / 2;
       else if (spec.kind === 'square') {
         const k = spec.size;
-        if (k > Math.min(rows, cols)) throw new UserError(`--mask square:${k}: larger than the ${rows}x${cols} picture`);
+        if (k > Math.min(rows, cols)) throw new OptionError('mask', `\`mask\` square:${k}: larger than the ${rows}x${cols} picture`);
         const r0 = Math.floor((rows - k) / 2);
         const c0 = Math.floor((cols - k) / 2);
         hidden = (r, c) => r >= r0 && r < r0 + k && c >= c0 && c < c0 + k;
@@ -86,7 +86,7 @@ export function buildHiddenMask(spec: MaskSpec, size: number, count: number, lay
   }
   let any = false;
   for (const v of one) any ||= v === 1;
-  if (!any) throw new UserError(`--mask ${describe(spec)} hides nothing`);
+  if (!any) throw new OptionError('mask', `\`mask\` ${describe(spec)} hides nothing`);
   const out = new Uint8Array(count * size);
   for (let i = 0; i < count; i++) out.set(one, i * size);
   return out;

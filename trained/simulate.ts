@@ -69,7 +69,7 @@ function prepareInputs(lowered: LoweredProgram, n: number, rng: Rng, given: Read
     } else {
       throw new UserError(
         `${lowered.file}: data ${d.name} : ${describeSupport(d.support)} is an input (never ~-ed in the model), so the model cannot simulate it, ` +
-          `and only real inputs are drawn standard normal; give its values with --inputs csv:PATH`,
+          `and only real inputs are drawn standard normal; give its values as \`inputs\``,
       );
     }
   }

@@ -109,7 +109,7 @@ export class ScoreBaselines {
     const particles = signal.shape[0]!;
     let residual = signal;
     if (this.kinds.has('loo')) {
-      if (particles < 2) throw new OptionError('baselines', 'the leave-one-out baseline (loo) needs at least 2 particles');
+      if (particles < 2) throw new OptionError('baselines', '`baselines` loo needs at least 2 particles (`particles` 2 or more)');
       const others = tf.div(tf.sub(tf.sum(signal, 0, true), signal), particles - 1);
       residual = tf.sub(residual, others);
     }
@@ -157,7 +157,7 @@ export function parseBaselines(value: string): BaselineKind[] {
   if (value === '' || value === 'none') return [];
   const out: BaselineKind[] = [];
   for (const part of value.split(/[,+]/)) {
-    if (!(BASELINES as readonly string[]).includes(part)) throw new OptionError('baselines', `unknown baseline '${part}' (choose from none, ${BASELINES.join(', ')}, combined with commas)`);
+    if (!(BASELINES as readonly string[]).includes(part)) throw new OptionError('baselines', `\`baselines\`: unknown baseline '${part}' (choose from none, ${BASELINES.join(', ')}, combined with commas)`);
     out.push(part as BaselineKind);
   }
   return out;

@@ -32,7 +32,7 @@ export abstract class MultiSampleBound implements Objective {
     const scoreSites = guide.latents().filter((q) => q.estimator === 'score');
     if (scoreSites.length > 0) {
       if (!this.vimco) throw new UserError(`the ${this.name} objective trains pathwise sites only; ${scoreSites.map((q) => q.name).join(', ')} would need the score function (use the ELBO or IWAE objective, or a reparameterizable guide)`);
-      if (particles < 2) throw new OptionError('particles', 'the IWAE objective with score-function sites (VIMCO) needs K >= 2 samples');
+      if (particles < 2) throw new OptionError('particles', 'the IWAE objective with score-function sites (VIMCO) needs K >= 2 samples (`particles`)');
       const signal = stopGradient(vimcoSignals(est.local, bound));
       for (const q of scoreSites) {
         if (q.plate !== 'local') throw new UserError(`VIMCO: the global latent ${q.name} cannot be estimated by the score function under the IWAE objective; use the ELBO objective`);

@@ -40,7 +40,7 @@ export interface ObjectiveEntry {
 }
 
 function noBaselines(options: ObjectiveOptions, why: string): void {
-  if (options.baselines.length > 0) throw new OptionError('baselines', `${options.baselines.join(',')}: ${why}; drop the baselines`);
+  if (options.baselines.length > 0) throw new OptionError('baselines', `\`baselines\` ${options.baselines.join(',')}: ${why}; drop \`baselines\``);
 }
 
 export const OBJECTIVES: readonly ObjectiveEntry[] = [
@@ -73,7 +73,7 @@ export const OBJECTIVE_NAMES: readonly string[] = OBJECTIVES.map((o) => o.name);
 
 export function objectiveEntry(name: string): ObjectiveEntry {
   const entry = OBJECTIVES.find((o) => o.name === name);
-  if (!entry) throw new OptionError('objective', `unknown objective '${name}' (choose from ${OBJECTIVE_NAMES.join(', ')})`);
+  if (!entry) throw new OptionError('objective', `\`objective\` '${name}' is unknown (choose from ${OBJECTIVE_NAMES.join(', ')})`);
   return entry;
 }
 

@@ -112,7 +112,7 @@ const FILE_START: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset:
 
 /** Choices made outside the source that change what is valid (command-line flags). */
 export interface CheckOptions {
-  /** `--estimator`: with 'reparam', every guide site must be reparameterizable. */
+  /** The estimator mode: with 'reparam', every guide site must be reparameterizable. */
   estimator?: 'auto' | 'reparam' | 'score';
 }
 

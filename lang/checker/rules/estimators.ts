@@ -35,7 +35,7 @@ export const estimatorsRule: CheckRule = {
         ctx.error(
           'not-reparameterizable',
           site.stmt.dist.span,
-          `--estimator reparam: the guide site of ${site.target} is ${dist.name}, which cannot be reparameterized; use --estimator auto, or pin this site with @score`,
+          `\`estimator\` reparam: the guide site of ${site.target} is ${dist.name}, which cannot be reparameterized; use \`estimator\` auto, or pin this site with @score`,
         );
       }
       if (baseline) {
