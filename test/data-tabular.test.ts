@@ -546,7 +546,7 @@ describe('simulate', () => {
     await expectUserError(() => inputsFromCsv(program.lowered, f, 11), '10 rows of inputs', 'simulate at most 10 points');
     program.dispose();
     const binaryInput = compileOk('data c : binary\ndata y : real\nparam b : real\nmodel { y ~ Normal(c * b, 1) }\n');
-    await expectUserError(() => simulate(binaryInput, 5, new Rng('x')), 'data c : binary {0, 1} is an input', '--inputs csv:PATH');
+    await expectUserError(asCli(() => simulate(binaryInput, 5, new Rng('x'))), 'data c : binary {0, 1} is an input', 'give its values as --inputs');
     binaryInput.dispose();
   });
 

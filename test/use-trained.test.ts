@@ -373,7 +373,7 @@ describe('inpaint (bottom half of 100 held-out digits hidden)', () => {
     const top = buildHiddenMask({ kind: 'top' }, 784, 1, layout, new Rng('m'));
     expect(top[0]).toBe(1);
     expect(top[783]).toBe(0);
-    expect(() => parseMaskSpec('diagonal')).toThrow(/unknown --mask 'diagonal'/);
+    expect(() => parseMaskSpec('diagonal')).toThrow(/unknown `mask` 'diagonal'/);
     expect(() => parseMaskSpec('random:1.5')).toThrow(/strictly between 0 and 1/);
     expect(() => buildHiddenMask({ kind: 'top' }, 10, 1, undefined, new Rng('m'))).toThrow(/needs pictures/);
   });
