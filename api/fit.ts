@@ -2,7 +2,8 @@
 // initializes (best of initTries starts), resumes, trains with progress callbacks, stops after
 // the current step when the signal aborts, and hands out a Checkpoint whenever one is due.
 // Where checkpoints go, and how progress is shown, is the caller's business.
-import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { backEnd, trainingRun } from './pipeline.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
 import { OptionError } from '../runtime/errors.js';
 import { Trainer, type StepInfo } from '../inference/train.js';
@@ -93,7 +94,7 @@ function trainOptionsOf(options: FitOptions): Partial<TrainOptions> {
 }
 
 async function initialProgram(model: Model, data: BoundSplit, o: TrainOptions, resuming: boolean): Promise<{ program: CompiledProgram; initialization?: InitializationReport }> {
-  const compile = (seed: string): CompiledProgram => compileProgram(model.checked, { seed, estimator: o.estimator });
+  const compile = (seed: string): CompiledProgram => backEnd(model.checked, { seed, estimator: o.estimator });
   if (o.initTries <= 1 || resuming) return { program: compile(o.seed) };
   const train = data.split.train;
   const choice = await bestInitialization(compile, train, data.bindings, { tries: o.initTries, seed: o.seed, kl: o.kl, trainSize: train.size });
@@ -142,7 +143,7 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   const { program, initialization } = await initialProgram(model, bound, o, resume !== undefined);
   let trainer: Trainer;
   try {
-    trainer = new Trainer(program, bound.split, bound.bindings, o);
+    trainer = trainingRun(program, bound.split, bound.bindings, o);
   } catch (e) {
     program.dispose();
     throw e;

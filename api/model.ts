@@ -1,7 +1,7 @@
 // A model: its source, parsed and checked. checkModel reports every problem as data;
 // loadModel throws them as one ProgramError. Both work on a string: reading a file is
 // api/model-file.ts (Node only).
-import { checkSource } from '../lang/checker/index.js';
+import { frontEnd } from './pipeline.js';
 import { ProgramError } from '../lang/diagnostics.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import type { EstimatorMode } from '../lang/compiler/index.js';
@@ -48,7 +48,7 @@ function modelOf(file: string, source: string, checked: CheckedProgram, diagnost
 /** Parse and check `source`; every problem comes back as data. */
 export function checkModel(source: string, options: CheckModelOptions = {}): ModelCheck {
   const file = options.file ?? DEFAULT_MODEL_FILE;
-  const result = checkSource(file, source, { estimator: options.estimator });
+  const result = frontEnd(file, source, { estimator: options.estimator });
   const diagnostics = diagnosticsAsData(file, source, result.diagnostics);
   const text = formatModelDiagnostics(diagnostics);
   const ok = result.checked !== undefined && !diagnostics.some((d) => d.severity === 'error');
@@ -58,7 +58,7 @@ export function checkModel(source: string, options: CheckModelOptions = {}): Mod
 /** Parse and check `source`; a ProgramError (a UserError) carries every diagnostic when there is an error. */
 export function loadModel(source: string, options: CheckModelOptions = {}): Model {
   const file = options.file ?? DEFAULT_MODEL_FILE;
-  const result = checkSource(file, source, { estimator: options.estimator });
+  const result = frontEnd(file, source, { estimator: options.estimator });
   if (!result.checked || result.diagnostics.some((d) => d.severity === 'error')) throw new ProgramError(file, source, result.diagnostics);
   return modelOf(file, source, result.checked, diagnosticsAsData(file, source, result.diagnostics));
 }

@@ -2,7 +2,8 @@
 // their initial values), and what one does with it. Each method is a thin wrapper over the
 // inference function the command line's command of the same name uses, with the same seeds.
 import { Rng } from '../runtime/random.js';
-import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
+import type { CompiledProgram } from '../lang/compiler/index.js';
+import { backEnd } from './pipeline.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
 import type { Checkpoint } from '../inference/checkpoint.js';
 import type { Picture } from '../runtime/data/dataset.js';
@@ -269,5 +270,5 @@ export function restoreModel(model: Model, checkpoint: Checkpoint, options: Rest
 /** `model` with its parameters at their initial values: declared inits, nets drawn with `seed`. */
 export function untrainedModel(model: Model, options: { seed?: string } = {}): TrainedModel {
   const seed = options.seed ?? DEFAULT_TRAIN_OPTIONS.seed;
-  return new TrainedModel(model, compileProgram(model.checked, { seed }), { seed });
+  return new TrainedModel(model, backEnd(model.checked, { seed }), { seed });
 }

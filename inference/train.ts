@@ -7,6 +7,7 @@ import { nextTurn } from '../runtime/next-turn.js';
 import { OptionError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import { makeObjective } from './objectives/registry.js';
+import type { Objective } from './objectives/objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
@@ -61,7 +62,18 @@ export class TrainingDiverged extends OptionError {
   }
 }
 
-/** The engine's objective for the training options (the one place they meet). */
+/** The objective the training options name, with their baseline settings (the one place they meet). */
+export function objectiveFor(program: CompiledProgram, options: TrainOptions): Objective {
+  return makeObjective(options.objective, program, {
+    kl: options.kl,
+    baselines: options.baselines,
+    decay: options.baselineDecay,
+    normalize: options.nvilNormalize,
+    ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+    seed: options.seed,
+  });
+}
+
 export class Trainer {
   readonly svi: Svi;
   readonly options: TrainOptions;
@@ -70,23 +82,17 @@ export class Trainer {
   step = 0;
   history: EpochRecord[] = [];
 
+  /** SVI of `program` on `data` with `objective` (default: the one the options name). */
   constructor(
     readonly program: CompiledProgram,
     readonly data: DataSplit,
     readonly bindings: Bindings,
     options: TrainerOptions,
+    objective?: Objective,
   ) {
     this.options = { ...DEFAULT_TRAIN_OPTIONS, ...options };
     this.optimizerName = this.options.optimizer;
-    const objective = makeObjective(this.options.objective, program, {
-      kl: this.options.kl,
-      baselines: this.options.baselines,
-      decay: this.options.baselineDecay,
-      normalize: this.options.nvilNormalize,
-      ...(this.options.alpha !== undefined ? { alpha: this.options.alpha } : {}),
-      seed: this.options.seed,
-    });
-    this.svi = new Svi(program, makeOptimizer(this.options.optimizer, this.options.lr), objective, this.options.particles);
+    this.svi = new Svi(program, makeOptimizer(this.options.optimizer, this.options.lr), objective ?? objectiveFor(program, this.options), this.options.particles);
   }
 
   /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */
