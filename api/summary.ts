@@ -8,7 +8,7 @@ import { OptionError } from '../runtime/errors.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { plate, seed } from '../runtime/effects/handlers.js';
 import { traceGuide } from '../inference/run.js';
-import { hasGlobals, withPlaceholders } from '../trained/replay.js';
+import { hasGlobals, onlyGlobals, withPlaceholders } from '../trained/replay.js';
 
 export interface VariableSummary {
   kind: 'global' | 'param';
@@ -71,9 +71,8 @@ function globalSummaries(program: CompiledProgram, draws: number, rng: Rng): Map
   const out = new Map<string, VariableSummary>();
   if (!hasGlobals(program)) return out;
   tf.tidy(() => {
-    const guide = traceGuide(program, withPlaceholders(program, 1), [seed(rng), plate(draws, 1)]);
+    const guide = traceGuide(program, withPlaceholders(program, 1), [onlyGlobals(), seed(rng), plate(draws, 1)]);
     for (const site of guide.latents()) {
-      if (site.plate !== 'global') continue;
       const shape = site.value.shape.slice(2);
       const full = tf.broadcastTo(site.value, [draws, 1, ...shape]);
       const means = tf.mean(tf.broadcastTo(site.dist.mean(), [draws, 1, ...shape]), [0, 1]);

@@ -6,7 +6,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Trace } from '../runtime/trace.js';
 import type { Rng } from '../runtime/random.js';
 import type { Handler } from '../runtime/effects/messages.js';
-import { plate, seed, substitute } from '../runtime/effects/handlers.js';
+import { block, plate, seed, substitute } from '../runtime/effects/handlers.js';
 import { traceGuide, traceModel } from '../inference/run.js';
 
 /** A value of one latent or data point, without particle or batch axes. */
@@ -40,14 +40,18 @@ export function globalGuideMeans(program: CompiledProgram, rng: Rng, particles =
   if (!hasGlobals(program)) return NO_GLOBALS;
   const out = new Map<string, FixedValue>();
   tf.tidy(() => {
-    const guide = traceGuide(program, withPlaceholders(program, 1), [seed(rng), plate(particles, 1)]);
+    const guide = traceGuide(program, withPlaceholders(program, 1), [onlyGlobals(), seed(rng), plate(particles, 1)]);
     for (const site of guide.latents()) {
-      if (site.plate !== 'global') continue;
       const mean = tf.mean(tf.broadcastTo(site.dist.mean(), site.value.shape), [0, 1]);
       out.set(site.name, { shape: mean.shape, values: new Float32Array(mean.dataSync()) });
     }
   });
   return out;
+}
+
+/** Local sites hidden from the trace: a run on placeholder data says nothing about them. */
+export function onlyGlobals(): Handler {
+  return block((msg) => msg.type === 'sample' && msg.plate === 'local');
 }
 
 function globalTensors(globals: GlobalValues): Map<string, Tensor> {
