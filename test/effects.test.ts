@@ -5,7 +5,7 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { Trace, type TraceSite } from '../runtime/trace.js';
-import { send, type Handler, type Message } from '../runtime/effects/messages.js';
+import { send, type Handler, type Message, type SampleMessage } from '../runtime/effects/messages.js';
 import { block, condition, enumerate, estimators, mask, plate, replay, scale, seed, subsample, substitute, trace } from '../runtime/effects/handlers.js';
 import { traceGuide, traceModel } from '../inference/run.js';
 import { compileOk } from './helpers.js';
@@ -129,7 +129,7 @@ describe('effect handlers', () => {
     for (let i = 0; i < 3; i++) for (const k of [0, 1]) expect(p[i * 2 + k]).toEqual(q[i]);
     // the handler itself, on one message: a table value tiled over the particles
     const table = enumerate(2, [{ name: 'c', values: tf.tensor([[0], [1]], [2, 1]) }]);
-    const msg = send([table, plate(2, 1)], {
+    const message: SampleMessage = {
       type: 'sample',
       name: 'c',
       block: 'model',
@@ -141,7 +141,8 @@ describe('effect handlers', () => {
       scale: 1,
       infer: { estimator: 'score', rule: { reparameterizable: false }, enumerated: false },
       stop: false,
-    });
+    };
+    const msg = send([table, plate(2, 1)], message);
     expect(msg.batchShape).toEqual([4, 1]);
     expect(Array.from(msg.value.dataSync())).toEqual([0, 1, 0, 1]);
     expect(msg.infer.enumerated).toBe(true);

@@ -1,6 +1,6 @@
 // Which entries of each data point are hidden for inpainting. Built-in masks for pictures
 // (a half, a centred square), random entries for anything, or an explicit 0/1 pattern.
-import { OptionError, UserError } from '../runtime/errors.js';
+import { OptionError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import type { ImageLayout } from './observed.js';
 
