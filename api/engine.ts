@@ -60,7 +60,6 @@ export { idxImageData, simulate, simulatedCsv, simulatedIdx, type Simulated, typ
 export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget, type CompareOptions, type CompareProgress, type CurvePoint, type EstimatorRun, type EvalSchedule } from './compare.js';
 
 // Data in memory, and binding data to a model.
-export { tableData, type Column, type Columns, type TableDataOptions } from './table-data.js';
 export { arrayData, type ArrayDataOptions, type ArrayField, type ArrayFields } from '../runtime/data/index.js';
 export { bindData, bindSplit, type TrainingData, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
 export type { Support } from '../runtime/support.js';

@@ -4,7 +4,7 @@
 // exact posterior is Beta(16, 14): mean 0.5333, sd 0.0896.
 //
 // Run from the repository after `npm run build`: node examples/coin.mjs
-import { fit, loadModel, tableData } from 'ppl-vi';
+import { fit, loadModel, arrayData } from 'ppl-vi';
 
 const source = `
 data   x : binary          // one toss: 1 = heads
@@ -24,7 +24,7 @@ guide {
 `;
 
 const model = loadModel(source, { file: 'coin.ppl' });
-const tosses = tableData({ x: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] });
+const tosses = arrayData({ x: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0] });
 
 // Full-batch SVI: one step per epoch over the ten tosses. Eight particles per step keep the
 // gradient noise small; there is no test set to evaluate.

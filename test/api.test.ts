@@ -17,7 +17,7 @@ import {
   restoreModel,
   saveCheckpoint,
   serializeCheckpoint,
-  tableData,
+  arrayData,
   useBackend,
   UserError,
   type Checkpoint,
@@ -62,7 +62,7 @@ function regressionData(n: number, seed: string): DataSplit {
     X.push(x);
     y.push(0.5 * x[0]! - x[1]! + 0.25 * x[2]! + 0.1 * (rng.uniform() - 0.5));
   }
-  return tableData({ X, y }, { test: { X: X.slice(0, 10), y: y.slice(0, 10) } });
+  return arrayData({ X, y }, { test: { X: X.slice(0, 10), y: y.slice(0, 10) } });
 }
 
 let model: Model;
@@ -224,7 +224,7 @@ describe('fit', () => {
   });
 
   it('trains without a test set, and keeps the best of several initializations', async () => {
-    const noTest = tableData({ X: [[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]], y: [1, 2] });
+    const noTest = arrayData({ X: [[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]], y: [1, 2] });
     const r = await fit(model, noTest, { ...FAST, batchSize: 2, initTries: 3 });
     r.trained.dispose();
     expect(r.history.every((h) => Number.isNaN(h.testElbo))).toBe(true);
@@ -268,12 +268,12 @@ describe('a trained model', () => {
   });
 });
 
-describe('tableData', () => {
-  it('binds columns by name and checks values against the declared domain', async () => {
+describe('arrayData through fit', () => {
+  it('binds fields by name and checks values against the declared domain', async () => {
     const coin = loadModel('data x : binary\nglobal p : unit\nmodel {\n  p ~ Beta(1, 1)\n  x ~ Bernoulli(probs = p)\n}\n');
-    await expect(fit(coin, tableData({ x: [0, 1, 2] }), { epochs: 1 })).rejects.toThrow(/table\/train: column x, point 2: holds 2, but data x is declared binary/);
-    await expect(fit(coin, tableData({ y: [0, 1] }), { epochs: 1 })).rejects.toThrow(/no field named 'x'.*give a column named x/);
-    expect(() => tableData({ x: [0, 1], y: [1] })).toThrow(/column y has 1 points, column x has 2/);
+    await expect(fit(coin, arrayData({ x: [0, 1, 2] }), { epochs: 1 })).rejects.toThrow(/field 'x', row 2 holds 2.*binary/s);
+    await expect(fit(coin, arrayData({ y: [0, 1] }), { epochs: 1 })).rejects.toThrow(/no field named 'x'/);
+    expect(() => arrayData({ x: [0, 1], y: [1] })).toThrow(/field 'y' has 1 rows, but field 'x' has 2/);
   });
 });
 
@@ -284,7 +284,7 @@ describe.skipIf(!BUILT)('the package (built by `npm run build`)', () => {
     fs.writeFileSync(
       file,
       "import * as root from 'ppl-vi';\nimport * as engine from 'ppl-vi/engine';\n" +
-        'const names = (m) => ["fit", "loadModel", "checkModel", "tableData", "restoreModel", "saveCheckpoint", "readCheckpoint", "openData"].filter((k) => typeof m[k] === "function");\n' +
+        'const names = (m) => ["fit", "loadModel", "checkModel", "arrayData", "restoreModel", "saveCheckpoint", "readCheckpoint", "openData"].filter((k) => typeof m[k] === "function");\n' +
         'console.log(JSON.stringify({ root: names(root), engine: names(engine), model: root.loadModel("global p : unit\\nmodel { p ~ Beta(2, 2) }\\n").checked.latents[0].name }));\n',
     );
     try {
@@ -294,8 +294,8 @@ describe.skipIf(!BUILT)('the package (built by `npm run build`)', () => {
         return JSON.parse(r.stdout) as { root: string[]; engine: string[]; model: string };
       };
       const node = run([]);
-      expect(node.root).toEqual(['fit', 'loadModel', 'checkModel', 'tableData', 'restoreModel', 'saveCheckpoint', 'readCheckpoint', 'openData']);
-      expect(node.engine).toEqual(['fit', 'loadModel', 'checkModel', 'tableData', 'restoreModel']);
+      expect(node.root).toEqual(['fit', 'loadModel', 'checkModel', 'arrayData', 'restoreModel', 'saveCheckpoint', 'readCheckpoint', 'openData']);
+      expect(node.engine).toEqual(['fit', 'loadModel', 'checkModel', 'arrayData', 'restoreModel']);
       expect(node.model).toBe('p');
       expect(run(['--conditions=browser']).root).toEqual(node.engine);
     } finally {

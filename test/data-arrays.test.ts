@@ -159,10 +159,17 @@ describe('arrayData: typed arrays', async () => {
 });
 
 describe('arrayData: splits and batches', async () => {
-  it('holds out a fixed-seed share of the points (default 0.1), the same on every call; `seed` picks another permutation', async () => {
+  it('trains on every point when no test set is asked for, so a small data set keeps all of them', async () => {
+    const s = arrayData(rows(10));
+    expect([s.train.size, s.test.size]).toEqual([10, 0]);
+    expect(Array.from((await all(s.train)).fields.y!)).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+    expect(s.description).toBe('in-memory arrays (no test set): 10 train / 0 test points; fields x [3], y []');
+  });
+
+  it('holds out a fixed-seed share of the points (testFraction), the same on every call; `seed` picks another permutation', async () => {
     const data = rows(50);
-    const a = arrayData(data);
-    const b = arrayData(data);
+    const a = arrayData(data, { testFraction: 0.1 });
+    const b = arrayData(data, { testFraction: 0.1 });
     expect([a.train.size, a.test.size]).toEqual([45, 5]);
     const testRows = Array.from(holdOut(50, 0.1, 'arrays').test);
     expect(Array.from((await all(a.test)).fields.y!)).toEqual(testRows.map((i) => i % 2));

@@ -14,7 +14,6 @@ import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, DataSplit, Dataset, FieldInfo } from './dataset.js';
 import { formatShape, shapeSize } from './dataset.js';
-import { DEFAULT_TEST_FRACTION } from './spec.js';
 import { holdOut, TEST_SPLIT_SEED } from './split.js';
 import { formatFloat32, outside } from './values.js';
 
@@ -39,9 +38,9 @@ export type ArrayField = readonly ArrayRow[] | FlatArray;
 export type ArrayFields = Readonly<Record<string, ArrayField>>;
 
 export interface ArrayDataOptions {
-  /** The test points, with the same fields; without it, a share `testFraction` of the points is held out. */
+  /** The test points, with the same fields. */
   test?: ArrayFields;
-  /** The share of the points held out as the test set when `test` is not given (default 0.1). */
+  /** A share of the points to hold out as the test set instead. Without either, every point trains and there is no test set. */
   testFraction?: number;
   /** The seed of the held-out permutation (default TEST_SPLIT_SEED): one seed, one split. */
   seed?: string;
@@ -330,8 +329,9 @@ function checkTestFraction(f: number): number {
 
 /**
  * A train/test split of in-memory arrays, one field per data declaration name (see the top of
- * this file): the test arrays given as `options.test`, or a share `testFraction` (default 0.1)
- * of the points held out by a permutation seeded with `seed` (the same seed, the same split).
+ * this file): the test arrays given as `options.test`, or a share `testFraction` of the points
+ * held out by a permutation seeded with `seed` (the same seed, the same split), or, with
+ * neither, every point for training and an empty test set (small data sets keep every point).
  * Bind it with bindFields like any data set; the split's sets are ArrayDatasets.
  */
 export function arrayData(fields: ArrayFields, options: ArrayDataOptions = {}): DataSplit {
@@ -357,8 +357,13 @@ export function arrayData(fields: ArrayFields, options: ArrayDataOptions = {}): 
     train = new ArrayDataset(`${name}/train`, trainSource, all);
     test = new ArrayDataset(`${name}/test`, testSource, all);
     how = 'test arrays given';
+  } else if (options.testFraction === undefined) {
+    const source = new ArraySource(name, fields);
+    train = new ArrayDataset(`${name}/train`, source, (n) => Uint32Array.from({ length: n }, (_, i) => i));
+    test = new ArrayDataset(`${name}/test`, source, () => new Uint32Array(0));
+    how = 'no test set';
   } else {
-    const f = checkTestFraction(options.testFraction ?? DEFAULT_TEST_FRACTION);
+    const f = checkTestFraction(options.testFraction);
     const source = new ArraySource(name, fields);
     let split: { train: Uint32Array; test: Uint32Array } | undefined;
     const part = (which: 'train' | 'test') => (n: number): Uint32Array => (split ??= holdOut(n, f, name, seed))[which];
