@@ -273,7 +273,7 @@ describe('arrayData through fit', () => {
     const coin = loadModel('data x : binary\nglobal p : unit\nmodel {\n  p ~ Beta(1, 1)\n  x ~ Bernoulli(probs = p)\n}\n');
     await expect(fit(coin, arrayData({ x: [0, 1, 2] }), { epochs: 1 })).rejects.toThrow(/field 'x', row 2 holds 2.*binary/s);
     await expect(fit(coin, arrayData({ y: [0, 1] }), { epochs: 1 })).rejects.toThrow(/no field named 'x'/);
-    expect(() => arrayData({ x: [0, 1], y: [1] })).toThrow(/field 'y' has 1 rows, but field 'x' has 2/);
+    expect(() => arrayData({ x: [0, 1], y: [1] })).toThrow(/field 'y' has 1 row, but field 'x' has 2/);
   });
 });
 

@@ -98,7 +98,7 @@ class ArraySource {
           this.rows = v.length;
           this.rowsFrom = name;
         } else if (v.length !== this.rows) {
-          throw new UserError(`${label}: field '${name}' has ${fmt(v.length)} rows, but field '${this.rowsFrom}' has ${fmt(this.rows)}: every field holds one row per data point`);
+          throw new UserError(`${label}: field '${name}' has ${fmt(v.length)} row${v.length === 1 ? '' : 's'}, but field '${this.rowsFrom}' has ${fmt(this.rows)}: every field holds one row per data point`);
         }
         this.columns.set(name, column);
       } else {
