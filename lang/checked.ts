@@ -25,10 +25,15 @@ export interface LatentInfo {
   decl: LatentDecl;
   /** The model's `~` on this latent. */
   prior: SampleStmt;
-  /** The guide's `~` on this latent; absent when the model sums it out (@enumerate). */
+  /** The guide's `~` on this latent as written; absent when the guide block does not mention it. */
   guide?: SampleStmt;
   /** Summed out exactly in the model over its finite support (@enumerate). */
   enumerated: boolean;
+  /**
+   * Not in the guide block and not summed out: lowering gives it an automatic guide (the checker
+   * has checked that its support has one).
+   */
+  implicitGuide: boolean;
 }
 
 export interface ParamInfo {

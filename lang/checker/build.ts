@@ -14,7 +14,10 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
     return { name: s.name, shape: t.shape, support: t.support, decl: s.decl };
   });
 
+  // Implicit automatic guide sites are checked like written ones, but the checked program keeps
+  // the source as written: lowering adds them.
   const sites: SiteInfo[] = [...ctx.sites]
+    .filter((d) => !d.stmt.implicit)
     .sort((a, b) => a.stmt.span.offset - b.stmt.span.offset)
     .map((d) => {
       const match = ctx.dists.get(d.stmt) ?? internal(`site ${d.target} has no distribution`);
@@ -35,8 +38,9 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
     const prior = sites.find((x) => x.block === 'model' && x.target === s.name)?.stmt ?? internal(`latent ${s.name} has no prior`);
     const guide = sites.find((x) => x.block === 'guide' && x.target === s.name)?.stmt;
     const enumerated = prior.annotations.some((a) => a.name.name === 'enumerate');
-    if (!guide && !enumerated) internal(`latent ${s.name} has no guide site`);
-    return { name: s.name, plate: s.decl.plate, shape: t.shape, support: t.support, decl: s.decl, prior, guide, enumerated };
+    const implicitGuide = ctx.sites.some((x) => x.block === 'guide' && x.target === s.name && x.stmt.implicit);
+    if (!guide && !enumerated && !implicitGuide) internal(`latent ${s.name} has no guide site`);
+    return { name: s.name, plate: s.decl.plate, shape: t.shape, support: t.support, decl: s.decl, prior, guide, enumerated, implicitGuide };
   });
 
   const params: ParamInfo[] = ctx.symbolsOf('param').map((s) => {
@@ -59,7 +63,7 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
     params,
     nets,
     model: ctx.model?.body ?? internal('there is no model block'),
-    guide: ctx.guide?.body ?? [],
+    guide: ctx.guide?.body.filter((s) => !(s.kind === 'sample' && s.implicit)) ?? [],
     sites,
     shapes: ctx.shapes,
   };

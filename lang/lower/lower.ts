@@ -1,8 +1,10 @@
 // Lowering: the checked program becomes the lowered program (program.ts). This is where the
-// annotations are read (@score, @reparam, @enumerate, @baseline), where automatic guides become
-// ordinary sites over generated learnables, and where each site's estimator is decided.
+// annotations are read (@score, @reparam, @enumerate, @baseline), where latents the guide block
+// does not mention get their automatic guide sites, where automatic guides become ordinary
+// sites over generated learnables, and where each site's estimator is decided.
 import type { Annotation, SampleStmt, Stmt } from '../ast.js';
-import type { CheckedProgram, SiteInfo } from '../checked.js';
+import type { CheckedProgram, LatentInfo, SiteInfo } from '../checked.js';
+import { distributionSpec } from '../builtins.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 import { constraintOfSupport } from '../../runtime/constraints.js';
 import { EVENT_AXIS } from '../../runtime/layout.js';
@@ -44,6 +46,28 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const autoNets: LoweredNet[] = [];
   // A model site on a latent takes its guide site's rule; data sites are never sampled in training.
   const guideRules = new Map(checked.sites.filter((s) => s.block === 'guide').map((s) => [s.target, ruleOf(s)]));
+
+  const implicitAutoSite = (program: CheckedProgram, latent: LatentInfo): LoweredSite => {
+    const auto = lowerAutoGuide(program, latent);
+    autoParams.push(...auto.params);
+    autoNets.push(...auto.nets);
+    const dist = distributionSpec(autoFamily(latent).distribution);
+    if (!dist) throw new Error(`internal: no distribution ${autoFamily(latent).distribution}`);
+    const rule: EstimatorRule = { reparameterizable: dist.reparameterizable };
+    return {
+      kind: 'sample',
+      name: latent.name,
+      block: 'guide',
+      target: 'latent',
+      plate: latent.plate,
+      shape: latent.shape,
+      dist,
+      args: auto.args,
+      estimator: resolveEstimator(rule, mode),
+      rule,
+      enumerated: false,
+    };
+  };
 
   const lowerSite = (site: SiteInfo): LoweredSite => {
     const stmt = site.stmt;
@@ -89,7 +113,12 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       return lowerSite(site);
     });
 
-  const guide = lowerBlock(checked.guide);
+  // A latent the guide does not mention gets `name ~ auto` at the start of the guide, in
+  // declaration order: such sites read only data and their own learnables, and the written
+  // guide statements may use their values.
+  const implicit = checked.latents.filter((l) => l.implicitGuide).map((l) => implicitAutoSite(checked, l));
+  for (const site of implicit) guideRules.set(site.name, site.rule);
+  const guide = [...implicit, ...lowerBlock(checked.guide)];
   const model = lowerBlock(checked.model);
   const modelled = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data').map((s) => s.target));
 
@@ -100,10 +129,11 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     support: l.support,
     enumerated: l.enumerated,
     prior: l.prior.dist.name.name,
+    ...(l.implicitGuide ? { guide: autoFamily(l).distribution, guideSource: 'implicit' as const } : {}),
     ...(l.guide
       ? {
           guide: isAuto(l.guide) ? autoFamily(l).distribution : l.guide.dist.name.name,
-          guideSource: l.guide.implicit ? ('implicit' as const) : isAuto(l.guide) ? ('auto' as const) : ('written' as const),
+          guideSource: isAuto(l.guide) ? ('auto' as const) : ('written' as const),
         }
       : {}),
   }));

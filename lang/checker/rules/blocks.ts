@@ -1,5 +1,5 @@
-// Exactly one model block and at most one guide block (rules/implicit-guides.ts supplies
-// automatic guide sites for the latents a guide does not mention).
+// Exactly one model block and at most one guide block (a latent the guide does not mention
+// gets an automatic guide: rules/implicit-guides.ts).
 import type { CheckContext, CheckRule } from '../context.js';
 import type { GuideBlock, ModelBlock } from '../../ast.js';
 

@@ -1,7 +1,9 @@
 // A latent the guide block does not mention gets an automatic guide, as if the guide began with
-// `name ~ auto` (like WebPPL's default guides; Pyro's AutoNormal asks for it explicitly). A
-// program with latents and no guide block gets one holding only such sites. Latents summed out
-// by @enumerate in the model need no guide site and get none.
+// `name ~ auto` (like WebPPL's default guides; Pyro's AutoNormal asks for it explicitly). The
+// checker checks such sites as if they were written (the rules after this one see them, so an
+// impossible automatic guide is reported like a written one); the checked program leaves them
+// out, and lowering (lang/lower/lower.ts) adds them. Latents summed out by @enumerate in the
+// model need no guide site and get none.
 import type { CheckContext, CheckRule } from '../context.js';
 import type { GuideBlock, LatentDecl, SampleStmt } from '../../ast.js';
 

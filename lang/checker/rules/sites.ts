@@ -1,5 +1,5 @@
 // Sample sites: each latent has exactly one `~` in the model (its prior) and at most one in the
-// guide (rules/implicit-guides.ts adds `name ~ auto` where the user wrote none);
+// guide (rules/implicit-guides.ts checks `name ~ auto` where the user wrote none);
 // data are observed at most once, in the model only; nothing else can be sampled.
 import type { CheckContext, CheckRule } from '../context.js';
 import { describeSymbol } from '../context.js';
