@@ -232,7 +232,7 @@ export function registerTrain(program: Command): void {
         .choices(OBJECTIVES)
         .default(d.objective),
     )
-    .option('--alpha <a>', 'the order of the Rényi bound (--objective renyi)', finiteNumber('--alpha'))
+    .option('--alpha <a>', 'the order of the Rényi bound (--objective renyi): 0 is the IWAE bound, 1 the ELBO (default 0.5)', finiteNumber('--alpha'))
     .option('--baseline <list>', 'baselines for score-function sites, combined with commas: mavg, nvil, loo (or none)', parseBaselines, [...d.baselines])
     .option('--baseline-decay <d>', 'decay of the moving averages of mavg and NVIL centring', unitInterval('--baseline-decay'), d.baselineDecay)
     .option('--nvil-normalize', 'NVIL: divide the centred signal by its running standard deviation', d.nvilNormalize)
