@@ -3,8 +3,9 @@
 // field; a column of equal-length number arrays is a vector field. The data layer's own
 // in-memory data sets (arrayData) may replace the implementation below; the function stays.
 import { UserError } from '../runtime/errors.js';
-import { describeSupport, REAL, type Support } from '../runtime/support.js';
-import type { Batch, BatchOptions, DataDeclLike, Dataset, DataSplit, FieldInfo } from '../runtime/data/dataset.js';
+import { describeSupport, REAL } from '../runtime/support.js';
+import { outside } from '../runtime/data/values.js';
+import { minibatches, type Batch, type BatchOptions, type DataDeclLike, type Dataset, type DataSplit, type FieldInfo } from '../runtime/data/dataset.js';
 
 /** One column: a number per point, or an equal-length array of numbers per point. */
 export type Column = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -41,27 +42,6 @@ function toField(name: string, column: Column, where: string): { field: Field; s
     values.set(Array.from(row), i * per);
   });
   return { field: { info: { name, shape: [per], domain: REAL }, values, per }, size: column.length };
-}
-
-/** Why `v` is outside `s`, or undefined when it is inside. */
-function outside(v: number, s: Support): string | undefined {
-  switch (s.kind) {
-    case 'real':
-      return Number.isFinite(v) ? undefined : 'values must be finite';
-    case 'positive':
-      return v > 0 ? undefined : 'values must be > 0';
-    case 'unit':
-    case 'simplex':
-      return v > 0 && v < 1 ? undefined : 'values must lie strictly between 0 and 1';
-    case 'interval':
-      return v > s.low && v < s.high ? undefined : `values must lie strictly between ${s.low} and ${s.high}`;
-    case 'binary':
-      return v === 0 || v === 1 ? undefined : 'values must be 0 or 1';
-    case 'int':
-      return Number.isInteger(v) && v >= s.low && v <= s.high ? undefined : `values must be integers from ${s.low} to ${s.high}`;
-    case 'count':
-      return Number.isInteger(v) && v >= 0 ? undefined : 'values must be integers >= 0';
-  }
 }
 
 /** Columns in memory as a data set; the sets of one split check their values together. */
@@ -104,25 +84,18 @@ class ColumnTable implements Dataset {
   }
 
   batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`${this.name}: batch size must be a positive integer, got ${batchSize}`);
-    return this.generate(batchSize, opts);
+    return minibatches(this.name, this.size, batchSize, opts, (indices) => this.gather(indices));
   }
 
-  private async *generate(batchSize: number, opts: BatchOptions): AsyncGenerator<Batch> {
-    const order = opts.shuffle ? opts.rng.permutation(this.size) : null;
-    const end = opts.dropLast ? this.size - (this.size % batchSize) : this.size;
-    for (let start = 0; start < end; start += batchSize) {
-      const size = Math.min(batchSize, end - start);
-      const indices = new Uint32Array(size);
-      for (let b = 0; b < size; b++) indices[b] = order ? order[start + b]! : start + b;
-      const fields: Record<string, Float32Array> = {};
-      for (const [name, f] of this.columns) {
-        const out = new Float32Array(size * f.per);
-        for (let b = 0; b < size; b++) out.set(f.values.subarray(indices[b]! * f.per, (indices[b]! + 1) * f.per), b * f.per);
-        fields[name] = out;
-      }
-      yield { size, indices, fields };
+  private gather(indices: Uint32Array): Batch {
+    const size = indices.length;
+    const fields: Record<string, Float32Array> = {};
+    for (const [name, f] of this.columns) {
+      const out = new Float32Array(size * f.per);
+      for (let b = 0; b < size; b++) out.set(f.values.subarray(indices[b]! * f.per, (indices[b]! + 1) * f.per), b * f.per);
+      fields[name] = out;
     }
+    return { size, indices, fields };
   }
 }
 
