@@ -16,26 +16,13 @@ import { compareEstimators, defaultTarget, finalElbo, firstReaching } from '../e
 import { headDataset } from '../runtime/data/head.js';
 import { registerGrads, GRADS_CSV_HEADER } from '../cli/commands/grads.js';
 import { summaryTable, CURVES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../cli/commands/compare.js';
-import { checkOk } from './helpers.js';
+import { checkOk, vaeSource } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 // A 2-D latent VAE, small enough to train 30 steps in a fraction of a second.
-const TINY_VAE = `
-data   x : binary[784]
-latent z : real[2]
-net decoder : mlp(2 -> 32 -> 784, relu)
-net encoder : mlp(784 -> 32, relu) -> { loc: 2, scale: 2 positive }
-model {
-  z ~ Normal(0, 1)
-  x ~ Bernoulli(logits = decoder(z))
-}
-guide {
-  let q = encoder(x)
-  z ~ Normal(q.loc, q.scale)
-}
-`;
+const TINY_VAE = vaeSource(2, 32);
 
 // Binary latent codes (a one-layer sigmoid belief net with an amortized guide): no pathwise gradient.
 const TINY_SBN = `
