@@ -1,18 +1,12 @@
 // Problems in a model source as plain data: what a program needs to show them in its own way
 // (an editor's squiggle, a web page), plus the located text the command line prints.
+import type { Span } from '../lang/ast.js';
 import { formatDiagnostic, type Diagnostic, type Severity } from '../lang/diagnostics.js';
 
 export type { Severity } from '../lang/diagnostics.js';
 
 /** Where a problem is: 1-based lines and columns (end inclusive), and the 0-based character offset and length. */
-export interface SourceSpan {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  offset: number;
-  length: number;
-}
+export type SourceSpan = Span;
 
 export interface ModelDiagnostic {
   severity: Severity;

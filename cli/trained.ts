@@ -55,6 +55,23 @@ export function addTrainedDataOptions(cmd: Command): Command {
   return addDataOptions(cmd).addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
 }
 
+/**
+ * Registers `ppl NAME <file>`, a command that uses a trained model: `options` adds the command's
+ * own options (and addTrainedDataOptions where it reads data), listed before the shared
+ * --checkpoint, --out (default NAME/ beside the checkpoint), --backend and --seed.
+ */
+export function trainedCommand<F extends TrainedFlags>(
+  program: Command,
+  name: string,
+  description: string,
+  options: (cmd: Command) => Command,
+  run: (file: string, flags: F, cmd: Command) => Promise<void>,
+): Command {
+  const cmd = program.command(name).description(description).argument('<file>', 'the .ppl model');
+  options(cmd);
+  return addTrainedOptions(cmd, `${name}/`).action(async (file: string, flags: F, c: Command) => run(file, flags, c));
+}
+
 /** A path for a report: relative to the working directory, so that a committed report stays portable. */
 export function reportedPath(p: string): string {
   return path.relative(process.cwd(), path.resolve(p)) || '.';
@@ -93,6 +110,27 @@ export async function openTrained(file: string, flags: TrainedFlags, command: st
   const globals = trained.globals;
   if (globals.size) process.stdout.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
   return { file, model, trained, checkpoint, checkpointPath, outDir };
+}
+
+/** Opens the trained model (openTrained), hands it to `use` and disposes it afterwards, whatever happens. */
+export async function withTrained(file: string, flags: TrainedFlags, command: string, use: (t: Trained) => Promise<void>): Promise<void> {
+  const t = await openTrained(file, flags, command);
+  try {
+    await use(t);
+  } finally {
+    t.trained.dispose();
+  }
+}
+
+/** withTrained, with the data of the flags opened as well (openTrainedData). */
+export async function withTrainedData(
+  file: string,
+  flags: TrainedFlags & DataFlags,
+  cmd: Command,
+  command: string,
+  use: (t: Trained, data: OpenedData) => Promise<void>,
+): Promise<void> {
+  await withTrained(file, flags, command, async (t) => use(t, await openTrainedData(t, flags, cmd)));
 }
 
 export interface OpenedData {

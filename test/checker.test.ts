@@ -5,25 +5,9 @@ import type { CheckedProgram } from '../lang/checked.js';
 import type { Expr, SampleStmt } from '../lang/ast.js';
 import { ANNOTATIONS, registerAnnotation } from '../lang/builtins.js';
 import { editDistance, closest } from '../lang/checker/suggest.js';
+import { VAE } from './helpers.js';
 
 const lines = (...ls: string[]): string => ls.join('\n');
-
-const VAE = lines(
-  'const D = 20',
-  'const H = 400',
-  'data   x : binary[784]',
-  'latent z : real[D]',
-  'net decoder : mlp(D -> H -> 784, relu)',
-  'net encoder : mlp(784 -> H, relu) -> { loc: D, scale: D positive }',
-  'model {',
-  '  z ~ Normal(0, 1)',
-  '  x ~ Bernoulli(logits = decoder(z))',
-  '}',
-  'guide {',
-  '  let q = encoder(x)',
-  '  z ~ Normal(q.loc, q.scale)',
-  '}',
-);
 
 function check(source: string): { checked?: CheckedProgram; diagnostics: Diagnostic[]; errors: Diagnostic[] } {
   const r = checkSource('test.ppl', source);
@@ -328,8 +312,8 @@ describe('checker: the flagship VAE', () => {
     expect(c.latents).toHaveLength(1);
     const z = c.latents[0]!;
     expect([z.name, z.plate, z.shape, z.support.kind]).toEqual(['z', 'local', [20], 'real']);
-    expect(z.prior.span.line).toBe(8);
-    expect(z.guide!.span.line).toBe(13);
+    expect(z.prior.span.line).toBe(12);
+    expect(z.guide!.span.line).toBe(18);
     expect(c.params).toEqual([]);
 
     const [dec, enc] = c.nets;

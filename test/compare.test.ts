@@ -12,30 +12,17 @@ import { Rng } from '../runtime/random.js';
 import { bindFields } from '../runtime/data/index.js';
 import { openData } from '../io/index.js';
 import { parseEstimatorSpec } from '../experiments/gradient-stats.js';
-import { compareEstimators, defaultTarget, finalElbo, firstReaching } from '../experiments/compare.js';
+import { compareEstimators, defaultTarget, finalElbo, firstReaching, type CompareOptions, type EstimatorRun } from '../experiments/compare.js';
 import { headDataset } from '../runtime/data/head.js';
 import { registerGrads, GRADS_CSV_HEADER } from '../cli/commands/grads.js';
 import { summaryTable, CURVES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../cli/commands/compare.js';
-import { checkOk } from './helpers.js';
+import { checkOk, vaeSource } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 // A 2-D latent VAE, small enough to train 30 steps in a fraction of a second.
-const TINY_VAE = `
-data   x : binary[784]
-latent z : real[2]
-net decoder : mlp(2 -> 32 -> 784, relu)
-net encoder : mlp(784 -> 32, relu) -> { loc: 2, scale: 2 positive }
-model {
-  z ~ Normal(0, 1)
-  x ~ Bernoulli(logits = decoder(z))
-}
-guide {
-  let q = encoder(x)
-  z ~ Normal(q.loc, q.scale)
-}
-`;
+const TINY_VAE = vaeSource(2, 32);
 
 // Binary latent codes (a one-layer sigmoid belief net with an amortized guide): no pathwise gradient.
 const TINY_SBN = `
@@ -164,23 +151,28 @@ describe('ppl grads', () => {
   });
 });
 
+/**
+ * compareEstimators on `source` with the first embedded digits (`trainSize` training points, the
+ * held-out ELBO on `testSize` test points), minibatches of 20, Adam at lr 0.01 and the analytic
+ * KL.
+ */
+async function compareOn(
+  source: string,
+  sizes: { trainSize: number; testSize: number },
+  labels: readonly string[],
+  run: Pick<CompareOptions, 'budget' | 'evalEvery' | 'seed'>,
+): Promise<EstimatorRun[]> {
+  const checked = checkOk(source);
+  const split = await openData('mnist', { binarize: 'dynamic', ...sizes });
+  const bindings = bindFields(checked.data, split.train);
+  const specs = labels.map((l) => parseEstimatorSpec(l, 1));
+  return compareEstimators(checked, split, bindings, specs, { ...run, evalSize: sizes.testSize, batchSize: 20, lr: 0.01, optimizer: 'adam', kl: 'analytic' });
+}
+
 describe('compareEstimators (inference/compare.ts)', () => {
   it('trains each estimator from the same initial parameters: same step grid, identical initial held-out ELBO, curves that improve, no leaked tensors', async () => {
-    const checked = checkOk(TINY_VAE);
-    const split = await openData('mnist', { binarize: 'dynamic', trainSize: 200, testSize: 100 });
-    const bindings = bindFields(checked.data, split.train);
-    const specs = ['reparam', 'score', 'score+mavg'].map((l) => parseEstimatorSpec(l, 1));
     const before = tf.memory().numTensors;
-    const runs = await compareEstimators(checked, split, bindings, specs, {
-      budget: { steps: 30 },
-      evalEvery: { steps: 10 },
-      evalSize: 100,
-      batchSize: 20,
-      lr: 0.01,
-      optimizer: 'adam',
-      kl: 'analytic',
-      seed: 'cmp',
-    });
+    const runs = await compareOn(TINY_VAE, { trainSize: 200, testSize: 100 }, ['reparam', 'score', 'score+mavg'], { budget: { steps: 30 }, evalEvery: { steps: 10 }, seed: 'cmp' });
     expect(tf.memory().numTensors).toBe(before);
     expect(runs.map((r) => r.spec.label)).toEqual(['reparam', 'score', 'score+mavg']);
     for (const r of runs) {
@@ -208,19 +200,7 @@ describe('compareEstimators (inference/compare.ts)', () => {
   });
 
   it('a wall-clock budget stops each run after about that many seconds of training, evaluating along the way', async () => {
-    const checked = checkOk(TINY_VAE);
-    const split = await openData('mnist', { binarize: 'dynamic', trainSize: 200, testSize: 50 });
-    const bindings = bindFields(checked.data, split.train);
-    const runs = await compareEstimators(checked, split, bindings, [parseEstimatorSpec('score', 1)], {
-      budget: { seconds: 0.3 },
-      evalEvery: { seconds: 0.1 },
-      evalSize: 50,
-      batchSize: 20,
-      lr: 0.01,
-      optimizer: 'adam',
-      kl: 'analytic',
-      seed: 'cmp-s',
-    });
+    const runs = await compareOn(TINY_VAE, { trainSize: 200, testSize: 50 }, ['score'], { budget: { seconds: 0.3 }, evalEvery: { seconds: 0.1 }, seed: 'cmp-s' });
     const r = runs[0]!;
     expect(r.seconds).toBeGreaterThanOrEqual(0.3);
     expect(r.curve.length).toBeGreaterThanOrEqual(3);
@@ -228,20 +208,7 @@ describe('compareEstimators (inference/compare.ts)', () => {
   });
 
   it('reports reparam as not applicable on a discrete-latent model and still trains the others', async () => {
-    const checked = checkOk(TINY_POISSON);
-    const split = await openData('mnist', { binarize: 'dynamic', trainSize: 100, testSize: 50 });
-    const bindings = bindFields(checked.data, split.train);
-    const specs = ['reparam', 'score+loo'].map((l) => parseEstimatorSpec(l, 1));
-    const runs = await compareEstimators(checked, split, bindings, specs, {
-      budget: { steps: 4 },
-      evalEvery: { steps: 2 },
-      evalSize: 50,
-      batchSize: 20,
-      lr: 0.01,
-      optimizer: 'adam',
-      kl: 'analytic',
-      seed: 'cmp-d',
-    });
+    const runs = await compareOn(TINY_POISSON, { trainSize: 100, testSize: 50 }, ['reparam', 'score+loo'], { budget: { steps: 4 }, evalEvery: { steps: 2 }, seed: 'cmp-d' });
     expect(runs[0]!.notApplicable).toMatch(/the guide site of n is Poisson, which cannot be reparameterized/);
     expect(runs[0]!.curve).toEqual([]);
     expect(runs[1]!.spec.particles).toBe(2);

@@ -7,27 +7,11 @@ import { unconstrain } from '../runtime/params.js';
 import { Rng } from '../runtime/random.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import type { KlMode } from '../inference/elbo.js';
-import { compileOk, minibatch, makeSvi } from './helpers.js';
+import { compileOk, linearGaussianSource, minibatch, makeSvi } from './helpers.js';
 
 const SIGMA = 0.5;
 const D = 4;
-const SOURCE = `
-const S = ${SIGMA}
-data   x : real[${D}]
-latent z : real[${D}]
-param a : real = 0.3
-param b : real[${D}] = 0
-param s : positive = 0.7
-
-model {
-  z ~ Normal(0, 1)
-  x ~ Normal(z, S)
-}
-
-guide {
-  z ~ Normal(a * x + b, s)
-}
-`;
+const SOURCE = linearGaussianSource({ sigma: SIGMA, dim: D });
 
 const LOG2PI = Math.log(2 * Math.PI);
 const EXACT_A = 1 / (1 + SIGMA * SIGMA);

@@ -12,7 +12,7 @@ import { openData } from '../io/index.js';
 import type { Minibatch } from '../inference/svi.js';
 import { gradientStats, parseEstimatorSpec, warmBaselines, type EstimatorStats, type GradientStatsOptions } from '../experiments/gradient-stats.js';
 import { toMinibatch } from '../inference/minibatch.js';
-import { compileOk, minibatch, makeSvi } from './helpers.js';
+import { compileOk, linearGaussianSource, minibatch, makeSvi } from './helpers.js';
 
 const SIGMA = 0.5;
 const X = 1.2;
@@ -230,20 +230,7 @@ describe('baselines on the VAE at initialization', () => {
 });
 
 describe('the IWAE bound (linear-Gaussian model, exact log-likelihood known)', () => {
-  const SOURCE = `
-const S = 0.5
-data   x : real[4]
-latent z : real[4]
-param a : real = 0.3
-param s : positive = 0.7
-model {
-  z ~ Normal(0, 1)
-  x ~ Normal(z, S)
-}
-guide {
-  z ~ Normal(a * x, s)
-}
-`;
+  const SOURCE = linearGaussianSource({ shift: false });
   const XS = [0.3, -1.2, 2.0, 0.1];
   const logLik = XS.reduce((acc, xi) => acc - 0.5 * (Math.log(2 * Math.PI) + Math.log(1.25) + (xi * xi) / 1.25), 0);
 

@@ -87,3 +87,58 @@ export function makeSvi(program: CompiledProgram, optimizer: tf.Optimizer, setup
   });
   return new Svi(program, optimizer, objective, setup.particles, setup.mode ? [estimators(setup.mode)] : []);
 }
+
+/**
+ * The VAE of models/vae.ppl (binarized MNIST, Kingma & Welling 2014) with `latent` latent
+ * dimensions (D) and `hidden` hidden units (H).
+ */
+export function vaeSource(latent: number, hidden: number): string {
+  return `// Variational autoencoder for binarized MNIST (Kingma & Welling 2014)
+const D = ${latent}
+const H = ${hidden}
+
+data   x : binary[784]
+latent z : real[D]
+
+net decoder : mlp(D -> H -> 784, relu)
+net encoder : mlp(784 -> H, relu) -> { loc: D, scale: D positive }
+
+model {
+  z ~ Normal(0, 1)
+  x ~ Bernoulli(logits = decoder(z))
+}
+
+guide {
+  let q = encoder(x)
+  z ~ Normal(q.loc, q.scale)
+}
+`;
+}
+
+/** The flagship VAE at the sizes of models/vae.ppl: D = 20, H = 400. */
+export const VAE = vaeSource(20, 400);
+
+/**
+ * The linear-Gaussian model: z ~ N(0, I) and x ~ N(z, sigma^2 I) in `dim` dimensions, so
+ * log p(x) = sum_d log N(x_d; 0, 1 + sigma^2), the exact posterior and the ELBO of any Gaussian
+ * guide are known in closed form. The guide is N(a x + b, s), or N(a x, s) without `shift`; a
+ * starts at 0.3, b at 0 and s at `guideScale`.
+ */
+export function linearGaussianSource({ sigma = 0.5, dim = 4, shift = true, guideScale = 0.7 } = {}): string {
+  return `
+const S = ${sigma}
+data   x : real[${dim}]
+latent z : real[${dim}]
+param a : real = 0.3
+${shift ? `param b : real[${dim}] = 0\n` : ''}param s : positive = ${guideScale}
+
+model {
+  z ~ Normal(0, 1)
+  x ~ Normal(z, S)
+}
+
+guide {
+  z ~ Normal(a * x${shift ? ' + b' : ''}, s)
+}
+`;
+}

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConstDecl, DataDecl, Decl, Expr, GuideBlock, IndexItem, LatentDecl, ModelBlock, NetDecl, ParamDecl, SampleStmt, Span } from '../lang/ast.js';
 import { parseProgram } from '../lang/parser.js';
-
-const VAE = `// Variational autoencoder for binarized MNIST (Kingma & Welling 2014)
-const D = 20
-const H = 400
-
-data   x : binary[784]
-latent z : real[D]
-
-net decoder : mlp(D -> H -> 784, relu)
-net encoder : mlp(784 -> H, relu) -> { loc: D, scale: D positive }
-
-model {
-  z ~ Normal(0, 1)
-  x ~ Bernoulli(logits = decoder(z))
-}
-
-guide {
-  let q = encoder(x)
-  z ~ Normal(q.loc, q.scale)
-}
-`;
+import { VAE } from './helpers.js';
 
 /** Parses a program that must have no diagnostics. */
 function parseOk(source: string): Decl[] {

@@ -5,21 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/random.js';
 import { OBJECTIVE_NAMES } from '../inference/objectives/registry.js';
-import { compileOk, expectUserError, makeSvi, minibatch } from './helpers.js';
+import { compileOk, expectUserError, linearGaussianSource, makeSvi, minibatch } from './helpers.js';
 
-const SOURCE = `
-data   x : real[4]
-latent z : real[4]
-param a : real = 0.3
-param s : positive = 0.8
-model {
-  z ~ Normal(0, 1)
-  x ~ Normal(z, 0.5)
-}
-guide {
-  z ~ Normal(a * x, s)
-}
-`;
+const SOURCE = linearGaussianSource({ shift: false, guideScale: 0.8 });
 
 const XS = [0.3, -1.2, 2.0, 0.1];
 const K = 6;

@@ -37,7 +37,7 @@ import { elboChartSpec, scatterSpec, writeChart } from '../cli/render/chart.js';
 import { encodedCsv } from '../cli/commands/encode.js';
 import { vectorsCsv } from '../cli/commands/sample.js';
 import { imageLayout } from '../trained/observed.js';
-import { checkOk, compileOk, minibatch } from './helpers.js';
+import { checkOk, compileOk, linearGaussianSource, minibatch } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -235,26 +235,10 @@ describe('eval: importance-sampled log p(x)', () => {
   });
 });
 
-// The linear-Gaussian model of test/elbo.test.ts: z ~ N(0, I), x ~ N(z, S^2 I), so
+// The linear-Gaussian model (test/helpers.ts, as in test/elbo.test.ts): z ~ N(0, I), x ~ N(z, S^2 I), so
 // log p(x) = sum_d log N(x_d; 0, 1 + S^2) exactly. The guide is left at its (poor) initial values.
 const SIGMA = 0.5;
-const LG_SOURCE = `
-const S = ${SIGMA}
-data   x : real[4]
-latent z : real[4]
-param a : real = 0.3
-param b : real[4] = 0
-param s : positive = 0.7
-
-model {
-  z ~ Normal(0, 1)
-  x ~ Normal(z, S)
-}
-
-guide {
-  z ~ Normal(a * x + b, s)
-}
-`;
+const LG_SOURCE = linearGaussianSource({ sigma: SIGMA });
 
 describe('eval on the linear-Gaussian model (exact log p(x))', () => {
   it('matches the exact log-likelihood within its standard error, in chunks (K = 2000 in chunks of 64 rows; seed lg)', () => {

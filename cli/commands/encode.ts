@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface EncodeFlags extends TrainedFlags, DataFlags {
   json: boolean;
@@ -54,9 +54,7 @@ export function encodedJson(enc: EncodedSet): unknown {
 }
 
 export async function runEncode(file: string, flags: EncodeFlags, cmd: Command): Promise<void> {
-  const t = await openTrained(file, flags, 'encode');
-  try {
-    const { bound } = await openTrainedData(t, flags, cmd);
+  await withTrainedData(file, flags, cmd, 'encode', async (t, { bound }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, particles: flags.particles });
     const csv = writeOut(t.outDir, 'encode.csv', encodedCsv(enc));
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
@@ -65,18 +63,18 @@ export async function runEncode(file: string, flags: EncodeFlags, cmd: Command):
       const json = writeOut(t.outDir, 'encode.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: encodedJson(enc) })}\n`);
       process.stdout.write(`json: ${json}\n`);
     }
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerEncode(program: Command): void {
-  const cmd = program
-    .command('encode')
-    .description("infer z given x: the guide's posterior mean and sd (or probabilities) of every local latent, per data point, as CSV")
-    .argument('<file>', 'the .ppl model');
-  addTrainedDataOptions(cmd)
-    .option('--json', 'also write encode.json', false)
-    .option('--particles <n>', 'draws for guides whose latents depend on other latents (exact otherwise)', positiveInt('--particles'), DEFAULT_ENCODE_PARTICLES);
-  addTrainedOptions(cmd, 'encode/').action(async (file: string, opts: EncodeFlags, c: Command) => runEncode(file, opts, c));
+  trainedCommand(
+    program,
+    'encode',
+    "infer z given x: the guide's posterior mean and sd (or probabilities) of every local latent, per data point, as CSV",
+    (cmd) =>
+      addTrainedDataOptions(cmd)
+        .option('--json', 'also write encode.json', false)
+        .option('--particles <n>', 'draws for guides whose latents depend on other latents (exact otherwise)', positiveInt('--particles'), DEFAULT_ENCODE_PARTICLES),
+    runEncode,
+  );
 }

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { positiveInt } from '../flags.js';
 import { taskProgress } from '../task-progress.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface EvalFlags extends TrainedFlags, DataFlags {
   k: number;
@@ -15,9 +15,7 @@ interface EvalFlags extends TrainedFlags, DataFlags {
 const f2 = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : String(v));
 
 export async function runEval(file: string, flags: EvalFlags, cmd: Command): Promise<void> {
-  const t = await openTrained(file, flags, 'eval');
-  try {
-    const { bound } = await openTrainedData(t, flags, cmd);
+  await withTrainedData(file, flags, cmd, 'eval', async (t, { bound }) => {
     const progress = taskProgress(`log p(x), K = ${flags.k}`, bound.dataset.size * flags.k);
     const started = performance.now();
     let ev;
@@ -64,19 +62,19 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
         rows.map(([label, value]) => `  ${label.padEnd(width)}${value}\n`).join('') +
         `(${seconds.toFixed(1)} s) report: ${json}; per point: ${csv}\n`,
     );
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerEval(program: Command): void {
-  const cmd = program
-    .command('eval')
-    .description('held-out ELBO and importance-sampled log p(x) per data point (nats), with standard errors and effective sample size')
-    .argument('<file>', 'the .ppl model');
-  addTrainedDataOptions(cmd)
-    .option('--k <K>', 'importance samples per data point', positiveInt('--k'), 1000)
-    .option('--batch-size <m>', 'data points per pass (the K samples are processed in chunks)', positiveInt('--batch-size'), 100)
-    .option('--elbo-particles <L>', 'samples per data point for the ELBO estimate', positiveInt('--elbo-particles'), 1);
-  addTrainedOptions(cmd, 'eval/').action(async (file: string, opts: EvalFlags, c: Command) => runEval(file, opts, c));
+  trainedCommand(
+    program,
+    'eval',
+    'held-out ELBO and importance-sampled log p(x) per data point (nats), with standard errors and effective sample size',
+    (cmd) =>
+      addTrainedDataOptions(cmd)
+        .option('--k <K>', 'importance samples per data point', positiveInt('--k'), 1000)
+        .option('--batch-size <m>', 'data points per pass (the K samples are processed in chunks)', positiveInt('--batch-size'), 100)
+        .option('--elbo-particles <L>', 'samples per data point for the ELBO estimate', positiveInt('--elbo-particles'), 1),
+    runEval,
+  );
 }

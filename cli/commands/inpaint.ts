@@ -17,7 +17,7 @@ import {
   type MaskSpec, fieldPicture } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
   mask: string;
@@ -60,9 +60,7 @@ function fmt(e: HiddenError): string {
 }
 
 export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command): Promise<void> {
-  const t = await openTrained(file, flags, 'inpaint');
-  try {
-    const { split, bound } = await openTrainedData(t, flags, cmd);
+  await withTrainedData(file, flags, cmd, 'inpaint', async (t, { split, bound }) => {
     const d = primaryData(t.trained.program.lowered, 'inpaint');
     const size = valuesPerPoint(d.shape);
     const layout = imageLayout(d.shape, fieldPicture(bound, d.name) ?? t.trained.pictureOf(d.name));
@@ -122,31 +120,30 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         (picture ? `picture (rows: original, masked with hidden in red, filled = posterior mean, ${result.samples.length} posterior draws): ${picture}\n` : '') +
         `report: ${json}\n`,
     );
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerInpaint(program: Command): void {
-  const cmd = program
-    .command('inpaint')
-    .description('hide part of each input (--mask) and infer it from the observed part by the posterior; PNG and errors on the hidden part')
-    .argument('<file>', 'the .ppl model')
-    .requiredOption('--mask <spec>', 'top, bottom, left, right, square:K, random:F, or a PNG (white = hidden) / CSV of 0/1 (1 = hidden)');
-  addTrainedDataOptions(cmd)
-    .addOption(new Option('--method <m>', 'is: importance sampling with the guide as proposal; gibbs: iterated conditional sampling').choices(INPAINT_METHODS).default('is'))
-    .option('--samples <K>', 'is: importance samples per point and round', positiveInt('--samples'), 1000)
-    .option('--rounds <R>', 'is: adaptive rounds; round r proposes from the guide at the estimate of round r-1, all draws pooled', positiveInt('--rounds'), 3)
-    .option('--iterations <T>', 'gibbs: sweeps per chain (the second half is averaged)', positiveInt('--iterations'), 100)
-    .option('--chains <C>', 'gibbs: chains per point', positiveInt('--chains'), 10)
-    .addOption(new Option('--init <fill>', 'the hidden values before inference: the training mean image, or 0.5').choices(['mean', 'half']).default('mean'))
-    .option('--n <n>', 'points to inpaint (the first n of the split)', positiveInt('--n'), 100)
-    .option('--show <n>', 'points shown in the picture', positiveInt('--show'), 10)
-    .option('--keep <n>', 'posterior draws shown per point', (v: string) => {
-      const k = Number(v);
-      if (!Number.isInteger(k) || k < 0) throw new UserError(`--keep must be a whole number >= 0 (got '${v}')`);
-      return k;
-    }, 3)
-    .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2);
-  addTrainedOptions(cmd, 'inpaint/').action(async (file: string, opts: InpaintFlags, c: Command) => runInpaint(file, opts, c));
+  trainedCommand(
+    program,
+    'inpaint',
+    'hide part of each input (--mask) and infer it from the observed part by the posterior; PNG and errors on the hidden part',
+    (cmd) =>
+      addTrainedDataOptions(cmd.requiredOption('--mask <spec>', 'top, bottom, left, right, square:K, random:F, or a PNG (white = hidden) / CSV of 0/1 (1 = hidden)'))
+        .addOption(new Option('--method <m>', 'is: importance sampling with the guide as proposal; gibbs: iterated conditional sampling').choices(INPAINT_METHODS).default('is'))
+        .option('--samples <K>', 'is: importance samples per point and round', positiveInt('--samples'), 1000)
+        .option('--rounds <R>', 'is: adaptive rounds; round r proposes from the guide at the estimate of round r-1, all draws pooled', positiveInt('--rounds'), 3)
+        .option('--iterations <T>', 'gibbs: sweeps per chain (the second half is averaged)', positiveInt('--iterations'), 100)
+        .option('--chains <C>', 'gibbs: chains per point', positiveInt('--chains'), 10)
+        .addOption(new Option('--init <fill>', 'the hidden values before inference: the training mean image, or 0.5').choices(['mean', 'half']).default('mean'))
+        .option('--n <n>', 'points to inpaint (the first n of the split)', positiveInt('--n'), 100)
+        .option('--show <n>', 'points shown in the picture', positiveInt('--show'), 10)
+        .option('--keep <n>', 'posterior draws shown per point', (v: string) => {
+          const k = Number(v);
+          if (!Number.isInteger(k) || k < 0) throw new UserError(`--keep must be a whole number >= 0 (got '${v}')`);
+          return k;
+        }, 3)
+        .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2),
+    runInpaint,
+  );
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { imageLayout, UserError, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
-import { addTrainedOptions, openTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
+import { trainedCommand, withTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface ManifoldFlags extends TrainedFlags {
   grid: number;
@@ -23,8 +23,7 @@ function parseDims(v: string): [number, number] {
 }
 
 export async function runManifold(file: string, flags: ManifoldFlags): Promise<void> {
-  const t = await openTrained(file, flags, 'manifold');
-  try {
+  await withTrained(file, flags, 'manifold', async (t) => {
     const m = t.trained.manifold({ grid: flags.grid, dims: flags.dims, latent: flags.latent, seed: flags.seed });
     const layout = imageLayout(m.shape, t.trained.pictureOf(m.data));
     const json = writeOut(
@@ -53,19 +52,20 @@ export async function runManifold(file: string, flags: ManifoldFlags): Promise<v
         `at the prior quantiles (i + 0.5)/${m.grid} (from ${m.columnValues[0]!.toFixed(2)} to ${m.columnValues[m.grid - 1]!.toFixed(2)}); other dimensions at the prior mean\n` +
         `${out}\n${json}\n`,
     );
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerManifold(program: Command): void {
-  const cmd = program
-    .command('manifold')
-    .description("the learned data manifold (Kingma & Welling 2014, Fig. 4): a grid of codes through the prior's inverse CDF, each decoded to its likelihood mean")
-    .argument('<file>', 'the .ppl model')
-    .option('--grid <g>', 'tiles per side', positiveInt('--grid'), 20)
-    .option('--dims <i,j>', 'the two latent dimensions to vary; the others stay at the prior mean', parseDims, [0, 1] as [number, number])
-    .option('--latent <name>', "the local latent to vary (default: the model's only one)")
-    .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 1);
-  addTrainedOptions(cmd, 'manifold/').action(async (file: string, opts: ManifoldFlags) => runManifold(file, opts));
+  trainedCommand(
+    program,
+    'manifold',
+    "the learned data manifold (Kingma & Welling 2014, Fig. 4): a grid of codes through the prior's inverse CDF, each decoded to its likelihood mean",
+    (cmd) =>
+      cmd
+        .option('--grid <g>', 'tiles per side', positiveInt('--grid'), 20)
+        .option('--dims <i,j>', 'the two latent dimensions to vary; the others stay at the prior mean', parseDims, [0, 1] as [number, number])
+        .option('--latent <name>', "the local latent to vary (default: the model's only one)")
+        .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 1),
+    runManifold,
+  );
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { principalComponents, UserError } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { scatterSpec, writeChart, type ScatterPoint } from '../render/chart.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, type DataFlags, type TrainedFlags } from '../trained.js';
+import { addTrainedDataOptions, trainedCommand, withTrainedData, type DataFlags, type TrainedFlags } from '../trained.js';
 
 interface PlotLatentFlags extends TrainedFlags, DataFlags {
   latent?: string;
@@ -12,9 +12,7 @@ interface PlotLatentFlags extends TrainedFlags, DataFlags {
 }
 
 export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: Command): Promise<void> {
-  const t = await openTrained(file, flags, 'plot-latent');
-  try {
-    const { bound } = await openTrainedData(t, flags, cmd);
+  await withTrainedData(file, flags, cmd, 'plot-latent', async (t, { bound }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, limit: flags.n });
     const candidates = enc.latents.filter((l) => l.stats['mean'] && (flags.latent === undefined || l.name === flags.latent));
     if (candidates.length === 0) {
@@ -48,18 +46,18 @@ export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: C
       `${t.outDir}/latent`,
     );
     process.stdout.write(`scatter of ${n} encoded means: ${files.svg}${files.png ? `, ${files.png}` : ` (PNG skipped: ${files.skipped})`}\n`);
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerPlotLatent(program: Command): void {
-  const cmd = program
-    .command('plot-latent')
-    .description('scatter of the encoded means of a local latent (2-D, or its first two principal components), coloured by label; SVG and PNG')
-    .argument('<file>', 'the .ppl model');
-  addTrainedDataOptions(cmd)
-    .option('--latent <name>', "the local latent (default: the model's only one)")
-    .option('--n <n>', 'only the first n points of the split', positiveInt('--n'));
-  addTrainedOptions(cmd, 'plot-latent/').action(async (file: string, opts: PlotLatentFlags, c: Command) => runPlotLatent(file, opts, c));
+  trainedCommand(
+    program,
+    'plot-latent',
+    'scatter of the encoded means of a local latent (2-D, or its first two principal components), coloured by label; SVG and PNG',
+    (cmd) =>
+      addTrainedDataOptions(cmd)
+        .option('--latent <name>', "the local latent (default: the model's only one)")
+        .option('--n <n>', 'only the first n points of the split', positiveInt('--n')),
+    runPlotLatent,
+  );
 }

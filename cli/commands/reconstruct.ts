@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { imageLayout, valuesPerPoint, fieldPicture } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, addTrainedOptions, openTrained, openTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 
 interface ReconstructFlags extends TrainedFlags, DataFlags {
   n: number;
@@ -28,9 +28,7 @@ export function pairedRows(originals: Float32Array, recon: Float32Array, n: numb
 }
 
 export async function runReconstruct(file: string, flags: ReconstructFlags, cmd: Command): Promise<void> {
-  const t = await openTrained(file, flags, 'reconstruct');
-  try {
-    const { bound } = await openTrainedData(t, flags, cmd);
+  await withTrainedData(file, flags, cmd, 'reconstruct', async (t, { bound }) => {
     const r = await t.trained.reconstruct(bound, { n: flags.n, seed: flags.seed });
     const { originals, reconstructions: recon, error: err } = r;
     const size = valuesPerPoint(r.shape);
@@ -51,19 +49,19 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
       `${n} points and their reconstructions (${layout ? 'rows of originals, each followed by its reconstructions' : 'CSV'}): ${out}\n` +
         `reconstruction error per value: MSE ${err.mse.toFixed(4)}${err.bce === null ? '' : `, BCE ${err.bce.toFixed(4)}`} (${json})\n`,
     );
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerReconstruct(program: Command): void {
-  const cmd = program
-    .command('reconstruct')
-    .description("originals beside their reconstructions: x -> the guide's mean of z -> the likelihood mean, as PNG")
-    .argument('<file>', 'the .ppl model');
-  addTrainedDataOptions(cmd)
-    .option('--n <n>', 'number of points (the first n of the split)', positiveInt('--n'), 16)
-    .option('--cols <c>', 'points per row of the picture', positiveInt('--cols'), 16)
-    .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2);
-  addTrainedOptions(cmd, 'reconstruct/').action(async (file: string, opts: ReconstructFlags, c: Command) => runReconstruct(file, opts, c));
+  trainedCommand(
+    program,
+    'reconstruct',
+    "originals beside their reconstructions: x -> the guide's mean of z -> the likelihood mean, as PNG",
+    (cmd) =>
+      addTrainedDataOptions(cmd)
+        .option('--n <n>', 'number of points (the first n of the split)', positiveInt('--n'), 16)
+        .option('--cols <c>', 'points per row of the picture', positiveInt('--cols'), 16)
+        .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2),
+    runReconstruct,
+  );
 }

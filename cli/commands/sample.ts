@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { imageLayout, modelledData, UserError, type ImageLayout, type PointValues } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
-import { addTrainedOptions, openTrained, writeOut, type TrainedFlags } from '../trained.js';
+import { trainedCommand, withTrained, writeOut, type TrainedFlags } from '../trained.js';
 
 interface SampleFlags extends TrainedFlags {
   n: number;
@@ -36,8 +36,7 @@ export function pictureGrid(v: PointValues, n: number, scale: number, layout: Im
 export async function runSample(file: string, flags: SampleFlags): Promise<void> {
   if (flags.mean && flags.sample) throw new UserError('--mean and --sample exclude each other: choose one');
   const mode = flags.sample ? 'sample' : 'mean';
-  const t = await openTrained(file, flags, 'sample');
-  try {
+  await withTrained(file, flags, 'sample', async (t) => {
     const gen = t.trained.sample(flags.n, { mode, seed: flags.seed });
     const modelled = modelledData(t.trained.program.lowered);
     for (const d of modelled) {
@@ -49,19 +48,20 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
         : writeOut(t.outDir, `${stem}.csv`, vectorsCsv(v, flags.n, d.name));
       process.stdout.write(`${flags.n} draws of ${d.name} (${mode === 'mean' ? 'likelihood mean at each z ~ p(z)' : 'x ~ p(x | z), z ~ p(z)'}): ${out}\n`);
     }
-  } finally {
-    t.trained.dispose();
-  }
+  });
 }
 
 export function registerSample(program: Command): void {
-  const cmd = program
-    .command('sample')
-    .description('draw from the trained generative model: latents from the prior, then each data variable as its likelihood mean or a draw; PNG grid for pictures, CSV for vectors')
-    .argument('<file>', 'the .ppl model')
-    .option('--n <n>', 'number of draws', positiveInt('--n'), 64)
-    .option('--mean', 'show the likelihood mean E[x | z] (default)')
-    .option('--sample', 'show a draw x ~ p(x | z) instead of the mean')
-    .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2);
-  addTrainedOptions(cmd, 'sample/').action(async (file: string, opts: SampleFlags) => runSample(file, opts));
+  trainedCommand(
+    program,
+    'sample',
+    'draw from the trained generative model: latents from the prior, then each data variable as its likelihood mean or a draw; PNG grid for pictures, CSV for vectors',
+    (cmd) =>
+      cmd
+        .option('--n <n>', 'number of draws', positiveInt('--n'), 64)
+        .option('--mean', 'show the likelihood mean E[x | z] (default)')
+        .option('--sample', 'show a draw x ~ p(x | z) instead of the mean')
+        .option('--scale <s>', 'pixels per value in the PNG', positiveInt('--scale'), 2),
+    runSample,
+  );
 }

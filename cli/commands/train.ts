@@ -21,14 +21,9 @@ import {
   UserError,
   type BackendChoice,
   type BaselineKind,
-  type Binarize,
   type Checkpoint,
-  type EstimatorMode,
   type FitResult,
   type FitStart,
-  type KlMode,
-  type OptimizerName,
-  type TrainObjective,
   type TrainOptions,
 } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
@@ -41,29 +36,13 @@ import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flag
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 
-export interface TrainFlags {
+/** The flags: the library's training options (--baseline, a comma list, for baselines), plus --out, --resume and --backend. */
+export interface TrainFlags extends Omit<TrainOptions, 'baselines' | 'evaluateTest' | 'data'> {
   data: string;
-  binarize: Binarize;
-  threshold: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: OptimizerName;
-  particles: number;
-  kl: KlMode;
-  estimator: EstimatorMode;
-  objective: TrainObjective;
-  alpha?: number;
   baseline: BaselineKind[];
-  baselineDecay: number;
-  nvilNormalize: boolean;
-  seed: string;
   out?: string;
   resume: boolean;
   backend: BackendChoice;
-  trainSize?: number;
-  testSize?: number;
-  initTries: number;
 }
 
 /** The library's options for these flags (--out, --resume and --backend are the command's own). */

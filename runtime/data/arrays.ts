@@ -13,7 +13,7 @@
 import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, DataSplit, Dataset, FieldInfo } from './dataset.js';
-import { formatShape, shapeSize } from './dataset.js';
+import { formatShape, minibatches, shapeSize } from './dataset.js';
 import { holdOut, TEST_SPLIT_SEED } from './split.js';
 import { formatFloat32, outside } from './values.js';
 
@@ -283,23 +283,7 @@ export class ArrayDataset implements Dataset {
   }
 
   batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new UserError(`${this.name}: batch size must be a positive integer, got ${batchSize}`);
-    }
-    return this.generate(batchSize, opts);
-  }
-
-  private async *generate(batchSize: number, opts: BatchOptions): AsyncGenerator<Batch> {
-    const n = this.size;
-    const order = opts.shuffle ? opts.rng.permutation(n) : null;
-    const end = opts.dropLast ? n - (n % batchSize) : n;
-    for (let start = 0; start < end; start += batchSize) {
-      const size = Math.min(batchSize, end - start);
-      const indices = new Uint32Array(size);
-      if (order) indices.set(order.subarray(start, start + size));
-      else for (let b = 0; b < size; b++) indices[b] = start + b;
-      yield this.gather(indices);
-    }
+    return minibatches(this.name, this.size, batchSize, opts, (indices) => this.gather(indices));
   }
 
   /** The batch of the given points (positions in this set): every field whose rows all hold the same number of values. */

@@ -1,5 +1,6 @@
 // What a training loop sees of a data set: named per-point fields and seeded minibatches.
 // Batches come through an AsyncIterable so a set larger than memory can be streamed from disk.
+import { UserError } from '../errors.js';
 import type { Rng } from '../random.js';
 import type { Support } from '../support.js';
 
@@ -69,6 +70,30 @@ export interface Dataset {
    * A set with this method is checked exactly instead of by domainWarnings.
    */
   checkValues?(decl: DataDeclLike, field: string): void;
+}
+
+/**
+ * Dataset.batches for a set of `size` points that `gather` can read in any order: checks the
+ * batch size at once, then (when iterated) yields the batches of a fresh seeded permutation when
+ * shuffle, else in order, keeping the last partial batch unless dropLast.
+ */
+export function minibatches(name: string, size: number, batchSize: number, opts: BatchOptions, gather: (indices: Uint32Array) => Batch): AsyncIterable<Batch> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new UserError(`${name}: batch size must be a positive integer, got ${batchSize}`);
+  }
+  return generate(size, batchSize, opts, gather);
+}
+
+async function* generate(n: number, batchSize: number, opts: BatchOptions, gather: (indices: Uint32Array) => Batch): AsyncGenerator<Batch> {
+  const order = opts.shuffle ? opts.rng.permutation(n) : null;
+  const end = opts.dropLast ? n - (n % batchSize) : n;
+  for (let start = 0; start < end; start += batchSize) {
+    const size = Math.min(batchSize, end - start);
+    const indices = new Uint32Array(size);
+    if (order) indices.set(order.subarray(start, start + size));
+    else for (let b = 0; b < size; b++) indices[b] = start + b;
+    yield gather(indices);
+  }
 }
 
 export interface DataSplit {

@@ -1,8 +1,7 @@
 // In-memory sets of uint8 images: fields `image` [pixels] and, when labelled (MNIST), `label` [].
-import { UserError } from '../errors.js';
 import { BINARY, UNIT } from '../support.js';
 import type { Support } from '../support.js';
-import type { Batch, BatchOptions, Dataset, FieldInfo, Picture } from './dataset.js';
+import { minibatches, type Batch, type BatchOptions, type Dataset, type FieldInfo, type Picture } from './dataset.js';
 import { GREY_LEVELS, sampleSparseImage, sparseImages } from './binarize.js';
 import type { SparseImages } from './binarize.js';
 
@@ -72,24 +71,7 @@ export class ImageSet implements Dataset {
   }
 
   batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new UserError(`${this.name}: batch size must be a positive integer, got ${batchSize}`);
-    }
-    return this.generate(batchSize, opts);
-  }
-
-  private async *generate(batchSize: number, opts: BatchOptions): AsyncGenerator<Batch> {
-    const { rng } = opts;
-    const n = this.size;
-    const order = opts.shuffle ? rng.permutation(n) : null;
-    const end = opts.dropLast ? n - (n % batchSize) : n;
-    for (let start = 0; start < end; start += batchSize) {
-      const size = Math.min(batchSize, end - start);
-      const indices = new Uint32Array(size);
-      if (order) indices.set(order.subarray(start, start + size));
-      else for (let b = 0; b < size; b++) indices[b] = start + b;
-      yield this.gather(indices, opts);
-    }
+    return minibatches(this.name, this.size, batchSize, opts, (indices) => this.gather(indices, opts));
   }
 
   /** The batch of the given points (dynamic encoding draws from opts.rng). */

@@ -83,6 +83,14 @@ function classes(shapes: ReadonlyMap<string, readonly number[]>, names: readonly
   return undefined;
 }
 
+/** The event shape [K] of a point of the simplex over the K classes of `names`' last axis. */
+function classesEvent(names: readonly string[]): (shapes: ReadonlyMap<string, readonly number[]>) => readonly number[] | undefined {
+  return (shapes) => {
+    const k = classes(shapes, names);
+    return k === undefined ? undefined : [k];
+  };
+}
+
 export const NORMAL_SPEC: DistSpec = {
   name: 'Normal',
   params: [
@@ -252,10 +260,7 @@ export const DIRICHLET_SPEC: DistSpec = {
   params: [{ name: 'concentration', domain: 'positive', eventRank: 1, doc: 'a_1..a_K on the last axis' }],
   parameterizations: [['concentration']],
   support: SIMPLEX,
-  eventShapeFor: (shapes) => {
-    const k = classes(shapes, ['concentration']);
-    return k === undefined ? undefined : [k];
-  },
+  eventShapeFor: classesEvent(['concentration']),
   reparameterizable: true,
   implicitIn: ['concentration'],
   eventRank: 1,
@@ -314,10 +319,7 @@ export const RELAXED_CATEGORICAL_SPEC: DistSpec = {
     ['temperature', 'logits'],
   ],
   support: SIMPLEX,
-  eventShapeFor: (shapes) => {
-    const k = classes(shapes, ['probs', 'logits']);
-    return k === undefined ? undefined : [k];
-  },
+  eventShapeFor: classesEvent(['probs', 'logits']),
   reparameterizable: true,
   eventRank: 1,
   doc:
