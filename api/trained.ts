@@ -7,6 +7,7 @@ import { backEnd } from './pipeline.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
 import type { Checkpoint } from '../inference/checkpoint.js';
 import type { Picture } from '../runtime/data/dataset.js';
+import { specPicture } from '../runtime/data/image-split.js';
 import { restoreProgram } from '../trained/restore.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../inference/train-options.js';
 import { encodeDataset, type EncodedSet } from '../trained/encode.js';
@@ -124,7 +125,12 @@ export class TrainedModel {
 
   /** The picture size of data declaration `name` in the data it was trained on, when those were images. */
   pictureOf(name: string): Picture | undefined {
-    return this.checkpoint?.pictures?.[name];
+    const ckpt = this.checkpoint;
+    if (!ckpt) return undefined;
+    if (ckpt.pictures) return ckpt.pictures[name];
+    // Written before checkpoints recorded picture sizes: the data spec may name an image set.
+    const spec = ckpt.flags['data'];
+    return typeof spec === 'string' ? specPicture(spec) : undefined;
   }
 
   /** The checkpoint was written from a different version of the source (its SHA-256 differs). */

@@ -37,6 +37,7 @@ import { elboChartSpec, scatterSpec, writeChart } from '../cli/render/chart.js';
 import { encodedCsv } from '../cli/commands/encode.js';
 import { vectorsCsv } from '../cli/commands/sample.js';
 import { imageLayout } from '../trained/observed.js';
+import { specPicture } from '../runtime/data/image-split.js';
 import { checkOk, compileOk, linearGaussianSource, minibatch } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -429,5 +430,16 @@ describe.skipIf(!fs.existsSync(BIN))('the commands (built CLI) on the trained ch
     const none = spawnSync(process.execPath, [BIN, 'sample', path.join(ROOT, 'models', 'vae.ppl')], { cwd: TMP, encoding: 'utf8' });
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/no checkpoint: there is no run of .*vae\.ppl under runs\/vae/);
+  });
+});
+
+describe('pictures of a checkpoint that records none', () => {
+  it('come from the data spec it records when that names an image set (MNIST 28x28, Frey 28x20), else none', () => {
+    expect(specPicture('mnist')).toEqual({ rows: 28, cols: 28 });
+    expect(specPicture('mnist:/some/dir')).toEqual({ rows: 28, cols: 28 });
+    expect(specPicture('frey:/x/frey_rawface.mat')).toEqual({ rows: 28, cols: 20 });
+    expect(specPicture('csv:/x/y.csv')).toBeUndefined();
+    expect(specPicture('idx:/x/images')).toBeUndefined();
+    expect(specPicture('tsv:nonsense')).toBeUndefined();
   });
 });

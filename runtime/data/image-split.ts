@@ -13,7 +13,7 @@ import { ImageSet, LabelledImages } from './images.js';
 import type { PixelEncoding, RawImages } from './images.js';
 import { checkSize } from './options.js';
 import type { OpenDataOptions } from './options.js';
-import { DEFAULT_TEST_FRACTION } from './spec.js';
+import { DEFAULT_TEST_FRACTION, parseDataSpec } from './spec.js';
 import type { DataSpec } from './spec.js';
 import { holdOut } from './split.js';
 
@@ -147,4 +147,21 @@ export function freyDataSplit(frey: FreyImages, file: string, opts: OpenDataOpti
       `Frey Face from ${file} (every ${FREY_TEST_EVERY}th image is test): ${fmt(nTrain)} train / ${fmt(nTest)} test images of ` +
       `${FREY_ROWS}x${FREY_COLS}, grey levels pixel/255 in (0, 1) (not binarized: \`binarize\` does not apply)`,
   };
+}
+
+/**
+ * The picture size of the images a data spec names, when it names a fixed image set (MNIST,
+ * Frey faces); undefined for other specs (an IDX file's size is in the file). For checkpoints
+ * that record a spec but no picture sizes.
+ */
+export function specPicture(spec: string): Picture | undefined {
+  let parsed: DataSpec;
+  try {
+    parsed = parseDataSpec(spec);
+  } catch {
+    return undefined;
+  }
+  if (parsed.kind === 'mnist' || parsed.kind === 'mnist-dir') return { rows: 28, cols: EMBEDDED_PIXELS / 28 };
+  if (parsed.kind === 'frey') return { rows: FREY_ROWS, cols: FREY_COLS };
+  return undefined;
 }
