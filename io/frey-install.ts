@@ -50,7 +50,7 @@ export async function installFrey(opts: InstallFreyOptions): Promise<InstalledFr
     throw new UserError(`${dest} already exists but its SHA-256 is ${sha256(have)}, not ${want}; remove it and run again`);
   }
   const url = opts.url ?? FREY_URL;
-  const byHand = `download ${FREY_FILE} by hand from ${FREY_PAGE} (${url}) and put it in ${opts.to}, or pass it with --from FILE; then use --data frey:${opts.to}`;
+  const byHand = `download ${FREY_FILE} by hand from ${FREY_PAGE} (${url}) and put it in ${opts.to}, or pass it with \`from\` FILE; then use \`data\` frey:${opts.to}`;
   let bytes: Uint8Array;
   let source: string;
   if (opts.from !== undefined) {
@@ -58,7 +58,7 @@ export async function installFrey(opts: InstallFreyOptions): Promise<InstalledFr
     try {
       bytes = await readFile(opts.from);
     } catch (e) {
-      throw new UserError(`--from ${opts.from}: cannot read: ${(e as Error).message}`);
+      throw new UserError(`\`from\` ${opts.from}: cannot read: ${(e as Error).message}`);
     }
   } else {
     source = url;

@@ -6,6 +6,6 @@ import type { IdxImages } from '../runtime/data/idx.js';
 import { readMaybeGzipped } from './maybe-gzipped.js';
 
 export async function readIdxImages(file: string): Promise<IdxImages> {
-  if (!existsSync(file)) throw new UserError(`${file}: not found (from --data idx:...)`);
+  if (!existsSync(file)) throw new UserError(`${file}: not found (from \`data\` idx:...)`);
   return parseIdxImages(await readMaybeGzipped(file), file, null, null);
 }

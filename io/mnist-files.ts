@@ -15,7 +15,7 @@ export interface RawMnist {
   files: string[];
 }
 
-const EMBEDDED_HINT = 'use --data mnist for the embedded set of 10,000 digits';
+const EMBEDDED_HINT = 'use `data` mnist for the embedded set of 10,000 digits';
 
 /** Candidate names of one file: `train-images-idx3-ubyte` with its dot variant, each raw or .gz. */
 export function candidateNames(stem: string, kind: 'idx3' | 'idx1'): string[] {
@@ -45,10 +45,10 @@ async function loadPair(dir: string, stem: 'train' | 't10k', files: string[]): P
 export async function loadMnistDir(dir: string): Promise<RawMnist> {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) {
-    throw new UserError(`MNIST directory ${abs} not found (from --data mnist:${dir}); ${EMBEDDED_HINT}`);
+    throw new UserError(`MNIST directory ${abs} not found (from \`data\` mnist:${dir}); ${EMBEDDED_HINT}`);
   }
   if (!statSync(abs).isDirectory()) {
-    throw new UserError(`${abs} is not a directory (--data mnist:DIR needs the folder of the four MNIST IDX files); ${EMBEDDED_HINT}`);
+    throw new UserError(`${abs} is not a directory (\`data\` mnist:DIR needs the folder of the four MNIST IDX files); ${EMBEDDED_HINT}`);
   }
   const files: string[] = [];
   const train = await loadPair(abs, 'train', files);

@@ -397,7 +397,7 @@ describe('ppl data frey: download helper (mocked fetch, local files)', () => {
     const offline: FetchLike = async () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND cs.nyu.edu'), { code: 'ENOTFOUND' }) });
     };
-    await expectUserError(() => installFrey({ to: dir('off'), fetch: offline }), 'cannot download', 'ENOTFOUND', 'offline', FREY_PAGE, dir('off'), '--from FILE', `--data frey:${dir('off')}`);
+    await expectUserError(asCli(() => installFrey({ to: dir('off'), fetch: offline })), 'cannot download', 'ENOTFOUND', 'offline', FREY_PAGE, dir('off'), '--from FILE', `--data frey:${dir('off')}`);
     await expectUserError(() => installFrey({ to: dir('off'), fetch: async () => response(new Uint8Array(0), 404) }), 'HTTP 404', FREY_PAGE);
     expect(existsSync(dir('off'))).toBe(false);
   });
@@ -406,7 +406,7 @@ describe('ppl data frey: download helper (mocked fetch, local files)', () => {
     const local = file(good, 'local.mat');
     expect((await installFrey({ to: dir('from'), from: local, sha256: sha })).action).toBe('copied');
     await expectUserError(() => installFrey({ to: dir('from2'), from: local }), `${local}: SHA-256 ${sha}`, 'is not that of frey_rawface.mat');
-    await expectUserError(() => installFrey({ to: dir('from2'), from: path.join(tmp, 'none.mat') }), '--from', 'cannot read');
+    await expectUserError(asCli(() => installFrey({ to: dir('from2'), from: path.join(tmp, 'none.mat') })), '--from', 'cannot read');
     if (freyExists) {
       const r = await installFrey({ to: dir('real'), from: path.join(freyDir, 'frey_rawface.mat') });
       expect([r.action, r.count]).toEqual(['copied', 1965]);

@@ -402,9 +402,9 @@ describe('IDX files (mnist:DIR)', () => {
 
   it('rejects a missing file or directory, naming the path and suggesting --data mnist', async () => {
     const dir = writeDir({ testLabels: undefined });
-    await expectUserError(() => openData(`mnist:${dir}`, { binarize: 'none' }), path.join(dir, 't10k-labels-idx1-ubyte'), '--data mnist');
+    await expectUserError(asCli(() => openData(`mnist:${dir}`, { binarize: 'none' })), path.join(dir, 't10k-labels-idx1-ubyte'), '--data mnist');
     const missing = path.join(tmp, 'no-such-dir');
-    await expectUserError(() => openData(`mnist:${missing}`, { binarize: 'none' }), missing, '--data mnist');
+    await expectUserError(asCli(() => openData(`mnist:${missing}`, { binarize: 'none' })), missing, '--data mnist');
   });
 
   it('applies trainSize/testSize to IDX data too', async () => {

@@ -1,5 +1,5 @@
 // Gradient estimators per guide site: @score / @reparam pins, @baseline(b(x)), and the
-// --estimator flag (with 'reparam', a site that cannot be reparameterized is an error here,
+// estimator mode (with 'reparam', a site that cannot be reparameterized is an error here,
 // before any tensor exists).
 import type { Annotation, SampleStmt } from '../../ast.js';
 import type { CheckContext, CheckRule } from '../context.js';
