@@ -2,6 +2,7 @@
 // as `ppl train --resume` finds it), --out, --backend, --seed, loading the model with its
 // trained parameters (the library's loadTrained), and opening its data (by default as it was
 // trained).
+import { formatCount } from '../runtime/format.js';
 import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -105,7 +106,7 @@ export async function openTrained(file: string, flags: TrainedFlags, command: st
   if (trained.sourceChanged) {
     process.stderr.write(`warning: ${checkpointPath} was trained from a different version of ${file} (source hash differs); the parameter shapes match, so it is used as is\n`);
   }
-  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${trained.parameterCount.toLocaleString('en-US')} parameters)\n`);
+  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${formatCount(trained.parameterCount)} parameters)\n`);
   const outDir = flags.out ?? path.join(path.dirname(checkpointPath), command);
   const globals = trained.globals;
   if (globals.size) process.stdout.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
@@ -158,7 +159,7 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
   const dataset = split[flags.split];
   const bound = bindData(t.model, dataset);
   for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${dataset.size.toLocaleString('en-US')} points)\n`);
+  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${formatCount(dataset.size)} points)\n`);
   return { split, bound };
 }
 

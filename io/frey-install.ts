@@ -1,5 +1,6 @@
 // `installFrey`: puts a verified frey_rawface.mat into a folder (downloaded, or copied from a
 // local file), checked against its known SHA-256 and parsed before it is written.
+import { formatCount } from '../runtime/format.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -7,9 +8,6 @@ import path from 'node:path';
 import { UserError } from '../runtime/errors.js';
 import { FREY_FILE, FREY_PAGE, FREY_SHA256, FREY_URL, parseFreyMat } from '../runtime/data/frey.js';
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 /** The part of fetch that installFrey uses (tests pass a mock). */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; statusText: string; arrayBuffer(): Promise<ArrayBuffer> }>;
@@ -76,7 +74,7 @@ export async function installFrey(opts: InstallFreyOptions): Promise<InstalledFr
   }
   const got = sha256(bytes);
   if (got !== want) {
-    throw new UserError(`${source}: SHA-256 ${got} (${fmt(bytes.length)} bytes) is not that of ${FREY_FILE} (${want}, 1,100,584 bytes); nothing was written. ${byHand}`);
+    throw new UserError(`${source}: SHA-256 ${got} (${formatCount(bytes.length)} bytes) is not that of ${FREY_FILE} (${want}, 1,100,584 bytes); nothing was written. ${byHand}`);
   }
   const { count } = parseFreyMat(bytes, source);
   await mkdir(opts.to, { recursive: true });

@@ -1,6 +1,7 @@
 // The built-in vocabulary of the language: domains, functions, net activations and head
 // constraints, distributions and site annotations. The checker validates against these tables,
 // the compiler implements them, and lang/docs-tables.ts renders docs/language.md's tables from them.
+import { ACTIVATIONS as DENSE_ACTIVATIONS } from '../runtime/dense.js';
 import type { Shape } from './checked.js';
 import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
@@ -148,13 +149,7 @@ export function insideConstraint(c: Support, v: number): boolean {
 
 export const NET_FAMILIES: readonly string[] = ['mlp'];
 
-export const ACTIVATIONS: ReadonlyMap<string, string> = new Map([
-  ['relu', 'max(0, x)'],
-  ['tanh', 'hyperbolic tangent'],
-  ['sigmoid', '1 / (1 + exp(-x))'],
-  ['softplus', 'log(1 + exp(x))'],
-  ['linear', 'identity (no nonlinearity)'],
-]);
+export const ACTIVATIONS: ReadonlyMap<string, string> = new Map(Object.entries(DENSE_ACTIVATIONS));
 
 export const DEFAULT_ACTIVATION = 'relu';
 

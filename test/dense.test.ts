@@ -1,11 +1,11 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
-import { dense, denseFused, denseNaive, denseStrategyFor, type Activation } from '../runtime/dense.js';
+import { ACTIVATIONS as DENSE_ACTIVATIONS, dense, denseFused, denseNaive, denseStrategyFor, type Activation } from '../runtime/dense.js';
 
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation) => tf.Tensor2D;
 
-const ACTIVATIONS: Activation[] = ['relu', 'tanh', 'sigmoid', 'softplus', 'linear'];
+const ACTIVATIONS = Object.keys(DENSE_ACTIVATIONS) as Activation[];
 // [batch, in, out]; on wasm the first takes the dz transpose(w) route for dL/dx, the others
 // the transpose(w transpose(dz)) route; the second has batch size 1.
 const SHAPES: [number, number, number][] = [

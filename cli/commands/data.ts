@@ -1,5 +1,6 @@
 // `ppl data frey --to DIR`: fetch the Frey Face file from Sam Roweis's page (or copy a local
 // one with --from), verify its SHA-256 and its MAT-file layout, and write it atomically.
+import { formatCount } from '../../runtime/format.js';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +17,7 @@ export async function runDataFrey(flags: FreyFlags): Promise<void> {
   if (flags.from === undefined && !existsSync(path.join(flags.to, FREY_FILE))) process.stdout.write(`downloading ${flags.url ?? FREY_URL} ...\n`);
   const r = await installFrey({ to: flags.to, from: flags.from, url: flags.url });
   const what = r.action === 'present' ? 'already there and verified' : r.action === 'downloaded' ? 'downloaded and verified' : `copied from ${flags.from} and verified`;
-  process.stdout.write(`${r.file}: ${what} (sha256 ${FREY_SHA256.slice(0, 12)}..., ${r.count.toLocaleString('en-US')} faces of 28x20)\nuse it with: --data frey:${flags.to}\n`);
+  process.stdout.write(`${r.file}: ${what} (sha256 ${FREY_SHA256.slice(0, 12)}..., ${formatCount(r.count)} faces of 28x20)\nuse it with: --data frey:${flags.to}\n`);
 }
 
 export function registerData(program: Command): void {

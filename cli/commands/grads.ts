@@ -2,6 +2,7 @@
 // initial values) on a fixed minibatch (the first M training points): R estimates each,
 // summarized per parameter group. The work is inference/gradient-stats.ts; this prints a
 // table and writes grads.csv and a chart (grads.svg, grads.png).
+import { formatCount } from '../../runtime/format.js';
 import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
@@ -93,7 +94,7 @@ export function gradsTable(report: GradientReport, perGroup: boolean): string {
     const line = (label: string, g: GroupStats): string[] => [
       label,
       g.group,
-      g.size.toLocaleString('en-US'),
+      formatCount(g.size),
       num(g.meanNorm),
       num(g.totalVariance),
       num(g.snr),
@@ -224,7 +225,7 @@ export async function runGrads(file: string, flags: GradsFlags, cmd: Command): P
     const size = train.dataset.size;
     const points = Math.min(flags.batchSize, size);
     process.stdout.write(
-      `gradient of the ELBO per data point at ${where}, on the first ${points} training points (N = ${size.toLocaleString('en-US')}); ` +
+      `gradient of the ELBO per data point at ${where}, on the first ${points} training points (N = ${formatCount(size)}); ` +
         `${flags.repeats} estimates per estimator, KL ${flags.kl}\n`,
     );
     const progress = stderrProgress();

@@ -1,6 +1,7 @@
 // `ppl simulate FILE --n N`: a synthetic data set drawn from the model's generative process,
 // with the params at their declared inits or from a checkpoint (--params); CSV that
 // `ppl train FILE --data csv:OUT` reads back, or IDX for binary 784-pixel images.
+import { formatCount } from '../../runtime/format.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -101,7 +102,7 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
     if (format === 'idx') writeAtomically(out, simulatedIdx(lowered, sim));
     else writeAtomically(out, simulatedCsv(lowered, sim));
     process.stdout.write(
-      `simulated ${n.toLocaleString('en-US')} points of ${checked.data.map((d) => d.name).join(', ')} (local latents from their priors` +
+      `simulated ${formatCount(n)} points of ${checked.data.map((d) => d.name).join(', ')} (local latents from their priors` +
         `${globalText.length ? `; ${globalHow}: ${globalText.join(', ')}` : ''}; seed ${flags.seed})\n` +
         `${format === 'idx' ? 'IDX images (pixels 0 or 255)' : 'CSV'}: ${out}\n` +
         `train on it: ppl train ${file} --data ${format === 'idx' ? 'idx' : 'csv'}:${out}\n`,

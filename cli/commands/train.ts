@@ -1,6 +1,7 @@
 // `ppl train FILE`: fit a model by SVI (the library's fit), with a progress display, a
 // per-epoch CSV log and an atomic checkpoint after every epoch. Ctrl-C stops after the current
 // step. This command parses the flags, names the run folder and prints; fit does the rest.
+import { formatCount } from '../../runtime/format.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -98,7 +99,7 @@ function startLines(file: string, flags: TrainFlags, ckptPath: string, s: FitSta
   if (s.resumedFrom) lines.push(`resuming ${ckptPath} after epoch ${s.resumedFrom.epoch} (step ${s.resumedFrom.step})`);
   if (s.complete) return [...lines, `nothing to do: ${s.resumedFrom!.epoch} epochs done, --epochs is ${flags.epochs}`].join('\n') + '\n';
   lines.push(
-    `model: ${file}  ${s.parameters.toLocaleString('en-US')} parameters; ` +
+    `model: ${file}  ${formatCount(s.parameters)} parameters; ` +
       `${flags.epochs} epochs of ${s.stepsPerEpoch} steps, batch ${flags.batchSize}, ` +
       `${flags.optimizer} lr ${flags.lr}, ${flags.particles} particle(s), ${s.objective}, ` +
       `estimators ${describeEstimators(s.estimators)}, seed ${flags.seed}`,

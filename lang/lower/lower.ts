@@ -8,6 +8,7 @@ import { distributionSpec } from '../builtins.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 import { constraintOfSupport } from '../../runtime/constraints.js';
 import { EVENT_AXIS } from '../../runtime/layout.js';
+import { isActivation, type Activation } from '../../runtime/dense.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/effects/messages.js';
 import { ExpressionLowering } from './expressions.js';
 import { autoFamily, lowerAutoGuide } from './auto-guides.js';
@@ -35,6 +36,11 @@ function pinnedEstimator(stmt: SampleStmt): EstimatorKind | undefined {
 function ruleOf(site: SiteInfo): EstimatorRule {
   const pinned = pinnedEstimator(site.stmt);
   return { ...(pinned ? { pinned } : {}), reparameterizable: site.dist.reparameterizable };
+}
+
+function activationOf(name: string): Activation {
+  if (!isActivation(name)) throw new Error(`internal: unknown activation '${name}' passed the checker`);
+  return name;
 }
 
 export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}): LoweredProgram {
@@ -153,7 +159,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
         name: n.name,
         family: n.family,
         layers: n.layers,
-        activation: n.activation,
+        activation: activationOf(n.activation),
         ...(n.heads ? { heads: n.heads.map((h) => ({ name: h.name, size: h.size, constraint: constraintOfSupport(h.constraint) })) } : {}),
         initStream: n.name,
         generated: false,

@@ -7,6 +7,7 @@ import type { Constraint } from '../../runtime/constraints.js';
 import type { DistSpec } from '../../runtime/distributions/spec.js';
 import type { EstimatorKind, EstimatorRule, Plate } from '../../runtime/effects/messages.js';
 import type { BinaryOp } from '../ast.js';
+import type { Activation } from '../../runtime/dense.js';
 
 export type Shape = readonly number[];
 
@@ -80,7 +81,7 @@ export interface LoweredNet {
   name: string;
   family: 'mlp';
   layers: readonly number[];
-  activation: string;
+  activation: Activation;
   heads?: readonly LoweredHead[];
   /** The label of its initial weights' stream, under the program's init seed. */
   initStream: string;

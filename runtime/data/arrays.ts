@@ -10,6 +10,7 @@
 // declaration it binds to. Binding is by exact name, and checks each row against the declared
 // size and every value against the declared support, naming the field and the row (0-based).
 // NaN (reserved for 'missing') is rejected.
+import { formatCount } from '../format.js';
 import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
 import type { Batch, BatchOptions, DataDeclLike, DataSplit, Dataset, FieldInfo } from './dataset.js';
@@ -48,7 +49,6 @@ export interface ArrayDataOptions {
   name?: string;
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
 
 function isFlat(v: unknown): v is FlatArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
@@ -98,7 +98,7 @@ class ArraySource {
           this.rows = v.length;
           this.rowsFrom = name;
         } else if (v.length !== this.rows) {
-          throw new UserError(`${label}: field '${name}' has ${fmt(v.length)} row${v.length === 1 ? '' : 's'}, but field '${this.rowsFrom}' has ${fmt(this.rows)}: every field holds one row per data point`);
+          throw new UserError(`${label}: field '${name}' has ${formatCount(v.length)} row${v.length === 1 ? '' : 's'}, but field '${this.rowsFrom}' has ${formatCount(this.rows)}: every field holds one row per data point`);
         }
         this.columns.set(name, column);
       } else {
@@ -141,7 +141,7 @@ class ArraySource {
   private splitFlat(c: Column): void {
     const n = this.rows!;
     if (c.values.length % n !== 0) {
-      throw new UserError(`${this.label}: field '${c.name}' holds ${fmt(c.values.length)} values, which do not split into the ${fmt(n)} rows of field '${this.rowsFrom}'`);
+      throw new UserError(`${this.label}: field '${c.name}' holds ${formatCount(c.values.length)} values, which do not split into the ${formatCount(n)} rows of field '${this.rowsFrom}'`);
     }
     const size = c.values.length / n;
     const nan = c.values.findIndex((v) => Number.isNaN(v));
@@ -155,10 +155,10 @@ class ArraySource {
     const c = this.columns.get(name);
     if (!c) throw new UserError(`${this.label}: has no field '${name}'`);
     const want = shapeSize(decl.shape);
-    const declared = `data ${decl.name} ${formatShape(decl.shape)} takes ${fmt(want)} value${want === 1 ? '' : 's'} per point`;
+    const declared = `data ${decl.name} ${formatShape(decl.shape)} takes ${formatCount(want)} value${want === 1 ? '' : 's'} per point`;
     if (c.flat && this.rows === undefined) {
       if (want === 0 || c.values.length === 0 || c.values.length % want !== 0) {
-        throw new UserError(`${this.label}: field '${name}' holds ${fmt(c.values.length)} values, which do not split into rows of ${fmt(want)}: ${declared}`);
+        throw new UserError(`${this.label}: field '${name}' holds ${formatCount(c.values.length)} values, which do not split into rows of ${formatCount(want)}: ${declared}`);
       }
       this.rows = c.values.length / want;
       this.rowsFrom = name;
@@ -167,11 +167,11 @@ class ArraySource {
     }
     if (c.flat) {
       if (c.size !== want) {
-        throw new UserError(`${this.label}: field '${name}' holds ${fmt(c.values.length)} values, ${fmt(c.size!)} per row for the ${fmt(this.rows!)} rows of field '${this.rowsFrom}', but ${declared}`);
+        throw new UserError(`${this.label}: field '${name}' holds ${formatCount(c.values.length)} values, ${formatCount(c.size!)} per row for the ${formatCount(this.rows!)} rows of field '${this.rowsFrom}', but ${declared}`);
       }
     } else {
       const r = c.counts!.findIndex((n) => n !== want);
-      if (r >= 0) throw new UserError(`${this.where(name, r)}: ${fmt(c.counts![r]!)} value${c.counts![r] === 1 ? '' : 's'}, but ${declared}`);
+      if (r >= 0) throw new UserError(`${this.where(name, r)}: ${formatCount(c.counts![r]!)} value${c.counts![r] === 1 ? '' : 's'}, but ${declared}`);
       c.size = want;
     }
     c.shape = [...decl.shape];
@@ -215,7 +215,7 @@ class ArraySource {
 
   /** `x [784], y []`, or `x (7,840 values)` for a flat field whose rows are not known yet. */
   describeFields(): string {
-    return [...this.columns.values()].map((c) => (c.shape ? `${c.name} ${formatShape(c.shape)}` : `${c.name} (${fmt(c.values.length)} values)`)).join(', ');
+    return [...this.columns.values()].map((c) => (c.shape ? `${c.name} ${formatShape(c.shape)}` : `${c.name} (${formatCount(c.values.length)} values)`)).join(', ');
   }
 }
 
@@ -361,7 +361,7 @@ export function arrayData(fields: ArrayFields, options: ArrayDataOptions = {}): 
     train,
     test,
     get description(): string {
-      const points = train.resolved && test.resolved ? `${fmt(train.size)} train / ${fmt(test.size)} test points` : 'points split by the declared shapes when bound';
+      const points = train.resolved && test.resolved ? `${formatCount(train.size)} train / ${formatCount(test.size)} test points` : 'points split by the declared shapes when bound';
       return `in-memory arrays (${how}): ${points}; fields ${train.describeFields()}`;
     },
   };

@@ -4,6 +4,7 @@
 // The reader checks every header field it relies on (shared/data/README.md has the layout) and
 // names the byte offset of the first one that is wrong. Reading, fetching and verifying the file
 // (io/frey-file.ts, io/frey-install.ts) are node-only.
+import { formatCount } from '../format.js';
 import { UserError } from '../errors.js';
 
 export const FREY_FILE = 'frey_rawface.mat';
@@ -44,9 +45,6 @@ export interface FreyImages {
   pixels: Uint8Array;
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 /** Bytes as Latin-1 text (one character per byte). */
 function latin1(bytes: Uint8Array): string {
@@ -57,11 +55,11 @@ function latin1(bytes: Uint8Array): string {
 
 /** Parses frey_rawface.mat; every failure is a UserError naming `file` and the byte offset. */
 export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
-  const at = (offset: number, what: string): UserError => new UserError(`${file}: byte ${fmt(offset)}: ${what}`);
+  const at = (offset: number, what: string): UserError => new UserError(`${file}: byte ${formatCount(offset)}: ${what}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = (offset: number, length: number, what: string): void => {
     if (bytes.length < offset + length) {
-      throw at(offset, `truncated: the file ends at byte ${fmt(bytes.length)}, before the ${what} (${length} bytes from byte ${fmt(offset)})`);
+      throw at(offset, `truncated: the file ends at byte ${formatCount(bytes.length)}, before the ${what} (${length} bytes from byte ${formatCount(offset)})`);
     }
   };
   const u32 = (offset: number): number => view.getUint32(offset, true);
@@ -87,7 +85,7 @@ export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   const matrixBytes = u32(132);
   if (136 + matrixBytes !== bytes.length) {
     const why = 136 + matrixBytes > bytes.length ? 'truncated' : 'unexpected trailing bytes (the file should hold the one variable ff)';
-    throw at(132, `${why}: the miMATRIX element says ${fmt(matrixBytes)} bytes follow byte 136, so the file should be ${fmt(136 + matrixBytes)} bytes long, but it is ${fmt(bytes.length)}`);
+    throw at(132, `${why}: the miMATRIX element says ${formatCount(matrixBytes)} bytes follow byte 136, so the file should be ${formatCount(136 + matrixBytes)} bytes long, but it is ${formatCount(bytes.length)}`);
   }
 
   need(136, 16, 'array flags');
@@ -139,15 +137,15 @@ export function parseFreyMat(bytes: Uint8Array, file: string): FreyImages {
   if (dataType !== MI_UINT8) throw at(next, `the pixel data has type ${typeName(dataType)}, expected ${typeName(MI_UINT8)}`);
   const expected = rows * count;
   if (dataBytes !== expected) {
-    throw at(next + 4, `the pixel data holds ${fmt(dataBytes)} bytes, expected ${fmt(expected)} (${rows} x ${count})`);
+    throw at(next + 4, `the pixel data holds ${formatCount(dataBytes)} bytes, expected ${formatCount(expected)} (${rows} x ${count})`);
   }
   const start = next + 8;
   if (start + dataBytes > bytes.length) {
-    throw at(start, `truncated: ${fmt(dataBytes)} bytes of pixel data should start here, but the file ends at byte ${fmt(bytes.length)}`);
+    throw at(start, `truncated: ${formatCount(dataBytes)} bytes of pixel data should start here, but the file ends at byte ${formatCount(bytes.length)}`);
   }
   const padded = start + Math.ceil(dataBytes / 8) * 8;
   if (padded !== bytes.length && start + dataBytes !== bytes.length) {
-    throw at(start + dataBytes, `${fmt(bytes.length - start - dataBytes)} bytes follow the pixel data (an imaginary part or another element?); expected the file to end`);
+    throw at(start + dataBytes, `${formatCount(bytes.length - start - dataBytes)} bytes follow the pixel data (an imaginary part or another element?); expected the file to end`);
   }
   // Column-major 560 x N: column k (bytes [560k, 560k + 560)) is image k, already row-major 28 x 20.
   return { count, pixels: bytes.slice(start, start + dataBytes) };

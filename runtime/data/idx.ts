@@ -1,6 +1,7 @@
 // The IDX format of the MNIST files: big-endian uint32 header (magic, dims), then uint8 data.
 // Images: magic 2051, count, rows, cols, count*rows*cols bytes. Labels: magic 2049, count, count bytes.
 // The parsers take the (gunzipped) bytes; reading the files is io/.
+import { formatCount } from '../format.js';
 import { UserError } from '../errors.js';
 import type { RawImages } from './images.js';
 
@@ -19,9 +20,6 @@ function u32be(b: Uint8Array, at: number): number {
   return b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 function checkMagic(bytes: Uint8Array, file: string, expected: number, what: string): void {
   const magic = u32be(bytes, 0);
@@ -38,11 +36,11 @@ function checkMagic(bytes: Uint8Array, file: string, expected: number, what: str
 function checkLength(bytes: Uint8Array, file: string, header: number, count: number, perItem: number, what: string): void {
   const expected = header + count * perItem;
   if (bytes.length === expected) return;
-  const layout = `${header}-byte header + ${fmt(count)} ${what}${perItem === 1 ? '' : ` x ${fmt(perItem)} bytes`}`;
+  const layout = `${header}-byte header + ${formatCount(count)} ${what}${perItem === 1 ? '' : ` x ${formatCount(perItem)} bytes`}`;
   if (bytes.length < expected) {
-    throw new UserError(`${file}: truncated: expected ${fmt(expected)} bytes (${layout}), got ${fmt(bytes.length)}`);
+    throw new UserError(`${file}: truncated: expected ${formatCount(expected)} bytes (${layout}), got ${formatCount(bytes.length)}`);
   }
-  throw new UserError(`${file}: ${fmt(bytes.length - expected)} unexpected trailing bytes: expected ${fmt(expected)} bytes (${layout}), got ${fmt(bytes.length)}`);
+  throw new UserError(`${file}: ${formatCount(bytes.length - expected)} unexpected trailing bytes: expected ${formatCount(expected)} bytes (${layout}), got ${formatCount(bytes.length)}`);
 }
 
 /** Parses an (uncompressed) IDX image file; `file` names it in messages. Null sizes accept any. */
@@ -82,7 +80,7 @@ export function parseIdxLabels(bytes: Uint8Array, file: string, maxLabel = 9): U
 /** Images and their labels, one each: a UserError names both files when the counts differ. */
 export function labelledImages(images: IdxImages, labels: Uint8Array, imageFile: string, labelFile: string): RawImages {
   if (labels.length !== images.count) {
-    throw new UserError(`${labelFile}: ${fmt(labels.length)} labels, but ${imageFile} has ${fmt(images.count)} images`);
+    throw new UserError(`${labelFile}: ${formatCount(labels.length)} labels, but ${imageFile} has ${formatCount(images.count)} images`);
   }
   return { pixels: images.pixels, labels };
 }

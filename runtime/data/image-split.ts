@@ -1,5 +1,6 @@
 // Train/test splits of images already in memory (MNIST, idx:, Frey): the options trainSize,
 // testSize and binarize applied, as ImageSets. io/read-data.ts reads the files and calls these.
+import { formatCount } from '../format.js';
 import { UserError } from '../errors.js';
 import type { Support } from '../support.js';
 import type { DataSplit, Picture } from './dataset.js';
@@ -17,7 +18,6 @@ import { DEFAULT_TEST_FRACTION, parseDataSpec } from './spec.js';
 import type { DataSpec } from './spec.js';
 import { holdOut } from './split.js';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /** Images (and labels) of the chosen points, in the given order; slices, so a few points do not pin a large file. */
 function pick(pixels: Uint8Array, labels: Uint8Array | null, points: ArrayLike<number>, per: number): { pixels: Uint8Array; labels: Uint8Array | null } {
@@ -86,7 +86,7 @@ function imageSplit(parts: ImageParts, opts: OpenDataOptions, threshold: number)
   return {
     train: make('train', e.train, train.labels, e.trainEnc),
     test: make('test', e.test, test.labels, e.testEnc),
-    description: `${parts.source}: ${fmt(nTrain)} train / ${fmt(nTest)} test images of ${picture.rows}x${picture.cols}, ${e.how}`,
+    description: `${parts.source}: ${formatCount(nTrain)} train / ${formatCount(nTest)} test images of ${picture.rows}x${picture.cols}, ${e.how}`,
   };
 }
 
@@ -144,7 +144,7 @@ export function freyDataSplit(frey: FreyImages, file: string, opts: OpenDataOpti
     train: new ImageSet({ name: `frey/train`, pixels: train.pixels, pixelsPerImage: per, picture: { rows: FREY_ROWS, cols: FREY_COLS }, encoding: 'grey' }),
     test: new ImageSet({ name: `frey/test`, pixels: test.pixels, pixelsPerImage: per, picture: { rows: FREY_ROWS, cols: FREY_COLS }, encoding: 'grey' }),
     description:
-      `Frey Face from ${file} (every ${FREY_TEST_EVERY}th image is test): ${fmt(nTrain)} train / ${fmt(nTest)} test images of ` +
+      `Frey Face from ${file} (every ${FREY_TEST_EVERY}th image is test): ${formatCount(nTrain)} train / ${formatCount(nTest)} test images of ` +
       `${FREY_ROWS}x${FREY_COLS}, grey levels pixel/255 in (0, 1) (not binarized: \`binarize\` does not apply)`,
   };
 }

@@ -1,5 +1,6 @@
 // The options of opening a data set (openData in io/read-data.ts, and the splits it builds from
 // what it reads): their type and their checks. Errors about an option are OptionErrors naming it.
+import { formatCount } from '../format.js';
 import { OptionError } from '../errors.js';
 import { BINARIZE_MODES, checkThreshold } from './binarize.js';
 import type { Binarize } from './binarize.js';
@@ -35,7 +36,7 @@ export function checkSize(n: number | undefined, available: number, option: 'tra
   if (n === undefined) return available;
   if (!Number.isInteger(n) || n < 1) throw new OptionError(option, `must be a positive integer, got ${n}`);
   if (n > available) {
-    throw new OptionError(option, `${n} exceeds the ${available.toLocaleString('en-US')} ${what} points available`);
+    throw new OptionError(option, `${n} exceeds the ${formatCount(available)} ${what} points available`);
   }
   return n;
 }

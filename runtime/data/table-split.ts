@@ -1,5 +1,6 @@
 // Train/test splits of CSV tables already parsed (csv:TRAIN,TEST, or one file with a fixed-seed
 // share held out): the options trainSize and testSize applied, as TableDatasets.
+import { formatCount } from '../format.js';
 import { UserError } from '../errors.js';
 import type { DataSplit } from './dataset.js';
 import { TableDataset } from './csv.js';
@@ -10,7 +11,6 @@ import { DEFAULT_TEST_FRACTION } from './spec.js';
 import type { DataSpec } from './spec.js';
 import { holdOut } from './split.js';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The split of `table` (the training file) and `testTable` (the test file, when the spec names
@@ -52,7 +52,7 @@ export function tableSplit(
     train,
     test,
     description:
-      `CSV ${how}: ${fmt(train.size)} train / ${fmt(test.size)} test rows of ${table.header.length} columns` +
+      `CSV ${how}: ${formatCount(train.size)} train / ${formatCount(test.size)} test rows of ${table.header.length} columns` +
       (vectors.length ? `; vector fields ${vectors.slice(0, 6).join(', ')}${vectors.length > 6 ? ', ...' : ''}` : ''),
   };
 }
