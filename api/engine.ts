@@ -69,5 +69,14 @@ export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 export { imageLayout, inputData, modelledData, primaryData, valuesPerPoint, type ImageLayout } from '../trained/observed.js';
 export { principalComponents, type Projection } from '../trained/pca.js';
 
+// Effect handlers and program runs, for inference of one's own (NumPyro's handlers, over a
+// trained model's compiled program: `trained.program`).
+export * as handlers from '../runtime/effects/handlers.js';
+export { send, type Handler, type Message, type ParamMessage, type SampleMessage, type Stack } from '../runtime/effects/messages.js';
+export { guideThenModel, onMinibatch, traceGuide, traceModel, type BatchRun, type Minibatch } from '../inference/run.js';
+export { Trace, type TraceSite } from '../runtime/trace.js';
+export { Rng } from '../runtime/random.js';
+export { CompiledProgram } from '../lang/compiler/index.js';
+
 // The tfjs backend.
 export { BACKEND_CHOICES, currentBackend, describeBackend, initBackend as useBackend, type BackendChoice, type BackendInfo, type BackendName } from '../runtime/backend.js';
