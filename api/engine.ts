@@ -78,5 +78,11 @@ export { Trace, type TraceSite } from '../runtime/trace.js';
 export { Rng } from '../runtime/random.js';
 export { CompiledProgram } from '../lang/compiler/index.js';
 
+// Presenting values, and the data-spec grammar (a spec string is opened in Node: api/node/).
+export { describeSupport } from '../runtime/support.js';
+export { enumerationSize } from '../runtime/enumeration.js';
+export { formatCount } from '../runtime/format.js';
+export { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags, FREY_FILE, FREY_SHA256, FREY_URL } from '../runtime/data/index.js';
+
 // The tfjs backend.
 export { BACKEND_CHOICES, currentBackend, describeBackend, initBackend as useBackend, type BackendChoice, type BackendInfo, type BackendName } from '../runtime/backend.js';

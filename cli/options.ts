@@ -1,7 +1,6 @@
 // Options several commands share, declared once so their names, defaults and help agree.
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, ESTIMATORS, UserError } from '../api/index.js';
-import { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../runtime/data/index.js';
+import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, ESTIMATORS, UserError, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../api/index.js';
 import { positiveInt, positiveNumber } from './flags.js';
 import { asFlagError } from './flag-errors.js';
 

@@ -2,26 +2,11 @@
 // as `ppl train --resume` finds it), --out, --backend, --seed, loading the model with its
 // trained parameters (the library's loadTrained), and opening its data (by default as it was
 // trained).
-import { formatCount } from '../runtime/format.js';
 import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import {
-  bindData,
-  describeBackend,
-  loadTrained,
-  openData,
-  useBackend,
-  UserError,
-  type BackendChoice,
-  type Binarize,
-  type BoundData,
-  type Checkpoint,
-  type DataSplit,
-  type Model,
-  type TrainedModel,
-} from '../api/index.js';
+import { bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
 import { latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';

@@ -112,6 +112,11 @@ describe('the layering rule (docs/architecture.md)', () => {
     expect(bad).toEqual([]);
   });
 
+  it('keeps the command line a shell over the library: cli/ imports only api/ and itself', () => {
+    const reaching = edges.filter((e) => e.from.startsWith('cli/') && !e.to.startsWith('cli/') && !e.to.startsWith('api/')).map((e) => `${e.from} imports ${e.spec}`);
+    expect(reaching).toEqual([]);
+  });
+
   it('has no import circle', () => {
     // Tarjan's strongly connected components over the file graph.
     const next = new Map<string, string[]>();

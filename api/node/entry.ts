@@ -16,6 +16,7 @@ export { readModelFile } from '../../io/model-file.js';
 export { openData, type DataSpecOptions } from './data-spec.js';
 export { readCheckpoint, saveCheckpoint } from '../../io/checkpoint-file.js';
 export { inputsFromCsv } from '../../io/simulation-inputs.js';
+export { installFrey, type InstallFreyOptions, type InstalledFrey } from '../../io/frey-install.js';
 
 /** Model source text, or the .ppl file holding it. */
 export type ModelSource = string | { file: string };

@@ -1,8 +1,6 @@
 // `ppl check FILE`: parse and check, print every problem, or a summary of the program.
 import { loadProgram } from '../load.js';
-import { describeSupport } from '../../runtime/support.js';
-import { enumerationSize } from '../../runtime/enumeration.js';
-import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model } from '../../api/index.js';
+import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model, describeSupport, enumerationSize } from '../../api/index.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../options.js';
 

@@ -1,11 +1,9 @@
 // `ppl data frey --to DIR`: fetch the Frey Face file from Sam Roweis's page (or copy a local
 // one with --from), verify its SHA-256 and its MAT-file layout, and write it atomically.
-import { formatCount } from '../../runtime/format.js';
+import { formatCount, FREY_FILE, FREY_SHA256, FREY_URL, installFrey } from '../../api/index.js';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { FREY_FILE, FREY_SHA256, FREY_URL } from '../../runtime/data/index.js';
-import { installFrey } from '../../io/index.js';
 
 interface FreyFlags {
   to: string;

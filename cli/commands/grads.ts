@@ -2,27 +2,11 @@
 // initial values) on a fixed minibatch (the first M training points): R estimates each,
 // summarized per parameter group. The work is inference/gradient-stats.ts; this prints a
 // table and writes grads.csv and a chart (grads.svg, grads.png).
-import { formatCount } from '../../runtime/format.js';
 import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  describeBackend,
-  isNotApplicable,
-  parseEstimatorSpec,
-  untrainedModel,
-  useBackend,
-  UserError,
-  type BackendChoice,
-  type Binarize,
-  type BoundData,
-  type EstimatorSpec,
-  type GradientReport,
-  type GroupStats,
-  type KlMode,
-  type TrainedModel,
-} from '../../api/index.js';
+import { describeBackend, isNotApplicable, parseEstimatorSpec, untrainedModel, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type EstimatorSpec, type GradientReport, type GroupStats, type KlMode, type TrainedModel, formatCount } from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
 import { openTrained, openTrainedData, writeOut } from '../trained.js';

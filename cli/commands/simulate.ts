@@ -1,30 +1,14 @@
 // `ppl simulate FILE --n N`: a synthetic data set drawn from the model's generative process,
 // with the params at their declared inits or from a checkpoint (--params); CSV that
 // `ppl train FILE --data csv:OUT` reads back, or IDX for binary 784-pixel images.
-import { formatCount } from '../../runtime/format.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  describeBackend,
-  idxImageData,
-  inputData,
-  inputsFromCsv,
-  loadTrained,
-  simulate,
-  simulatedCsv,
-  simulatedIdx,
-  untrainedModel,
-  useBackend,
-  UserError,
-  type BackendChoice,
-  type TrainedModel,
-} from '../../api/index.js';
+import { describeBackend, idxImageData, inputData, inputsFromCsv, loadTrained, simulate, simulatedCsv, simulatedIdx, untrainedModel, useBackend, UserError, type BackendChoice, type TrainedModel, lowerModel, formatCount } from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { positiveInt } from '../flags.js';
 import { backendOption, seedOption } from '../options.js';
 import { CHECKPOINT_FILE, runsDir } from '../runs.js';
-import { lowerProgram } from '../../lang/lower/lower.js';
 
 interface SimulateFlags {
   n?: number;
@@ -57,7 +41,7 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
   const checked = model.checked;
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   if (checked.data.length === 0) throw new UserError(`${file}: declares no data, so there is nothing to simulate`);
-  const lowered = lowerProgram(checked);
+  const lowered = lowerModel(model);
   const format = flags.format === 'auto' ? (idxImageData(lowered) ? 'idx' : 'csv') : flags.format;
   if (format === 'idx' && !idxImageData(lowered)) {
     throw new UserError(`--format idx writes one data declaration of binary[784] images; ${file} declares ${checked.data.map((d) => d.name).join(', ')}: use --format csv`);

@@ -1,32 +1,10 @@
 // `ppl train FILE`: fit a model by SVI (the library's fit), with a progress display, a
 // per-epoch CSV log and an atomic checkpoint after every epoch. Ctrl-C stops after the current
 // step. This command parses the flags, names the run folder and prints; fit does the rest.
-import { formatCount } from '../../runtime/format.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  checkResume,
-  listAutoGuides,
-  lowerModel,
-  DEFAULT_TRAIN_OPTIONS,
-  describeBackend,
-  fit,
-  OBJECTIVES,
-  OptionError,
-  OPTIMIZERS,
-  parseBaselines,
-  readCheckpoint,
-  saveCheckpoint,
-  useBackend,
-  UserError,
-  type BackendChoice,
-  type BaselineKind,
-  type Checkpoint,
-  type FitResult,
-  type FitStart,
-  type TrainOptions,
-} from '../../api/index.js';
+import { checkResume, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
