@@ -1,5 +1,5 @@
 // Estimators compared by training: once per estimator from the same initial parameters, on
-// the same minibatches, with the same budget (inference/compare.ts does the work).
+// the same minibatches, with the same budget (experiments/compare.ts does the work).
 import { compareEstimators as compareByTraining, type CompareOptions, type EstimatorRun } from '../experiments/compare.js';
 import { parseEstimatorSpec, type EstimatorSpec } from '../experiments/gradient-stats.js';
 import { trainingSplit, type TrainingData } from './data.js';

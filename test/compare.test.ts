@@ -169,7 +169,7 @@ async function compareOn(
   return compareEstimators(checked, split, bindings, specs, { ...run, evalSize: sizes.testSize, batchSize: 20, lr: 0.01, optimizer: 'adam', kl: 'analytic' });
 }
 
-describe('compareEstimators (inference/compare.ts)', () => {
+describe('compareEstimators (experiments/compare.ts)', () => {
   it('trains each estimator from the same initial parameters: same step grid, identical initial held-out ELBO, curves that improve, no leaked tensors', async () => {
     const before = tf.memory().numTensors;
     const runs = await compareOn(TINY_VAE, { trainSize: 200, testSize: 100 }, ['reparam', 'score', 'score+mavg'], { budget: { steps: 30 }, evalEvery: { steps: 10 }, seed: 'cmp' });

@@ -1,7 +1,7 @@
 // `ppl compare FILE`: train once per estimator from the same initial parameters, on the same
 // minibatches, with the same budget; held-out ELBO curves against steps and seconds (compare.csv,
 // compare.svg/png) and a summary (final ELBO, steps and seconds to reach a target). The work is
-// inference/compare.ts.
+// experiments/compare.ts.
 import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';

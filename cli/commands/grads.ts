@@ -1,6 +1,6 @@
 // `ppl grads FILE`: gradient estimators compared at fixed parameters (a checkpoint, or the
 // initial values) on a fixed minibatch (the first M training points): R estimates each,
-// summarized per parameter group. The work is inference/gradient-stats.ts; this prints a
+// summarized per parameter group. The work is experiments/gradient-stats.ts; this prints a
 // table and writes grads.csv and a chart (grads.svg, grads.png).
 import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
