@@ -58,16 +58,17 @@ export interface Inpainting {
 
 export const INPAINT_DEFAULTS = { method: 'is', samples: 1000, rounds: 3, iterations: 100, chains: 10, init: 'mean', n: 100, keep: 3 } as const;
 
-/**
- * `points`: the data inpainted; `reference`: the data whose mean point fills the hidden values
- * (init 'mean') and scores the baseline, bound like `points` (e.g. the training set).
- */
 /** The picture size of the field bound to data declaration `name`, when it is an image. */
 export function fieldPicture(data: BoundData, name: string): ImageLayout | undefined {
   const field = data.bindings.get(name);
   return data.dataset.fields.find((f) => f.name === field)?.picture;
 }
 
+/**
+ * `points`: the data inpainted; `reference`: the data whose mean point fills the hidden values
+ * (init 'mean') and scores the baseline, bound like `points` (e.g. the training set); `picture`:
+ * the points' picture size, when they are images (masks such as `top` need one).
+ */
 export async function inpaintPoints(
   program: CompiledProgram,
   globals: GlobalValues,
@@ -75,11 +76,12 @@ export async function inpaintPoints(
   reference: BoundData,
   seed: string,
   options: InpaintOptions,
+  picture: ImageLayout | undefined,
 ): Promise<Inpainting> {
   const o = { ...INPAINT_DEFAULTS, ...options };
   const d = primaryData(program.lowered, 'inpaint');
   const size = valuesPerPoint(d.shape);
-  const layout = imageLayout(d.shape, fieldPicture(points, d.name));
+  const layout = imageLayout(d.shape, picture);
   const parsed = typeof o.mask === 'string' ? parseMaskSpec(o.mask) : o.mask;
   if (parsed.kind === 'file') throw new UserError(`mask '${parsed.path}' names a file: read it into a pattern mask ({ kind: 'pattern', hidden, origin })`);
   const batch = await firstPoints(points.dataset, o.n, seed);

@@ -23,7 +23,7 @@ import { globalGuideMeans, type GlobalValues } from '../trained/replay.js';
 import type { KlMode } from '../inference/elbo.js';
 import { asBound, type DataInput } from './data.js';
 import { firstPoints } from './first-points.js';
-import { inpaintPoints, type InpaintOptions, type Inpainting } from './inpaint.js';
+import { fieldPicture, inpaintPoints, type InpaintOptions, type Inpainting } from './inpaint.js';
 import { posteriorSummary, type PosteriorSummary, type SummaryOptions } from './summary.js';
 import type { Model } from './model.js';
 
@@ -123,8 +123,13 @@ export class TrainedModel {
     this.checkpoint = init.checkpoint;
   }
 
-  /** The picture size of data declaration `name` in the data it was trained on, when those were images. */
-  pictureOf(name: string): Picture | undefined {
+  /**
+   * The picture size of data declaration `name`: that of `data` when its field is an image, else
+   * that of the data the model was trained on, when those were images.
+   */
+  pictureOf(name: string, data?: DataInput): Picture | undefined {
+    const own = data === undefined ? undefined : fieldPicture(asBound(this.model, data), name);
+    if (own) return own;
     const ckpt = this.checkpoint;
     if (!ckpt) return undefined;
     if (ckpt.pictures) return ckpt.pictures[name];
@@ -199,7 +204,8 @@ export class TrainedModel {
   async inpaint(data: DataInput, options: InpaintOptions & { reference?: DataInput }): Promise<Inpainting> {
     const points = asBound(this.model, data);
     const reference = options.reference === undefined ? points : asBound(this.model, options.reference);
-    return inpaintPoints(this.program, this.globals, points, reference, options.seed ?? this.seed, options);
+    const picture = this.pictureOf(primaryData(this.program.lowered, 'inpaint').name, points);
+    return inpaintPoints(this.program, this.globals, points, reference, options.seed ?? this.seed, options, picture);
   }
 
   /** Per data point: the ELBO and the importance-sampled log p(x) (K samples), with standard errors and ESS. */

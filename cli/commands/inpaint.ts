@@ -14,7 +14,7 @@ import {
   type HiddenError,
   type ImageLayout,
   type InpaintMethod,
-  type MaskSpec, fieldPicture } from '../../api/index.js';
+  type MaskSpec } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
@@ -63,7 +63,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
   await withTrainedData(file, flags, cmd, 'inpaint', async (t, { split, bound }) => {
     const d = primaryData(t.trained.program.lowered, 'inpaint');
     const size = valuesPerPoint(d.shape);
-    const layout = imageLayout(d.shape, fieldPicture(bound, d.name) ?? t.trained.pictureOf(d.name));
+    const layout = imageLayout(d.shape, t.trained.pictureOf(d.name, bound));
     const parsed = parseMaskSpec(flags.mask);
     const mask = parsed.kind === 'file' ? readMaskFile(parsed.path, size, layout) : parsed;
     const result = await t.trained.inpaint(bound, {

@@ -1,6 +1,6 @@
 // `ppl reconstruct FILE`: originals beside their reconstructions x -> E_q[z | x] -> E[x | z].
 import type { Command } from 'commander';
-import { imageLayout, valuesPerPoint, fieldPicture } from '../../api/index.js';
+import { imageLayout, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
@@ -33,7 +33,7 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
     const { originals, reconstructions: recon, error: err } = r;
     const size = valuesPerPoint(r.shape);
     const n = r.indices.length;
-    const layout = imageLayout(r.shape, fieldPicture(bound, r.data) ?? t.trained.pictureOf(r.data));
+    const layout = imageLayout(r.shape, t.trained.pictureOf(r.data, bound));
     let out: string;
     if (layout) {
       const g = pairedRows(originals, recon, n, size, flags.cols);
