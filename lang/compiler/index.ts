@@ -6,6 +6,7 @@ import type { LoweredProgram } from '../lower/program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Mlp } from '../../runtime/nets.js';
 import { Rng } from '../../runtime/random.js';
+import { shapeSize } from '../../runtime/data/dataset.js';
 import { tf, type Tensor } from '../../runtime/tf.js';
 import { enumerationTable, supportValues } from '../../runtime/enumeration.js';
 import type { EstimatorKind, EstimatorMode, Stack } from '../../runtime/effects/messages.js';
@@ -22,7 +23,7 @@ export interface CompileOptions {
 
 function initialValues(init: number, jitter: number | undefined, shape: readonly number[], rng: Rng | undefined): Float32Array | number {
   if (jitter === undefined || !rng) return init;
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const out = new Float32Array(shapeSize(shape));
   for (let i = 0; i < out.length; i++) out[i] = init + (2 * rng.uniform() - 1) * jitter;
   return out;
 }

@@ -7,11 +7,8 @@ import type { CheckedProgram, LatentInfo } from '../checked.js';
 import type { Support } from '../../runtime/support.js';
 import { AUTO_GUIDE_HIDDEN, AUTO_INIT_RADIUS, autoGuideFor, autoNetName, autoParamName, autoParamShape, type AutoGuide } from '../../runtime/auto-guide.js';
 import { EVENT_AXIS } from '../../runtime/layout.js';
+import { shapeSize } from '../../runtime/data/dataset.js';
 import type { LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram } from './program.js';
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 export function autoFamily(latent: { name: string; support: Support }): AutoGuide {
   const auto = autoGuideFor(latent.support);
@@ -21,7 +18,7 @@ export function autoFamily(latent: { name: string; support: Support }): AutoGuid
 
 /** The size of a data point's joined input: the data's event sizes summed. */
 export function joinedDataSize(data: readonly { shape: readonly number[] }[]): number {
-  return data.reduce((n, d) => n + size(d.shape), 0);
+  return data.reduce((n, d) => n + shapeSize(d.shape), 0);
 }
 
 export interface LoweredAutoGuide {
@@ -65,7 +62,7 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
         family: 'mlp',
         layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN],
         activation: 'relu',
-        heads: auto.params.map((p) => ({ name: p.arg, size: size(autoParamShape(p, latent.shape)), constraint: p.constraint })),
+        heads: auto.params.map((p) => ({ name: p.arg, size: shapeSize(autoParamShape(p, latent.shape)), constraint: p.constraint })),
         initStream: `auto/${net}`,
         generated: true,
       },
@@ -84,7 +81,7 @@ export function describeAutoGuide(program: LoweredProgram, latent: LoweredLatent
   const source =
     latent.plate === 'global'
       ? 'its own parameters'
-      : `net ${autoNetName(latent.name)}: mlp(${joinedDataSize(program.data)} -> ${AUTO_GUIDE_HIDDEN}, relu) -> {${auto.params.map((p) => `${p.arg}: ${size(autoParamShape(p, latent.shape))}`).join(', ')}} on ${program.data.map((d) => d.name).join(', ')}`;
+      : `net ${autoNetName(latent.name)}: mlp(${joinedDataSize(program.data)} -> ${AUTO_GUIDE_HIDDEN}, relu) -> {${auto.params.map((p) => `${p.arg}: ${shapeSize(autoParamShape(p, latent.shape))}`).join(', ')}} on ${program.data.map((d) => d.name).join(', ')}`;
   return `auto ${family} from ${source}${latent.guideSource === 'implicit' ? ' (implicit)' : ''}`;
 }
 
