@@ -6,7 +6,7 @@ import type { Tensor } from '../runtime/tf.js';
 import type { Rng } from '../runtime/random.js';
 import { Trace } from '../runtime/trace.js';
 import type { Handler } from '../runtime/effects/messages.js';
-import { condition, enumerate, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
+import { condition, enumerate, markov, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
 
 /** Data by declared name, laid out [1, M, ...shape]. */
 export interface Minibatch {
@@ -30,7 +30,8 @@ export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string,
   const t = new Trace('model');
   const inner = guide ? [...handlers, replay(guide)] : handlers;
   const e = program.enumerationSize;
-  program.model(e === 1 ? [trace(t), ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...inner], inputs);
+  const sums = program.hasChains ? [markov()] : [];
+  program.model(e === 1 ? [trace(t), ...sums, ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...sums, ...inner], inputs);
   t.enumeration = e;
   return t;
 }

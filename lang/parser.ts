@@ -13,11 +13,14 @@ import {
 import type {
   Annotation,
   Arg,
+  ArrayLit,
   Binary,
   BinaryOp,
   Decl,
   DistExpr,
   Expr,
+  FactorStmt,
+  ForStmt,
   IndexItem,
   LatentDecl,
   LetStmt,
@@ -44,7 +47,7 @@ const keywordTypes = new Set<TokenType>(T.keywords);
 const declKeywordTypes = new Set<TokenType>(T.declKeywords);
 
 const DECLARATION = 'a declaration (const, data, latent, global, param, net, model, guide)';
-const STATEMENT = "a statement ('let' or NAME ~ ...)";
+const STATEMENT = "a statement ('let', 'for', 'factor' or NAME ~ ...)";
 
 /** How an expected token type reads in "expected X". */
 function describeExpected(t: TokenType): string {
@@ -181,7 +184,11 @@ class PplParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeExpr);
-    return this.ACTION(() => ({ kind: 'data', name, type, span: joinSpans(tokSpan(kw), type.span) }));
+    const modifier = this.OPTION(() => this.SUBRULE2(this.ident));
+    return this.ACTION((): Decl => {
+      const span = joinSpans(tokSpan(kw), (modifier ?? type).span);
+      return modifier ? { kind: 'data', name, type, modifier, span } : { kind: 'data', name, type, span };
+    });
   });
 
   private latentDecl = this.RULE('latentDecl', (): Decl => {
@@ -319,12 +326,7 @@ class PplParser extends EmbeddedActionsParser {
   private block = this.RULE('block', (): Decl => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.Model) }, { ALT: () => this.CONSUME(T.Guide) }]);
     this.CONSUME(T.LBrace);
-    const body: Stmt[] = [];
-    this.MANY(() => {
-      const s = this.SUBRULE(this.stmt);
-      this.OPTION(() => this.CONSUME(T.Semi));
-      this.ACTION(() => body.push(s));
-    });
+    const body = this.SUBRULE(this.stmts);
     const close = this.CONSUME(T.RBrace);
     return this.ACTION(() => {
       const span = joinSpans(tokSpan(kw), tokSpan(close));
@@ -332,9 +334,56 @@ class PplParser extends EmbeddedActionsParser {
     });
   });
 
+  /** Statements up to a closing `}` (of a block or a loop). */
+  private stmts = this.RULE('stmts', (): Stmt[] => {
+    const body: Stmt[] = [];
+    this.MANY(() => {
+      const s = this.SUBRULE(this.stmt);
+      this.OPTION(() => this.CONSUME(T.Semi));
+      this.ACTION(() => body.push(s));
+    });
+    return body;
+  });
+
   private stmt = this.RULE('stmt', (): Stmt =>
-    this.OR<Stmt>([{ ALT: () => this.SUBRULE(this.letStmt) }, { ALT: () => this.SUBRULE(this.sampleStmt) }]),
+    this.OR<Stmt>([
+      { ALT: () => this.SUBRULE(this.letStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.factorStmt) },
+      { ALT: () => this.SUBRULE(this.sampleStmt) },
+    ]),
   );
+
+  /** `for t in 1:T { ... }` */
+  private forStmt = this.RULE('forStmt', (): ForStmt => {
+    const kw = this.CONSUME(T.For);
+    const variable = this.SUBRULE(this.ident);
+    this.CONSUME(T.In);
+    const from = this.SUBRULE(this.expr);
+    this.CONSUME(T.Colon);
+    const to = this.SUBRULE2(this.expr);
+    this.CONSUME(T.LBrace);
+    const body = this.SUBRULE(this.stmts);
+    const close = this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'for', variable, from, to, body, span: joinSpans(tokSpan(kw), tokSpan(close)) }));
+  });
+
+  /** `factor(expr)`, optionally annotated (`@scale(beta)`). */
+  private factorStmt = this.RULE('factorStmt', (): FactorStmt => {
+    const kw = this.CONSUME(T.Factor);
+    this.CONSUME(T.LParen);
+    const value = this.SUBRULE(this.expr);
+    const close = this.CONSUME(T.RParen);
+    const annotations: Annotation[] = [];
+    this.MANY(() => {
+      const a = this.SUBRULE(this.annotation);
+      this.ACTION(() => annotations.push(a));
+    });
+    return this.ACTION(() => {
+      const end = annotations.length > 0 ? annotations[annotations.length - 1]!.span : tokSpan(close);
+      return { kind: 'factor', value, annotations, span: joinSpans(tokSpan(kw), end) };
+    });
+  });
 
   private letStmt = this.RULE('letStmt', (): LetStmt => {
     const kw = this.CONSUME(T.Let);
@@ -346,6 +395,12 @@ class PplParser extends EmbeddedActionsParser {
 
   private sampleStmt = this.RULE('sampleStmt', (): SampleStmt => {
     const target = this.SUBRULE(this.ident);
+    const index = this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      const i = this.SUBRULE(this.expr);
+      this.CONSUME(T.RBracket);
+      return i;
+    });
     this.CONSUME(T.Tilde);
     const dist = this.SUBRULE(this.dist);
     const annotations: Annotation[] = [];
@@ -355,7 +410,8 @@ class PplParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const end = annotations.length > 0 ? annotations[annotations.length - 1]!.span : dist.span;
-      return { kind: 'sample', target, dist, annotations, span: joinSpans(target.span, end) };
+      const span = joinSpans(target.span, end);
+      return index ? { kind: 'sample', target, index, dist, annotations, span } : { kind: 'sample', target, dist, annotations, span };
     });
   });
 
@@ -516,6 +572,14 @@ class PplParser extends EmbeddedActionsParser {
               ? { kind: 'call', callee: named(t), args: call.args, span: joinSpans(tokSpan(t), tokSpan(call.close)) }
               : { kind: 'ident', name: t.image, span: tokSpan(t) },
           );
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const elements = this.SUBRULE(this.exprList);
+          const close = this.CONSUME(T.RBracket);
+          return this.ACTION((): ArrayLit => ({ kind: 'array', elements, span: joinSpans(tokSpan(open), tokSpan(close)) }));
         },
       },
       {

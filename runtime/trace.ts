@@ -29,6 +29,8 @@ export interface TraceSite {
   scale: number;
   /** A guide site's declared baseline b(x) for its score-function signal (@baseline), [1 or P, M]. */
   baseline?: Tensor;
+  /** Multiplies the site's terms in an objective (@scale, KL annealing); 1 by default. */
+  weight: number;
 }
 
 function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
@@ -53,6 +55,7 @@ function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
     },
     estimator: msg.infer.estimator,
     scale: msg.scale,
+    weight: msg.infer.weight ?? 1,
     baseline: baseline && msg.batchShape ? tf.reshape(baseline, [-1, msg.batchShape[1]]) : undefined,
   };
 }

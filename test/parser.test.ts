@@ -422,7 +422,7 @@ describe('syntax errors', () => {
       decls: ['const'],
     },
     { what: 'missing expression', source: 'const a = (1 + )', errors: [["expected an expression but found ')'", 1, 16]] },
-    { what: 'statement expected', source: 'model { 3 ~ Normal(0, 1) }', errors: [["expected a statement ('let' or NAME ~ ...) or '}' but found '3'", 1, 9]] },
+    { what: 'statement expected', source: 'model { 3 ~ Normal(0, 1) }', errors: [["expected a statement ('let', 'for', 'factor' or NAME ~ ...) or '}' but found '3'", 1, 9]] },
     { what: 'assignment instead of let', source: 'guide { q = encoder(x) }', errors: [["expected '~' but found '=' (use 'let NAME = ...'", 1, 11]] },
     { what: 'empty index', source: 'const a = x[]', errors: [["expected an index (an expression or a slice 'a:b') but found ']'", 1, 13]] },
     {

@@ -5,7 +5,7 @@
 import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import { Trace } from '../trace.js';
-import { repeatParticles } from '../layout.js';
+import { EVENT_AXIS, repeatParticles } from '../layout.js';
 import { resolveEstimator, type EstimatorMode, type Handler, type Message, type SampleMessage } from './messages.js';
 
 type SampleFilter = (msg: SampleMessage) => boolean;
@@ -13,10 +13,34 @@ type SampleFilter = (msg: SampleMessage) => boolean;
 /** Records every sample message that reaches it into `into`. */
 export function trace(into: Trace): Handler {
   return {
+    records: true,
     postprocess(msg) {
       if (msg.type === 'sample') into.record(msg);
     },
   };
+}
+
+/** Element `at` of the first event axis of a [P, B, N, ...] value: [P, B, ...]. */
+export function elementOf(value: Tensor, at: number): Tensor {
+  const begin = value.shape.map(() => 0);
+  const size = value.shape.map(() => -1);
+  begin[EVENT_AXIS] = at;
+  size[EVENT_AXIS] = 1;
+  return tf.squeeze(tf.slice(value, begin, size), [EVENT_AXIS]);
+}
+
+/**
+ * A value by site name from `values`; for an element site (`z[3]`) the site's own entry, else
+ * its element of the whole value (`z`). Masks and the like broadcast: a value with fewer axes
+ * than the element's position is returned whole.
+ */
+export function lookupSite(values: ReadonlyMap<string, Tensor> | ((name: string) => Tensor | undefined), msg: SampleMessage): Tensor | undefined {
+  const get = typeof values === 'function' ? values : (name: string) => values.get(name);
+  const own = get(msg.name);
+  if (own || !msg.element) return own;
+  const whole = get(msg.element.of);
+  if (!whole) return undefined;
+  return whole.rank > EVENT_AXIS ? elementOf(whole, msg.element.at) : whole;
 }
 
 /** Latents take the values a guide trace drew (data sites are left alone). */
@@ -24,8 +48,8 @@ export function replay(guide: Trace): Handler {
   return {
     process(msg) {
       if (msg.type !== 'sample' || msg.kind !== 'latent' || msg.value) return;
-      const site = guide.get(msg.name);
-      if (site) msg.value = site.value;
+      const v = lookupSite((name) => guide.get(name)?.value, msg);
+      if (v) msg.value = v;
     },
   };
 }
@@ -35,7 +59,7 @@ export function condition(values: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
       if (msg.type !== 'sample' || msg.value) return;
-      const v = values.get(msg.name);
+      const v = lookupSite(values, msg);
       if (v) {
         msg.value = v;
         msg.observed = true;
@@ -49,7 +73,7 @@ export function condition(values: ReadonlyMap<string, Tensor>): Handler {
  * that may answer for any message (undefined leaves it alone), e.g. a prior mean.
  */
 export function substitute(values: ReadonlyMap<string, Tensor> | ((msg: Message) => Tensor | undefined)): Handler {
-  const lookup = typeof values === 'function' ? values : (msg: Message) => values.get(msg.name);
+  const lookup = typeof values === 'function' ? values : (msg: Message) => (msg.type === 'sample' ? lookupSite(values, msg) : values.get(msg.name));
   return {
     process(msg) {
       if (msg.value) return;
@@ -64,24 +88,32 @@ export function mask(masks: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
       if (msg.type !== 'sample') return;
-      const m = masks.get(msg.name);
+      const m = lookupSite(masks, msg);
       if (m) msg.mask = msg.mask ? tf.mul(msg.mask, m) : m;
     },
   };
 }
 
-/** Multiplies the log-density of the sites `which` selects (all by default) by `factor`. */
+/**
+ * Multiplies the terms of the sites `which` selects (all by default) by `factor` in every
+ * objective: @scale(c), beta-VAE's beta, KL annealing.
+ */
 export function scale(factor: number, which: SampleFilter = () => true): Handler {
   return {
     process(msg) {
-      if (msg.type === 'sample' && which(msg)) msg.scale *= factor;
+      if (msg.type === 'sample' && which(msg)) msg.infer = { ...msg.infer, weight: (msg.infer.weight ?? 1) * factor };
     },
   };
 }
 
 /** The N/M of a minibatch: every local site's log-density counts for N/M points. */
 export function subsample(datasetSize: number, batchSize: number): Handler {
-  return scale(datasetSize / batchSize, (msg) => msg.plate === 'local');
+  const factor = datasetSize / batchSize;
+  return {
+    process(msg) {
+      if (msg.type === 'sample' && msg.plate === 'local') msg.scale *= factor;
+    },
+  };
 }
 
 /**
@@ -94,6 +126,15 @@ export function plate(particles: number, rows: number): Handler {
       if (msg.type === 'sample') msg.batchShape = [particles, msg.plate === 'local' ? rows : 1];
     },
   };
+}
+
+/**
+ * Markov chains of discrete latents (@enumerate, drawn element by element) are summed out by the
+ * forward algorithm, each sending its log-likelihood as one factor; without this handler they
+ * are drawn step by step.
+ */
+export function markov(): Handler {
+  return { sumsChains: true };
 }
 
 /** The random stream for every draw below it that has none yet. */
