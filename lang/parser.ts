@@ -35,6 +35,7 @@ import type {
 } from './ast.js';
 import { error, joinSpans, type Diagnostic } from './diagnostics.js';
 import * as T from './lexer.js';
+import { teach } from './teach.js';
 
 export interface ParseResult {
   program: Program;
@@ -691,6 +692,25 @@ function skipRestOfBlock(tokens: readonly IToken[], from: number, depth: number)
   return tokens.length;
 }
 
+/**
+ * A teaching message for a syntax error at token `at`, when the statement or declaration it is
+ * in starts with a word the language does not have (`if`, `target +=`, Stan's blocks...), or
+ * is a Stan-style `for (t in ...)`.
+ */
+function teachAt(tokens: readonly IToken[], from: number, at: number): { at: number; message: string } | undefined {
+  if (at < from || at >= tokens.length) return undefined;
+  let j = at;
+  const separators = new Set<TokenType>([T.LBrace, T.RBrace, T.Semi]);
+  while (j > from && (tokens[j - 1]!.endLine ?? 0) === (tokens[j]!.startLine ?? 0) && !separators.has(tokens[j - 1]!.tokenType)) j--;
+  const first = tokens[j]!;
+  const inBlock = braceDepth(tokens, from, j) > 0;
+  if (first.tokenType === T.For && inBlock && tokens[j + 1]?.tokenType === T.LParen) {
+    return { at: j + 1, message: "a loop is written without parentheses: for t in 1:T { ... } (t runs from 1 up to T - 1)" };
+  }
+  const message = teach(first.image, inBlock);
+  return message ? { at: j, message } : undefined;
+}
+
 /** Just past the last token (chevrotain's EOF token has no position). */
 function endOfFileSpan(tokens: readonly IToken[]): Span {
   const last = tokens[tokens.length - 1];
@@ -759,13 +779,14 @@ export function parseProgram(file: string, source: string): ParseResult {
       continue;
     }
 
-    const span = atEof ? endOfFileSpan(tokens) : tokSpan(err.token);
+    const hint = teachAt(tokens, start, atEof ? tokens.length - 1 : errIdx);
+    const span = hint ? tokSpan(tokens[hint.at]!) : atEof ? endOfFileSpan(tokens) : tokSpan(err.token);
     // The stretch of source blamed for the error: the failed declaration up to the offending
     // token, or for a stray token the gap before it. A lex error there (a dropped `#`) is the
     // likely cause, and already reported.
     const blameFrom = stray ? previousEnd(tokens, errIdx) : tokens[lastIndexOf(tokens, declKeywordTypes, start, errIdx)]!.startOffset;
     const blameTo = atEof ? source.length : span.offset + span.length;
-    if (!lexOffsets.some((o) => o >= blameFrom && o < blameTo)) diagnostics.push(error('syntax', span, err.message));
+    if (!lexOffsets.some((o) => o >= blameFrom && o < blameTo)) diagnostics.push(error('syntax', span, hint?.message ?? err.message));
     if (atEof) break;
 
     const resume = declKeywordTypes.has(err.token.tokenType) && isLineStart(tokens, errIdx) ? errIdx : resumePoint(tokens, errIdx + 1);

@@ -434,14 +434,14 @@ describe('syntax errors', () => {
     {
       what: 'declaration inside a block (no cascade on the rest of the block)',
       source: 'model {\n  const c = 3\n  z ~ Normal(c, 1)\n}\nguide { z ~ auto }',
-      errors: [["but found keyword 'const'", 2, 3]],
+      errors: [['a const is declared at the top of the file, not in a block', 2, 3]],
       decls: ['const', 'guide'],
     },
     {
       what: 'declaration inside a block, then a real error in a later declaration',
       source: 'model {\n  const c = 3\n  z ~ Normal(c, 1) { }\n}\nguide { z ~ auto }\nconst e = )',
       errors: [
-        ["but found keyword 'const'", 2, 3],
+        ['a const is declared at the top of the file, not in a block', 2, 3],
         ["expected an expression but found ')'", 6, 11],
       ],
       decls: ['const', 'guide'],
