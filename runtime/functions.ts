@@ -80,6 +80,12 @@ export function joinedDataInput(values: readonly Tensor[]): Tensor {
   return flat.length === 1 ? flat[0]! : concatEvent(flat, 0);
 }
 
+/** Values of one event shape stacked on a new first event axis, their particle and batch axes broadcast first. */
+export function stackEvent(parts: readonly Tensor[]): Tensor {
+  const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
+  return tf.stack(parts.map((p) => broadcastLeading(p, lead)), EVENT_AXIS);
+}
+
 /**
  * `x[i]` for integer values i, per particle and data point, with gradients to x: entries of
  * event axis `axis` of x ([P, B, ...event]) picked by i ([P', B', ...S]). A scalar index drops

@@ -6,7 +6,7 @@ import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { send, type Stack } from '../../runtime/effects/messages.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from '../../runtime/layout.js';
 import type { IndexPart, LExpr } from '../lower/program.js';
-import { ELEMENTWISE, concatEvent, gatherEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
+import { ELEMENTWISE, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 
@@ -51,6 +51,10 @@ export function compileExpr(e: LExpr): Compiled {
     case 'tensor': {
       const { shape, values } = e;
       return () => tf.tensor(values as number[], [1, 1, ...shape], 'float32');
+    }
+    case 'stack': {
+      const parts = e.parts.map(compileTensor);
+      return (env) => stackEvent(parts.map((p) => p(env)));
     }
     case 'loopVar': {
       const name = e.name;

@@ -49,8 +49,8 @@ export class ExpressionLowering {
       }
       case 'array': {
         const array = this.program.arrays.get(e);
-        if (!array) throw new Error(`internal: the array at ${e.span.line}:${e.span.column} was not folded`);
-        return { kind: 'tensor', shape: array.shape, values: array.values };
+        if (array) return { kind: 'tensor', shape: array.shape, values: array.values };
+        return { kind: 'stack', parts: e.elements.map((x) => this.lower(x)) };
       }
       case 'unary':
         return { kind: 'neg', operand: this.lower(e.operand) };

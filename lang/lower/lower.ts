@@ -139,7 +139,8 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       kind: 'sample',
       name: site.target,
       block: site.block,
-      target: site.targetKind,
+      // A guide site on data proposes its missing entries: a latent value.
+      target: site.block === 'guide' ? 'latent' : site.targetKind,
       plate: site.plate,
       shape: site.shape,
       dist: site.dist,

@@ -6,6 +6,7 @@ import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import { Trace } from '../trace.js';
 import { EVENT_AXIS, repeatParticles } from '../layout.js';
+import { PartlyObserved } from '../distributions/partly-observed.js';
 import { resolveEstimator, type EstimatorMode, type Handler, type Message, type SampleMessage } from './messages.js';
 
 type SampleFilter = (msg: SampleMessage) => boolean;
@@ -43,22 +44,54 @@ export function lookupSite(values: ReadonlyMap<string, Tensor> | ((name: string)
   return whole.rank > EVENT_AXIS ? elementOf(whole, msg.element.at) : whole;
 }
 
-/** Latents take the values a guide trace drew (data sites are left alone). */
+/**
+ * Latents take the values a guide trace drew; so does data with missing entries, where the guide
+ * proposed them (its draw holds the observations elsewhere). Other data sites are left alone.
+ */
 export function replay(guide: Trace): Handler {
   return {
     process(msg) {
-      if (msg.type !== 'sample' || msg.kind !== 'latent' || msg.value) return;
+      if (msg.type !== 'sample' || msg.value) return;
+      if (msg.kind === 'data') {
+        const proposal = guide.get(msg.name);
+        if (proposal?.kind !== 'latent') return;
+        msg.value = proposal.value;
+        msg.observed = true;
+        return;
+      }
       const v = lookupSite((name) => guide.get(name)?.value, msg);
       if (v) msg.value = v;
     },
   };
 }
 
-/** Sites named in `values` are observed at those values: data from a minibatch, a fixed part of x. */
+/**
+ * Data with missing entries: the guide's site of the same name proposes the missing entries
+ * only (its draws keep the observations, its log-density counts the proposed entries). `masks`
+ * are 1 where observed, by data name; `values` the observations.
+ */
+export function partlyObserved(values: ReadonlyMap<string, Tensor>, masks: ReadonlyMap<string, Tensor>): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'sample' || msg.block !== 'guide') return;
+      const m = masks.get(msg.name);
+      const v = values.get(msg.name);
+      if (!m || !v) return;
+      msg.fn = new PartlyObserved(msg.fn, v, m);
+      const missing = tf.sub(1, m);
+      msg.mask = msg.mask ? tf.mul(msg.mask, missing) : missing;
+    },
+  };
+}
+
+/**
+ * Sites named in `values` are observed at those values: data from a minibatch, a fixed part of x.
+ * Guide sites are never conditioned (a guide site named like data proposes its missing entries).
+ */
 export function condition(values: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
-      if (msg.type !== 'sample' || msg.value) return;
+      if (msg.type !== 'sample' || msg.value || msg.block === 'guide') return;
       const v = lookupSite(values, msg);
       if (v) {
         msg.value = v;

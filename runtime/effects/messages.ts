@@ -46,7 +46,7 @@ export interface SampleMessage {
   readonly block: 'model' | 'guide';
   readonly kind: 'latent' | 'data';
   readonly plate: Plate;
-  readonly fn: Distribution;
+  fn: Distribution;
   /** The declared shape of one value (of one element, for an element site). */
   readonly eventShape: readonly number[];
   /** Set when the site draws one element of a declared value along its first axis. */

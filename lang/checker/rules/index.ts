@@ -20,6 +20,7 @@ import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
 import { enumerationRule } from './enumeration.js';
 import { chainsRule } from './chains.js';
+import { missingRule } from './missing.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -40,5 +41,6 @@ export const RULES: readonly CheckRule[] = [
   estimatorsRule,
   enumerationRule,
   chainsRule,
+  missingRule,
   unusedRule,
 ];

@@ -96,8 +96,21 @@ class ShapeInference {
       case 'index':
         return this.index(e);
       case 'array': {
+        // All constants: a constant array. Otherwise the elements' values stacked on a new first axis.
+        const saved = ctx.diagnostics.length;
         const a = ctx.foldBlockArray(e);
-        return a ? tensor(a.shape) : UNKNOWN;
+        ctx.diagnostics.length = saved;
+        if (a) return tensor(a.shape);
+        ctx.arrays.delete(e);
+        const shapes = e.elements.map((x) => this.tensor(x));
+        if (shapes.some((s) => s === undefined)) return UNKNOWN;
+        const first = shapes[0]!;
+        const bad = shapes.findIndex((s) => !sameShape(s!, first));
+        if (bad >= 0) {
+          ctx.error('shape-mismatch', e.elements[bad]!.span, `the elements of an array must have one shape: element 0 has shape ${formatShape(first)}, element ${bad} ${formatShape(shapes[bad]!)}`);
+          return UNKNOWN;
+        }
+        return tensor([e.elements.length, ...first]);
       }
     }
   }
