@@ -31,6 +31,7 @@ function fillerOf(s: Support): number {
 export function toMinibatch(batch: Batch, program: Pick<LoweredProgram, 'data'>, bindings: Bindings): Minibatch {
   const data = new Map<string, tf.Tensor>();
   const observed = new Map<string, tf.Tensor>();
+  const counted = new Map<string, tf.Tensor>();
   for (const d of program.data) {
     const field = bindings.get(d.name);
     if (field === undefined) continue;
@@ -47,14 +48,15 @@ export function toMinibatch(batch: Batch, program: Pick<LoweredProgram, 'data'>,
         filled[i] = missing ? filler : values[i]!;
       }
       values = filled;
-      observed.set(d.name, tf.tensor(mask, shape, 'float32'));
+      (d.proposed ? observed : counted).set(d.name, tf.tensor(mask, shape, 'float32'));
     }
     data.set(d.name, tf.tensor(values, shape, 'float32'));
   }
-  return observed.size ? { data, size: batch.size, observed } : { data, size: batch.size };
+  return { data, size: batch.size, ...(observed.size ? { observed } : {}), ...(counted.size ? { counted } : {}) };
 }
 
 export function disposeMinibatch(m: Minibatch): void {
   for (const t of m.data.values()) t.dispose();
   for (const t of m.observed?.values() ?? []) t.dispose();
+  for (const t of m.counted?.values() ?? []) t.dispose();
 }

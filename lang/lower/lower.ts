@@ -208,7 +208,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   return {
     file: checked.file,
     source: checked.source,
-    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name), missing: d.missing })),
+    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name), missing: d.missing, proposed: checked.sites.some((s) => s.block === 'guide' && s.target === d.name) })),
     latents,
     params: [
       ...autoParams,

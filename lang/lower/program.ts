@@ -55,6 +55,8 @@ export interface LoweredData {
   modelled: boolean;
   /** Entries may be missing; where one is, it is a latent (proposed by a guide site or summed out). */
   missing: boolean;
+  /** A guide site proposes the missing entries (else they are summed out: they count nothing). */
+  proposed: boolean;
 }
 
 export interface LoweredLatent {
