@@ -53,7 +53,10 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else if (!q) {
+    else if (!q && p.element && guide.get(p.element.of)) {
+      // an element of a value the guide drew whole: its log q enters once, below
+      term = p.logProb;
+    } else if (!q) {
       // summed out in the model (@enumerate): its prior enters the log-sum-exp below
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
