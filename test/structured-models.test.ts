@@ -85,3 +85,54 @@ describe('linear-Gaussian state-space model (models/lgssm.ppl)', () => {
     console.log(`lgssm: gap to the Kalman log-likelihood ${gaps.map((g) => g.toFixed(2)).join(' -> ')} nats per sequence`);
   });
 });
+
+describe('radon: groups nested in groups (models/radon.ppl, models/radon_noncentred.ppl)', () => {
+  const stateOf = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2];
+  const gamma = [1.0, 1.8, 0.4];
+  const truthRng = new Rng('radon-truth');
+  const a = stateOf.map((s) => gamma[s]! + 0.3 * normalDraw(truthRng));
+  const b = stateOf.map(() => -0.7 + 0.2 * normalDraw(truthRng));
+  const houses = simulateRadon({ stateOf, gamma, a, b, sigmaY: 0.5 }, 800, new Rng('radon'));
+
+  /**
+   * Each county's exact posterior of (a_j, b_j) given the fitted group means and scales: a
+   * two-dimensional Gaussian (prior N(gamma[state], sigma_a^2) x N(beta, sigma_b^2), Gaussian likelihood).
+   */
+  function exactCounty(j: number, g: { gamma: number[]; beta: number; sa: number; sb: number; sy: number }): { mean: [number, number]; sd: [number, number] } {
+    let n = 0, sf = 0, sff = 0, sy = 0, sfy = 0;
+    houses.county.forEach((c, i) => {
+      if (c !== j) return;
+      const f = houses.floor[i]!;
+      const y = houses.y[i]!;
+      n++; sf += f; sff += f * f; sy += y; sfy += f * y;
+    });
+    const w = 1 / g.sy ** 2;
+    const p11 = 1 / g.sa ** 2 + w * n, p12 = w * sf, p22 = 1 / g.sb ** 2 + w * sff;
+    const r1 = g.gamma[stateOf[j]!]! / g.sa ** 2 + w * sy, r2 = g.beta / g.sb ** 2 + w * sfy;
+    const det = p11 * p22 - p12 * p12;
+    return { mean: [(p22 * r1 - p12 * r2) / det, (p11 * r2 - p12 * r1) / det], sd: [Math.sqrt(p22 / det), Math.sqrt(p11 / det)] };
+  }
+
+  for (const form of ['radon', 'radon_noncentred'] as const) {
+    it(`${form}: county intercepts and slopes at their exact posterior means, and the truth within 3 posterior sds`, async () => {
+      const { trained } = await fit(modelFile(form), arrayData(houses), { epochs: 250, batchSize: 100, lr: 0.02, particles: 2, seed: 'radon' });
+      const s = trained.summary({ draws: 2000 });
+      trained.dispose();
+      const g = { gamma: s.gamma!.mean, beta: s.beta!.mean[0]!, sa: s.sigma_a!.mean[0]!, sb: s.sigma_b!.mean[0]!, sy: s.sigma_y!.mean[0]! };
+      // The non-centred form's county effects are a derived quantity: gamma[state] + sigma_a * a_raw.
+      const aMean = form === 'radon' ? s.a!.mean : s.a_raw!.mean.map((r, j) => g.gamma[stateOf[j]!]! + g.sa * r);
+      const bMean = form === 'radon' ? s.b!.mean : s.b_raw!.mean.map((r) => g.beta + g.sb * r);
+      let worst = 0;
+      for (let j = 0; j < 12; j++) {
+        const exact = exactCounty(j, g);
+        worst = Math.max(worst, Math.abs(aMean[j]! - exact.mean[0]) / exact.sd[0], Math.abs(bMean[j]! - exact.mean[1]) / exact.sd[1]);
+        expect(Math.abs(exact.mean[0] - a[j]!)).toBeLessThan(3 * exact.sd[0]);
+        expect(Math.abs(exact.mean[1] - b[j]!)).toBeLessThan(3 * exact.sd[1]);
+      }
+      // mean-field VI of a Gaussian target puts the means at the exact ones
+      expect(worst).toBeLessThan(0.5);
+      expect(Math.abs(g.sy - 0.5)).toBeLessThan(0.05);
+      console.log(`${form}: guide means within ${worst.toFixed(2)} exact posterior sds of the exact means; sigma_y ${g.sy.toFixed(3)}`);
+    });
+  }
+});

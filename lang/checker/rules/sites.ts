@@ -58,6 +58,8 @@ export const sitesRule: CheckRule = {
     for (const { kind, block } of ctx.blocks()) {
       const first = new Map<string, SampleStmt>();
       const elements = new Map<string, { stmt: SampleStmt; range: [number, number] }[]>();
+      // Targets with an element already reported: their coverage is not reported again.
+      const reported = new Set<string>();
       for (const stmt of sampleStatements(block.body)) {
         const b = ctx.targets.get(stmt);
         if (!b || b.kind === 'unresolved') continue;
@@ -91,7 +93,10 @@ export const sitesRule: CheckRule = {
             continue;
           }
           element = elementOf(ctx, stmt, t?.shape[0]);
-          if (!element) continue;
+          if (!element) {
+            reported.add(name);
+            continue;
+          }
           const earlierWhole = first.get(name);
           const list = elements.get(name) ?? [];
           const range = covered(element);
@@ -99,6 +104,7 @@ export const sitesRule: CheckRule = {
           if (earlierWhole || clash) {
             const line = (earlierWhole ?? clash!.stmt).span.line;
             ctx.error('duplicate-site', span, `${describeCoverage([range])} of ${name} ${range[1] - range[0] === 1 ? 'is' : 'are'} already drawn in the ${kind} block (line ${line})`);
+            reported.add(name);
             continue;
           }
           list.push({ stmt, range });
@@ -124,7 +130,7 @@ export const sitesRule: CheckRule = {
       // Element by element, every element exactly once.
       for (const [name, list] of elements) {
         const size = ctx.declTypes.get(name)?.shape[0];
-        if (size === undefined) continue;
+        if (size === undefined || reported.has(name)) continue;
         const ranges = list.map((x) => x.range).sort((a, b) => a[0] - b[0]);
         const missing: [number, number][] = [];
         let next = 0;
