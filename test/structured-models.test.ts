@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { arrayData, fit, loadModel } from '../api/index.js';
+import { arrayData, fit, loadModel, openData } from '../api/index.js';
+import { vaeSource } from './helpers.js';
 import { Rng } from '../runtime/random.js';
 import { hmmLogLikelihood, kalmanLogLikelihood, normalDraw, simulateHmm, simulateLinearGaussian, simulateRadon, type Hmm } from './reference/sequences.js';
 
@@ -203,3 +204,23 @@ function erf(x: number): number {
   const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
 }
+
+describe('beta-VAE and KL annealing (models/vae.ppl with @scale; klAnneal)', () => {
+  const source = (beta: number): string =>
+    vaeSource(8, 200).replace('  z ~ Normal(0, 1)', beta === 1 ? '  z ~ Normal(0, 1)' : `  z ~ Normal(0, 1) @scale(${beta})`);
+
+  it('a larger beta on the KL term gives a lower rate and a higher distortion; annealing the KL raises the early rate', async () => {
+    const rates: Record<string, { rate: number; distortion: number }> = {};
+    for (const [label, beta, anneal] of [['beta 1', 1, 0], ['beta 4', 4, 0], ['beta 1, annealed over 10,000 steps', 1, 10000]] as const) {
+      const { trained } = await fit(loadModel(source(beta), { file: 'vae.ppl' }), 'mnist', { trainSize: 2000, testSize: 200, epochs: 3, batchSize: 50, lr: 1e-3, seed: 'beta', klAnneal: anneal, evaluateTest: false });
+      const split = await openData('mnist', { trainSize: 2000, testSize: 200 });
+      const ev = await trained.evaluate(split.test, { k: 1, batchSize: 200 });
+      trained.dispose();
+      rates[label] = { rate: ev.rate.mean, distortion: ev.distortion.mean };
+    }
+    console.log(`rate / distortion (nats, test): ${Object.entries(rates).map(([k, v]) => `${k}: ${v.rate.toFixed(2)} / ${v.distortion.toFixed(2)}`).join('; ')}`);
+    expect(rates['beta 4']!.rate).toBeLessThan(0.8 * rates['beta 1']!.rate);
+    expect(rates['beta 4']!.distortion).toBeGreaterThan(rates['beta 1']!.distortion);
+    expect(rates['beta 1, annealed over 10,000 steps']!.rate).toBeGreaterThan(rates['beta 1']!.rate);
+  });
+});
