@@ -1,13 +1,17 @@
 // One Adam update of a parameter tensor as one kernel, 'PplAdam': a single pass over the
 // parameter, its gradient and both moments, instead of tfjs' 14 element-wise kernels (and 14
-// intermediate tensors) per parameter. On wasm and cpu it is a loop over the backend's own
-// memory; elsewhere (tfjs-node, webgl) the same formula in tfjs ops.
+// intermediate tensors) per parameter. On wasm it is a WebAssembly SIMD loop on the backend's
+// own memory (runtime/wasm-adam.ts); on cpu a JavaScript loop over the backend's arrays;
+// elsewhere (tfjs-node, webgl, or wasm without SIMD) the same formula in tfjs ops.
 //
-// The arithmetic is tf.train.adam's, operation by operation in float32 (Math.fround after each
-// one, which rounds exactly as a float32 kernel does), so both give bit-identical parameters.
+// The arithmetic is tf.train.adam's, operation by operation in float32 (in JavaScript
+// Math.fround after each one, which rounds exactly as a float32 kernel does), so both give
+// bit-identical parameters. (A plain JavaScript loop on wasm's memory was tried: at ~10 ns an
+// element it is slower than tfjs' 14 SIMD kernels.)
 // The moments are updated in place (they belong to the optimizer alone); the parameter gets a
 // new buffer, since the wasm backend caches XNNPACK's packed copy of a matmul operand by buffer.
 import { tf } from './tf.js';
+import { wasmAdamOn, type WasmAdam } from './wasm-adam.js';
 
 /** The constants of one step, each already a float32 value (see adamCoefficients). */
 export interface AdamCoefficients {
@@ -28,7 +32,15 @@ const f32 = Math.fround;
 
 /** Whether the update runs as one kernel on the current backend. */
 export function fusedAdamAvailable(): boolean {
-  return KERNEL_BACKENDS.includes(tf.getBackend());
+  const name = tf.getBackend();
+  if (name === 'wasm') return wasmAdamOf(tf.backend()) !== null;
+  return KERNEL_BACKENDS.includes(name);
+}
+
+/** The SIMD update on the wasm backend's memory (null without WebAssembly SIMD). */
+function wasmAdamOf(backend: object): WasmAdam | null {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? wasmAdamOn(memory) : null;
 }
 
 /**
@@ -61,6 +73,7 @@ function adamOps(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: Adam
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
 }
 
 interface CpuBackend {
@@ -81,7 +94,14 @@ function adamKernelFunc(params: { inputs: tf.NamedTensorInfoMap; backend: {}; at
     const backend = params.backend as HeapBackend;
     // Allocate first: a new allocation may grow the heap and detach earlier views.
     const out = backend.makeOutput(shape, 'float32');
-    adamLoop(backend.typedArrayFromHeap(w), backend.typedArrayFromHeap(g), backend.typedArrayFromHeap(m), backend.typedArrayFromHeap(v), backend.typedArrayFromHeap(out), c);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const simd = size - (size % 4);
+    const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+    wasmAdamOf(backend)!(at(w), at(g), at(m), at(v), at(out), 4 * simd, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negLearningRate);
+    if (simd < size) {
+      const tail = (t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t).subarray(simd);
+      adamLoop(tail(w), tail(g), tail(m), tail(v), tail(out), c);
+    }
     return out;
   }
   const backend = params.backend as CpuBackend;
