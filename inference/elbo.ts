@@ -58,8 +58,8 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     else global = addTo(global, tf.reshape(term, [-1]));
   }
   const rows = localRows(model);
-  let localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles * e, rows]);
-  let globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles * e]);
+  let localFull = broadcastIfNeeded(local ?? tf.zeros([1, rows]), [particles * e, rows]);
+  let globalFull = broadcastIfNeeded(global ?? tf.zeros([1]), [particles * e]);
   if (e > 1) {
     // log sum over the joint values of the enumerated latents, per guide draw and data point:
     // the terms that do not involve them are equal across the values and factor out exactly.
@@ -67,8 +67,15 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [particles, e]), [0, 0], [particles, 1]), [particles]);
   }
   const scale = firstLocalScale(model);
-  const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
+  const localSum = tf.mul(scale, tf.sum(localFull, 1));
+  // Adding the zeros of a model without global sites changes no value: leave those kernels out.
+  const total = global ? tf.add(localSum, globalFull) : localSum;
   return { local: localFull, global: globalFull, total, scale };
+}
+
+/** `t` broadcast to `shape`, or `t` itself when it has that shape already (no copy kernel). */
+function broadcastIfNeeded(t: Tensor, shape: number[]): Tensor {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape);
 }
 
 /** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */
