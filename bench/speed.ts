@@ -261,6 +261,11 @@ export interface RoundsResult {
   medianMs: number[];
   /** Per candidate: the median over rounds of (its round median / the first candidate's). */
   ratio: number[];
+  /**
+   * Per candidate: the median over rounds of (its fastest step / the first candidate's): on a
+   * machine shared with other work, the fastest steps are the least disturbed ones.
+   */
+  minRatio: number[];
 }
 
 /** `rounds` rounds of timeSideBySide: each round interleaves every candidate step by step. */
@@ -272,6 +277,7 @@ export function timeRounds(candidates: readonly SpeedCandidate[], rounds: number
     rounds: all,
     medianMs: candidates.map((_, i) => median(all.map((round) => round[i]!.medianMs))),
     ratio: candidates.map((_, i) => median(all.map((round) => round[i]!.medianMs / round[0]!.medianMs))),
+    minRatio: candidates.map((_, i) => median(all.map((round) => round[i]!.minMs / round[0]!.minMs))),
   };
 }
 
@@ -359,6 +365,12 @@ async function main(): Promise<void> {
     results.push(result);
     for (const c of candidates) c.dispose();
     tf.dispose(batches);
+  }
+  console.log('\nfastest steps (least disturbed by other work), median over rounds of the ratio:');
+  for (const r of results) {
+    for (let i = 1; i < args.candidates.length; i++) {
+      console.log(`min-ratio ${args.candidates[i]}/${args.candidates[0]} batch=${r.batch} ${r.minRatio[i]!.toFixed(3)}`);
+    }
   }
   console.log('');
   for (const r of results) {
