@@ -27,7 +27,7 @@ function loss(vars: tf.Variable[], step: number): tf.Scalar {
 }
 
 function train(opt: tf.Optimizer, vars: tf.Variable[], from: number, steps: number): void {
-  for (let s = from; s < from + steps; s++) tf.dispose(opt.minimize(() => loss(vars, s), true, vars));
+  for (let s = from; s < from + steps; s++) opt.minimize(() => loss(vars, s), true, vars)?.dispose();
 }
 
 function bits(vars: tf.Variable[]): number[] {
