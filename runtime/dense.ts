@@ -20,6 +20,7 @@
 // transpose, y one more, and the bias and activation follow the matmul instead of being fused
 // (so values may differ from 'kernel' in the last bit). Same gradient as 'kernel'.
 import { tf } from './tf.js';
+import { fusedOps } from './fusion.js';
 
 /** The activations of dense layers, each with what it computes: the one list the checker, docs and compiler read. */
 export const ACTIVATIONS = {
@@ -53,6 +54,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation
  * them would cost more than packing and transposing the batch (in * out > n * (in + out)).
  */
 export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  if (!fusedOps()) return denseNaive(x, w, b, activation);
   return denseWith(programDenseStrategy(tf.getBackend(), x.shape[0], w.shape[0], w.shape[1]), x, w, b, activation);
 }
 

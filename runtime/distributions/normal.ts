@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '../tf.js';
+import { fusedOps } from '../fusion.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { NORMAL_SPEC } from './spec.js';
@@ -33,6 +34,7 @@ export class Normal implements Distribution {
  *   dKL/dmq = d / sp = -dKL/dmp,  dKL/dsq = (r^2 - 1) / sq,  dKL/dsp = (1 - r^2 - d^2) / sp.
  */
 export function klNormalNormal(q: Normal, p: Normal): Tensor {
+  if (!fusedOps()) return klNormalNormalPlain(q, p);
   return klNormalFused(q.loc, q.scale, p.loc, p.scale);
 }
 
