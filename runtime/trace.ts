@@ -70,11 +70,14 @@ export class Trace {
    * P * enumeration, row p * enumeration + k holding guide draw p with joint value k.
    */
   enumeration = 1;
+  /** Some latents were summed out inside a site: a Markov chain's factor (its terms do not split into rate and distortion). */
+  summedOut = false;
 
   constructor(readonly block: 'model' | 'guide') {}
 
   record(msg: SampleMessage): void {
     if (!msg.value) throw new Error(`internal: site '${msg.name}' recorded without a value`);
+    if (msg.kind === 'data' && msg.infer.enumerated) this.summedOut = true;
     this.add(siteOf(msg as SampleMessage & { value: Tensor }));
   }
 
@@ -92,6 +95,7 @@ export class Trace {
     const out = new Trace(this.block);
     for (const site of this.sites.values()) if (keep(site)) out.add(site);
     out.enumeration = this.enumeration;
+    out.summedOut = this.summedOut;
     return out;
   }
 
