@@ -3,7 +3,8 @@
 // look at the program.
 import { tf, type Tensor } from './tf.js';
 import type { Distribution } from './distributions/index.js';
-import { EVENT_AXIS, sumEvent } from './layout.js';
+import { sumEvent } from './layout.js';
+import { stackEvent } from './functions.js';
 import type { EstimatorKind, Plate, SampleMessage, SiteElementRef } from './effects/messages.js';
 
 export type { EstimatorKind, Plate } from './effects/messages.js';
@@ -108,9 +109,7 @@ export class Trace {
     const site = this.sites.get(name);
     if (site) return site.value;
     const parts = [...this.sites.values()].filter((s) => s.element?.of === name).sort((a, b) => a.element!.at - b.element!.at);
-    if (parts.length === 0) return undefined;
-    const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.value.shape[i]!)));
-    return tf.stack(parts.map((p) => tf.broadcastTo(p.value, [...lead, ...p.value.shape.slice(EVENT_AXIS)])), EVENT_AXIS);
+    return parts.length === 0 ? undefined : stackEvent(parts.map((p) => p.value));
   }
 
   latents(): TraceSite[] {

@@ -5,6 +5,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
+import { stackEvent } from '../runtime/functions.js';
 import { inputData } from './observed.js';
 import { runModelWith, type GlobalValues, type OtherLatents } from './replay.js';
 import { plate, seed } from '../runtime/effects/handlers.js';
@@ -60,9 +61,7 @@ function collect(trace: Trace, rows: number, mode: DecodeMode): Generated {
   }
   for (const [name, sites] of elements) {
     const parts = [...sites].sort((a, b) => a.element!.at - b.element!.at).map((s) => valueOf(s, mode));
-    const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
-    const whole = tf.stack(parts.map((p) => tf.broadcastTo(p, [...lead, ...p.shape.slice(2)])), 2);
-    add(name, sites[0]!.kind, sites[0]!.plate, whole);
+    add(name, sites[0]!.kind, sites[0]!.plate, stackEvent(parts));
   }
   return { data, latents };
 }
