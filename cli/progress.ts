@@ -200,7 +200,7 @@ class JsonView implements ProgressView {
   start(): void {}
 
   step(info: StepInfo): void {
-    process.stdout.write(`${jsonRecord('step', { ...info, seconds: (performance.now() - this.clock) / 1000 })}\n`);
+    process.stdout.write(`${jsonRecord('step', { ...info, elapsedSeconds: (performance.now() - this.clock) / 1000 })}\n`);
   }
 
   epochEnd(record: EpochRecord): void {

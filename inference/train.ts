@@ -42,7 +42,7 @@ export interface TrainHooks {
    * position()); onEpoch follows the last step of an epoch instead.
    */
   afterStep?(trainer: Trainer): Promise<void> | void;
-  /** Checked after every step: true stops training before the next step. */
+  /** Checked after every step (after the epoch's end for its last step): true stops training before the next step. */
   shouldStop?(): boolean;
 }
 
@@ -206,13 +206,14 @@ export class Trainer {
           runningElbo: live.elboSum / k,
           samplesPerSecond: live.samples / Math.max(live.seconds, 1e-9),
         });
+        // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
+        await nextTurn();
+        // After an epoch's last step the epoch is finished (evaluated and recorded) before any stop.
         if (k < stepsInEpoch) {
           if (stepLimit !== undefined && this.step >= stepLimit) return { history: this.history, interrupted: false };
           await hooks.afterStep?.(this);
+          if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
         }
-        // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
-        await nextTurn();
-        if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
       }
       const k = live.steps;
       const evaluated = this.options.evaluateTest && this.data.test.size > 0;
@@ -230,6 +231,7 @@ export class Trainer {
       this.inEpoch = undefined;
       this.history.push(record);
       await hooks.onEpoch?.(record, this);
+      if (more() && hooks.shouldStop?.()) return { history: this.history, interrupted: true };
     }
     return { history: this.history, interrupted: false };
   }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkResume, DEFAULT_CHECKPOINT_SECONDS, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
+import { checkResume, DEFAULT_CHECKPOINT_SECONDS, resolveTrainOptions, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { LOG_FORMATS, progressView, type LogFormat } from '../progress.js';
@@ -104,10 +104,10 @@ function startLines(file: string, flags: TrainFlags, ckptPath: string, s: FitSta
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-/** Where a checkpoint stands: `3 epochs (step 12)` or `3 epochs and 2 steps of epoch 4 (step 14)`. */
+/** Where a checkpoint stands: `3 epochs, step 12` or `3 epochs and 2 steps of epoch 4, step 14`. */
 function position(c: Pick<Checkpoint, 'epoch' | 'step' | 'inEpoch'>): string {
   const part = c.inEpoch ? ` and ${plural(c.inEpoch.steps, 'step')} of epoch ${c.epoch + 1}` : '';
-  return `${plural(c.epoch, 'epoch')}${part} (step ${c.step})`;
+  return `${plural(c.epoch, 'epoch')}${part}, step ${c.step}`;
 }
 
 /** The fit options for --checkpoint-every. */
@@ -131,6 +131,8 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
   const say = (text: string): void => {
     if (!flags.quiet) human.write(text);
   };
+  const options = trainOptions(flags);
+  resolveTrainOptions(options); // a bad combination (--epochs with --steps) is refused before anything loads
   const { model, warnings } = loadProgram(file, { estimator: flags.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
   const backend = await useBackend(flags.backend);
@@ -139,7 +141,6 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
   const outDir = flags.out ?? defaultOut(file, flags.resume);
   const ckptPath = path.join(outDir, 'checkpoint.json');
   const log = new RunLog(outDir);
-  const options = trainOptions(flags);
   let resume: Checkpoint | undefined;
   if (flags.resume) {
     resume = readCheckpoint(ckptPath);
