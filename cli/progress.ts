@@ -127,7 +127,8 @@ class StatusView implements ProgressView {
   }
 
   private draw(info: StepInfo): void {
-    const line = statusLine(info, this.plan, this.clock.elapsed(), this.clock.eta(info.totalStep), this.out.columns ?? 80);
+    // Two columns spare: the terminal echoes ^C after the line, and it must not wrap.
+    const line = statusLine(info, this.plan, this.clock.elapsed(), this.clock.eta(info.totalStep), (this.out.columns ?? 80) - 2);
     this.out.write(`\r${line}\x1b[K`);
     this.shown = true;
   }
@@ -168,7 +169,10 @@ class LineView implements ProgressView {
     this.clock = new Clock(plan);
   }
 
+  private lastStep = 0;
+
   step(info: StepInfo): void {
+    this.lastStep = info.totalStep;
     const every = Math.max(1, Math.round(info.stepsInEpoch / 10));
     if (info.stepInEpoch % every !== 0 || info.stepInEpoch === info.stepsInEpoch) return;
     this.out.write(`  epoch ${info.epoch} step ${info.stepInEpoch}/${info.stepsInEpoch}  running ELBO ${fmt(info.runningElbo)}  ${Math.round(info.samplesPerSecond)} samples/s\n`);
@@ -176,7 +180,8 @@ class LineView implements ProgressView {
 
   epochEnd(record: EpochRecord): void {
     if (!this.lines.due(record, this.plan.epochs)) return;
-    this.out.write(`${epochLine(record, this.plan.epochs)}  ${clock(this.clock.elapsed())} elapsed\n`);
+    const left = record.epoch < this.plan.epochs ? `, ETA ${clock(this.clock.eta(this.lastStep))}` : '';
+    this.out.write(`${epochLine(record, this.plan.epochs)}  ${clock(this.clock.elapsed())} elapsed${left}\n`);
   }
 
   note(text: string): void {

@@ -165,6 +165,12 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
     view.note('stopping after this step to write a checkpoint (Ctrl-C again to quit at once)');
   };
   process.on('SIGINT', onSigint);
+  // A reader that stops reading (`ppl train ... | head`) stops training as Ctrl-C does: a checkpoint, no stack trace.
+  const onOutputClosed = (e: NodeJS.ErrnoException): void => {
+    if (e.code !== 'EPIPE') throw e;
+    stop.abort();
+  };
+  process.stdout.on('error', onOutputClosed);
 
   const title = { text: `ELBO of ${path.basename(file)}, ${outDir}`, subtitle: '' };
   let chartNoted = false;
@@ -226,6 +232,9 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
+    process.stdout.off('error', onOutputClosed);
+    // Writes still pending on a closed pipe may fail after this: nothing is left to say there.
+    if (stop.signal.aborted) process.stdout.on('error', () => {});
     result?.trained.dispose();
   }
 }
