@@ -117,6 +117,13 @@ describe.skipIf(!fs.existsSync(BIN))('ppl command line (built by `npm run build`
       expect(svg).toContain(`ELBO of coin.ppl, ${out}`);
       expect(svg).toContain('train, smoothed');
       expect(svg).not.toContain('test, per epoch');
+
+      // the commands that use the trained model fall back to the training set, and say so
+      const ev = ppl(['eval', model, '--checkpoint', path.join(out, 'checkpoint.json'), '--k', '50']);
+      expect(ev.code).toBe(0);
+      expect(ev.stderr).toContain('note: the test set is empty (trained on every point); using the training set');
+      expect(ev.stdout).toMatch(/train set, 10 points/);
+      expect(ev.stdout).not.toContain('NaN');
     });
 
     it('--steps stops inside an epoch, and a resumed run continues to the new total; --steps with --epochs is refused', () => {
