@@ -77,16 +77,19 @@ class EpochLines {
 const EMPTY_PLAN: RunPlan = { epochs: 0, totalSteps: 0, startStep: 0 };
 
 /**
- * The status line: `epoch 3/10 [####----] 45% 1234/2740 | ELBO -98.21 | 1234 samples/s | 0:12 elapsed | ETA 0:15`,
+ * The status line, shorter than `columns`:
+ * `epoch 3/10 [####----] 25% | ELBO -102.25 | ETA 3:15 | 1:05 elapsed | step 200/800 | 5321 samples/s`,
  * its parts dropped from the least useful when the terminal is narrow, the bar taking what is left.
+ * The bar and the percentage cover the whole run, a resumed one's earlier steps included; the ETA
+ * comes from this session's pace.
  */
 export function statusLine(info: StepInfo, plan: RunPlan, elapsed: number, eta: number, columns: number): string {
-  const done = plan.totalSteps > plan.startStep ? (info.totalStep - plan.startStep) / (plan.totalSteps - plan.startStep) : 1;
-  const pct = `${Math.floor(Math.min(1, Math.max(0, done)) * 100)}%`;
+  const done = plan.totalSteps > 0 ? info.totalStep / plan.totalSteps : 1;
+  const clamped = Math.min(1, Math.max(0, done));
+  const pct = `${Math.floor(clamped * 100)}%`;
   const head = `epoch ${info.epoch}/${plan.epochs}`;
   const tail = [`ELBO ${fmt(info.runningElbo)}`, `ETA ${clock(eta)}`, `${clock(elapsed)} elapsed`, `step ${info.totalStep}/${plan.totalSteps}`, `${Math.round(info.samplesPerSecond)} samples/s`];
   const width = Math.max(20, columns - 1);
-  const clamped = Math.min(1, Math.max(0, done));
   // The bar while ELBO and ETA fit beside it; then the text alone, losing its least useful parts.
   for (let keep = tail.length; keep >= 2; keep--) {
     const rest = `${pct} | ${tail.slice(0, keep).join(' | ')}`;

@@ -19,8 +19,8 @@ describe('the status line', () => {
     expect(statusLine(info, plan, 65, 195, 50)).toBe('epoch 3/10 25% | ELBO -102.25 | ETA 3:15');
   });
 
-  it('counts a resumed run from where it started, and formats times', () => {
-    expect(statusLine(info, { ...plan, startStep: 100 }, 1, 1, 200)).toContain(' 14% ');
+  it('shows the progress of a resumed run over the whole run, and formats times', () => {
+    expect(statusLine(info, { ...plan, startStep: 100 }, 1, 1, 200)).toContain(' 25% ');
     expect([clock(5), clock(75), clock(3725), clock(NaN)]).toEqual(['0:05', '1:15', '1:02:05', '--:--']);
   });
 
