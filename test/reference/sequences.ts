@@ -100,3 +100,28 @@ export function kalmanLogLikelihood(m: LinearGaussian, x: readonly number[]): nu
   }
   return total;
 }
+
+export interface Radon {
+  stateOf: number[];
+  gamma: number[];
+  /** County intercepts and slopes. */
+  a: number[];
+  b: number[];
+  sigmaY: number;
+}
+
+/** Houses: a county (uniform), a floor (1 with probability 0.6), log radon from the county's line. */
+export function simulateRadon(truth: Radon, n: number, rng: Rng): { county: number[]; floor: number[]; y: number[] } {
+  const county: number[] = [];
+  const floor: number[] = [];
+  const y: number[] = [];
+  const j = truth.a.length;
+  for (let i = 0; i < n; i++) {
+    const c = Math.min(j - 1, Math.floor(rng.uniform() * j));
+    const f = rng.uniform() < 0.6 ? 1 : 0;
+    county.push(c);
+    floor.push(f);
+    y.push(truth.a[c]! + truth.b[c]! * f + truth.sigmaY * normalDraw(rng));
+  }
+  return { county, floor, y };
+}
