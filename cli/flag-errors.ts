@@ -9,6 +9,8 @@ import { OptionError, UserError } from '../api/index.js';
  */
 const MENTIONED_OPTIONS: ReadonlySet<string> = new Set([
   'data',
+  'epochs',
+  'steps',
   'binarize',
   'threshold',
   'trainSize',
