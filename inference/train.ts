@@ -34,7 +34,8 @@ export interface StepInfo {
 
 export interface TrainHooks {
   onEpochStart?(epoch: number, stepsInEpoch: number): void;
-  onStep?(info: StepInfo): void;
+  /** After every step; training waits for a returned promise (a pause). */
+  onStep?(info: StepInfo): void | Promise<void>;
   /** After each completed epoch (write the checkpoint and the log here). */
   onEpoch?(record: EpochRecord, trainer: Trainer): Promise<void> | void;
   /** Checked after every step: true stops training before the next step. */
@@ -166,7 +167,7 @@ export class Trainer {
         if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr);
         sum += elbo;
         const seconds = (performance.now() - started) / 1000;
-        hooks.onStep?.({
+        await hooks.onStep?.({
           epoch,
           stepInEpoch: k,
           stepsInEpoch,
