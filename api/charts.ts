@@ -104,8 +104,7 @@ export function stepElboChartSpec(points: readonly StepElboPoint[], title = 'ELB
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'optimizer step', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'elbo', type: 'quantitative', title: 'ELBO (nats per data point)', scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, sort: ['minibatch', 'running mean (epoch)'] },
-      opacity: { field: 'series', type: 'nominal', legend: null, scale: { range: [0.45, 1] }, sort: ['minibatch', 'running mean (epoch)'] },
+      color: { field: 'series', type: 'nominal', title: null, sort: ['minibatch', 'running mean (epoch)'], scale: { range: ['#9ecae1', '#e6550d'] }, legend: { orient: 'bottom' } },
     },
   };
 }
