@@ -1,6 +1,7 @@
 // The playground page: an editor checked as one types, data, training in the tab with live
 // views, the gradient-estimator comparison, and checkpoints shared with the command line.
 import {
+  checkModel,
   gradsChartSpec,
   elboChartSpec,
   lowerModel,
@@ -67,6 +68,8 @@ const playground = {
   },
   diagnostics: () => lastCheck?.diagnostics.map((d) => ({ line: d.span.line, column: d.span.column, message: d.message, severity: d.severity })) ?? [],
   grads: undefined as GradientReport | undefined,
+  /** The local and global latents of the model the views show. */
+  latents: () => shownModel()?.program.lowered.latents.map((l) => ({ name: l.name, plate: l.plate, shape: [...l.shape] })),
 };
 (window as unknown as { pplPlayground: typeof playground }).pplPlayground = playground;
 
@@ -91,8 +94,11 @@ function loweredOf(model: Model): LoweredProgram {
   return l;
 }
 
+let lastCheckText: string | undefined;
+
 function onCheck(text: string, check: ModelCheck): void {
   lastCheck = check;
+  lastCheckText = text;
   const status = $('check-status');
   status.textContent = describeCheck(check);
   status.className = check.ok ? (check.diagnostics.length ? 'warn' : 'ok') : 'error';
@@ -105,6 +111,15 @@ const saved = loadSource();
 fileName = saved?.file ?? 'vae.ppl';
 const editor = createEditor($('editor'), saved?.text ?? examples.get(fileName) ?? examples.get('vae.ppl') ?? '', () => fileName, onCheck);
 
+/** The check of the editor's text as it is now (the linter runs after a pause in typing). */
+function currentCheck(): ModelCheck {
+  const text = editor.text();
+  if (lastCheck && lastCheckText === text) return lastCheck;
+  const check = checkModel(text, { file: fileName });
+  onCheck(text, check);
+  return check;
+}
+
 const exampleSelect = $<HTMLSelectElement>('example');
 for (const name of [...examples.keys()].sort()) exampleSelect.add(new Option(name, name));
 exampleSelect.value = examples.has(fileName) ? fileName : '';
@@ -114,7 +129,7 @@ function openExample(name: string): void {
   if (text === undefined) return;
   fileName = name;
   editor.setText(text);
-  suggestData(text);
+  suggestData();
 }
 exampleSelect.addEventListener('change', () => openExample(exampleSelect.value));
 
@@ -138,13 +153,16 @@ function showDataFields(): void {
 }
 dataKind.addEventListener('change', showDataFields);
 
-/** Picks the data an example needs: digits for 784 values, faces for 560, a CSV file otherwise. */
-function suggestData(text: string): void {
-  const size = /data\s+\w+\s*:\s*\w+(?:\([^)]*\))?\s*\[\s*(\d+)\s*\]/.exec(text)?.[1];
-  dataKind.value = size === '784' ? 'mnist' : size === '560' ? 'frey' : dataKind.value === 'mnist' && size !== undefined ? 'csv' : dataKind.value;
+/** Picks the data a model needs: digits for 784 values, faces for 560, a CSV file otherwise. */
+function suggestData(): void {
+  const model = currentCheck().model;
+  if (!model) return;
+  const modelled = loweredOf(model).data.filter((d) => d.modelled);
+  const size = modelled.length === 1 ? modelled[0]!.shape.reduce((a, b) => a * b, 1) : undefined;
+  dataKind.value = size === 784 ? 'mnist' : size === 560 ? 'frey' : 'csv';
   showDataFields();
 }
-suggestData(editor.text());
+suggestData();
 
 async function readFile(id: string): Promise<{ name: string; bytes: Uint8Array } | undefined> {
   const f = input(id).files?.[0];
@@ -191,7 +209,7 @@ function setState(state: SessionState | 'idle', detail?: string): void {
 }
 
 async function start(): Promise<void> {
-  const check = lastCheck;
+  const check = currentCheck();
   if (!check?.ok || !check.model) return;
   if (session?.active) return;
   setState('starting');
@@ -331,7 +349,7 @@ function thin<T>(points: readonly T[], n: number): T[] {
 // ------------------------------------------------------------------ estimators
 
 async function compareEstimators(): Promise<void> {
-  const check = lastCheck;
+  const check = currentCheck();
   if (!check?.model) return;
   const button = $('grads-run');
   button.toggleAttribute('disabled', true);
@@ -406,7 +424,7 @@ $('ckpt-download').addEventListener('click', async () => {
 
 input('ckpt-load').addEventListener('change', async () => {
   const f = input('ckpt-load').files?.[0];
-  const model = lastCheck?.model;
+  const model = currentCheck().model;
   if (!f || !model) return;
   try {
     const checkpoint = parseCheckpoint(await f.text(), f.name);

@@ -21,7 +21,8 @@ export interface Picture {
 
 /**
  * `count` pictures of rows x cols values (row-major, one after another in `values`) as a grid of
- * `columns` tiles; values are clamped to [0, 1] (likelihood means of images).
+ * `columns` tiles; values are clamped to [0, 1] and drawn as brightness, as the command line's
+ * PNGs draw them (white digits on black, faces as they are).
  */
 export function drawGrid(canvas: HTMLCanvasElement, values: Float32Array, count: number, picture: Picture, columns: number, scale = 2, gap = 1): void {
   const { rows, cols } = picture;
@@ -37,7 +38,7 @@ export function drawGrid(canvas: HTMLCanvasElement, values: Float32Array, count:
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const v = values[k * per + r * cols + c] ?? 0;
-        const g = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
+        const g = Math.round(255 * Math.min(1, Math.max(0, v)));
         const at = ((oy + r) * w + ox + c) * 4;
         image.data[at] = image.data[at + 1] = image.data[at + 2] = g;
       }

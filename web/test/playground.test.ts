@@ -4,7 +4,7 @@
 // Run with `npm run test:web` (builds first). Chromium: `apt-get install -y chromium`, or
 // CHROMIUM_PATH naming another build.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'web', 'test-output');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const FREY = path.resolve(ROOT, '../shared/data/frey/frey_rawface.mat');
 const BUILT = existsSync(path.join(ROOT, 'web', 'dist', 'index.html'));
 
 interface Playground {
@@ -177,5 +178,43 @@ describe.skipIf(!CHROMIUM || !BUILT)(`the playground in headless Chromium${CHROM
     await page.waitForFunction(() => document.getElementById('ckpt-status')!.dataset.loaded === 'checkpoint.json', null, { timeout: 30_000 });
     expect(await page.textContent('#ckpt-status')).toMatch(/epoch 1, step 3/);
     await shot('06-cli-checkpoint');
+  });
+
+  it('trains on an uploaded CSV file bound by column names, with the posterior summary of a global', async () => {
+    const csv = path.join(OUT, 'heights.csv');
+    const values = Array.from({ length: 200 }, (_, i) => 1.7 + 0.1 * Math.sin(i * 12.9898));
+    writeFileSync(csv, `id,height_m\n${values.map((v, i) => `${i},${v.toFixed(4)}`).join('\n')}\n`);
+    await page.selectOption('#example', '');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText('data y : real\nglobal m : real\nmodel {\n  m ~ Normal(0, 10)\n  y ~ Normal(m, 0.1)\n}\nguide {\n  m ~ auto\n}\n');
+    await page.waitForFunction(() => /^checks/.test(document.getElementById('check-status')!.textContent ?? ''), null, { timeout: 15_000 });
+    await page.selectOption('#data-kind', 'csv');
+    await page.setInputFiles('#csv-file', csv);
+    await page.fill('#columns', 'y=height_m');
+    await page.fill('#test-fraction', '0.1');
+    await setTraining({ epochs: '40', 'batch-size': '60', lr: '0.05' });
+    await page.click('#start');
+    expect(await waitForState(['finished', 'failed'], 120_000)).toBe('finished');
+    await page.waitForSelector('#summary table.summary', { timeout: 20_000 });
+    const m = Number(await page.locator('#summary tbody tr td:nth-child(3)').first().textContent());
+    const truth = values.reduce((a, b) => a + b, 0) / values.length;
+    console.log(`CSV upload: posterior mean of m ${m.toFixed(3)} (mean of the column ${truth.toFixed(3)}); ${await page.textContent('#data-status')}`);
+    expect(Math.abs(m - truth)).toBeLessThan(0.05);
+    await page.locator('#summary-panel').scrollIntoViewIfNeeded();
+    await shot('07-csv-summary');
+  });
+
+  it.skipIf(!existsSync(FREY))(`trains the Frey Face VAE on the user's file${existsSync(FREY) ? '' : ' (skipped: ../shared/data/frey/frey_rawface.mat absent)'}`, async () => {
+    await openExample('vae_frey_2d.ppl');
+    expect(await page.inputValue('#data-kind')).toBe('frey');
+    await page.setInputFiles('#frey-file', FREY);
+    await setTraining({ epochs: '1', 'batch-size': '100', lr: '0.001' });
+    await page.click('#start');
+    expect(await waitForState(['finished', 'failed'], 120_000)).toBe('finished');
+    expect(await page.textContent('#data-status')).toMatch(/Frey Face.*1,769 train/);
+    await page.waitForFunction(() => Number((document.getElementById('manifold') as HTMLCanvasElement).dataset.tiles ?? 0) === 144, null, { timeout: 30_000 });
+    await page.locator('#pictures').scrollIntoViewIfNeeded();
+    await shot('08-frey');
   });
 });
