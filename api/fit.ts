@@ -61,8 +61,8 @@ export interface FitStart {
 export interface FitCallbacks {
   onStart?(start: FitStart): void;
   onEpochStart?(epoch: number, epochs: number, stepsInEpoch: number): void;
-  /** After every optimizer step. Training waits for a returned promise: return one to pause, resolve it to resume. */
-  onStep?(info: StepInfo): void | Promise<void>;
+  /** After every optimizer step. Training waits for a returned promise (return one to pause, resolve it to resume); other values are ignored. */
+  onStep?(info: StepInfo): unknown;
   /** After every epoch, with its train and test ELBO. */
   onEpoch?(record: EpochRecord): void;
   /** When a checkpoint is due (every `checkpointEvery` epochs and after the last): save it here. Training waits for it. */

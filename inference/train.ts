@@ -34,8 +34,8 @@ export interface StepInfo {
 
 export interface TrainHooks {
   onEpochStart?(epoch: number, stepsInEpoch: number): void;
-  /** After every step; training waits for a returned promise (a pause). */
-  onStep?(info: StepInfo): void | Promise<void>;
+  /** After every step; training waits for a returned promise (a pause); other values are ignored. */
+  onStep?(info: StepInfo): unknown;
   /** After each completed epoch (write the checkpoint and the log here). */
   onEpoch?(record: EpochRecord, trainer: Trainer): Promise<void> | void;
   /** Checked after every step: true stops training before the next step. */
