@@ -81,7 +81,7 @@ function describeCheck(check: ModelCheck): string {
   if (errors) return `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: ${check.diagnostics.find((d) => d.severity === 'error')!.formatted.split('\n')[0]}`;
   const lowered = loweredOf(check.model!);
   const parts = [
-    `data ${lowered.data.map((d) => `${d.name}[${d.shape.join(', ')}]`).join(', ')}`,
+    `data ${lowered.data.map((d) => (d.shape.length ? `${d.name}[${d.shape.join(', ')}]` : d.name)).join(', ')}`,
     lowered.latents.length ? `latents ${lowered.latents.map((l) => `${l.name} (${l.plate})`).join(', ')}` : 'no latents',
   ];
   return `checks${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: ${parts.join('; ')}`;
