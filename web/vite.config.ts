@@ -2,7 +2,7 @@
 // `npm run build`), and both the dev server and the preview send the cross-origin isolation
 // headers so that tfjs' wasm backend can run multi-threaded (SharedArrayBuffer).
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -11,8 +11,20 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The engine imports tfjs-node by name only when asked for the Node backend, which a page never
+ * is: a module that says so stands in for it.
+ */
+const noNodeBackend: Plugin = {
+  name: 'ppl-no-tfjs-node',
+  enforce: 'pre',
+  resolveId: (id) => (id === '@tensorflow/tfjs-node' ? '\0ppl-no-tfjs-node' : undefined),
+  load: (id) => (id === '\0ppl-no-tfjs-node' ? "throw new Error('tfjs-node runs in Node only');" : undefined),
+};
+
 export default defineConfig({
   root: here('.'),
+  plugins: [noNodeBackend],
   base: './',
   resolve: {
     alias: [
@@ -33,8 +45,6 @@ export default defineConfig({
     minify: false,
     rolldownOptions: {
       input: { main: here('index.html'), bench: here('bench.html') },
-      // The engine's Node-only backend, imported by name only when asked for (never in a page).
-      external: ['@tensorflow/tfjs-node'],
     },
   },
   worker: { format: 'es' },

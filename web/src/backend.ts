@@ -19,8 +19,21 @@ export interface PageBackendInfo {
 
 const why = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-async function tryTf(name: 'webgpu' | 'webgl' | 'cpu'): Promise<void> {
+/** The WebGL renderer's name when the browser tells it (SwiftShader and llvmpipe draw in software). */
+function webglRenderer(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+async function tryTf(name: 'webgpu' | 'webgl' | 'cpu', auto: boolean): Promise<void> {
   if (name === 'webgpu' && !('gpu' in navigator)) throw new Error('the browser has no WebGPU');
+  if (name === 'webgl' && auto) {
+    // A GPU emulated on the CPU is several times slower than wasm: auto passes it over.
+    const renderer = webglRenderer();
+    if (renderer && /swiftshader|llvmpipe|software/i.test(renderer)) throw new Error(`software renderer (${renderer})`);
+  }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise ${name}`);
   await tf.ready();
   // A backend that initialises may still fail at its first kernel (a blocklisted GPU).
@@ -45,7 +58,7 @@ export async function chooseBackend(choice: PageBackend): Promise<PageBackendInf
   for (const name of order) {
     try {
       if (name === 'wasm') return { name, label: await tryWasm(), skipped };
-      await tryTf(name);
+      await tryTf(name, choice === 'auto');
       return { name, label: name === 'cpu' ? 'cpu (plain JavaScript, slow)' : name, skipped };
     } catch (e) {
       skipped.push(`${name}: ${why(e)}`);
