@@ -222,7 +222,7 @@ async function start(): Promise<void> {
   }
   session?.dispose();
   const resume = loaded && input('continue').checked ? loaded.checkpoint : undefined;
-  steps = resume ? [] : [];
+  steps = [];
   epochs = resume ? [...resume.history] : [];
   const options = {
     epochs: num('epochs'),

@@ -205,6 +205,21 @@ describe.skipIf(!CHROMIUM || !BUILT)(`the playground in headless Chromium${CHROM
     await shot('07-csv-summary');
   });
 
+  it('stops between two steps and keeps a checkpoint of where it stopped', async () => {
+    await setTraining({ epochs: '400', 'batch-size': '60', lr: '0.05' });
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('progress')!.dataset.steps ?? 0) >= 8, null, { timeout: 60_000 });
+    await page.click('#stop');
+    expect(await waitForState(['stopped', 'failed'], 60_000)).toBe('stopped');
+    const steps = (await playground((p) => p.steps.length)) as number;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ckpt-download')]);
+    const file = path.join(OUT, 'stopped-checkpoint.json');
+    await download.saveAs(file);
+    const ckpt = JSON.parse(readFileSync(file, 'utf8')) as { step: number; epoch: number };
+    expect(ckpt.step).toBe(steps);
+    expect(ckpt.epoch).toBe(Math.floor(steps / 3));
+  });
+
   it.skipIf(!existsSync(FREY))(`trains the Frey Face VAE on the user's file${existsSync(FREY) ? '' : ' (skipped: ../shared/data/frey/frey_rawface.mat absent)'}`, async () => {
     await openExample('vae_frey_2d.ppl');
     expect(await page.inputValue('#data-kind')).toBe('frey');
