@@ -41,6 +41,10 @@ function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
   return acc ? tf.add(acc, t) : t;
 }
 
+function weighted(t: Tensor, weight: number): Tensor {
+  return weight === 1 ? t : tf.mul(t, weight);
+}
+
 export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
   const e = model.enumeration;
   let local: Tensor | undefined;
@@ -49,12 +53,24 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else if (!q) {
+    else if (!q && p.element && guide.get(p.element.of)) {
+      // an element of a value the guide drew whole: its log q enters once, below
+      term = p.logProb;
+    } else if (!q) {
       // summed out in the model (@enumerate): its prior enters the log-sum-exp below
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
     } else term = latentTerm(q, p, opts, e);
+    term = weighted(term, p.weight);
     if (p.plate === 'local') local = addTo(local, term);
+    else global = addTo(global, tf.reshape(term, [-1]));
+  }
+  // Guide sites the model has no site of the same name for: a sequence the guide draws whole
+  // while the model draws it element by element, the missing entries of partly observed data.
+  for (const q of guide.sites.values()) {
+    if (q.kind !== 'latent' || model.sites.get(q.name)?.kind === 'latent') continue;
+    const term = weighted(tf.neg(repeatParticles(q.logProb, e)), q.weight);
+    if (q.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
   }
   const rows = localRows(model);
