@@ -94,3 +94,6 @@ export type { OpenDataOptions } from '../runtime/data/options.js';
 
 // The project's charts as Vega-Lite specs (the command line renders the same ones to PNG).
 export { chartFrame, elboChartSpec, gradsChartSpec, scatterSpec, stepElboChartSpec, type ScatterPoint, type StepElboPoint } from './charts.js';
+
+// The words of the language, from its registries (for editors).
+export { languageVocabulary, type LanguageVocabulary } from './vocabulary.js';

@@ -8,6 +8,7 @@ import * as vl from 'vega-lite';
 import {
   fit,
   interleaveDigits,
+  languageVocabulary,
   loadModel,
   openData,
   openDataFrom,
@@ -112,5 +113,18 @@ describe('chart specs', () => {
   it('compile with Vega-Lite', () => {
     expect(() => vl.compile(stepElboChartSpec([{ step: 1, elbo: -3, running: -3 }, { step: 2, elbo: -2, running: -2.5 }]))).not.toThrow();
     expect(() => vl.compile(elboChartSpec([{ epoch: 1, steps: 2, trainElbo: -3, testElbo: -3.1, seconds: 1, samplesPerSecond: 10 }]))).not.toThrow();
+  });
+});
+
+describe('languageVocabulary', () => {
+  it('lists the words of the registries, for editors', () => {
+    const v = languageVocabulary();
+    for (const k of ['const', 'data', 'latent', 'global', 'param', 'net', 'model', 'guide', 'let', 'for', 'factor']) expect(v.keywords).toContain(k);
+    expect(v.distributions).toContain('Normal');
+    expect(v.distributions).not.toContain('Bernouli');
+    expect(v.domains).toEqual(expect.arrayContaining(['real', 'binary', 'int', 'simplex', 'positive']));
+    expect(v.functions).toEqual(expect.arrayContaining(['exp', 'one_hot', 'concat']));
+    expect(v.annotations).toEqual(expect.arrayContaining(['enumerate', 'score', 'baseline']));
+    expect(v.nets).toEqual(expect.arrayContaining(['mlp', 'relu']));
   });
 });

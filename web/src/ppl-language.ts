@@ -1,17 +1,13 @@
 // `.ppl` highlighting for CodeMirror 6: a small stream tokenizer over the word lists of
-// ppl-words.ts (comments, numbers, `@annotations`, keywords, domains, functions, capitalised
-// distribution names, operators).
+// ppl-words.ts (comments, numbers, `@annotations`, keywords, domains, functions, distributions,
+// operators). A misspelt distribution or annotation stays plain: the checker underlines it.
 import { StreamLanguage, type StreamParser } from '@codemirror/language';
-import { DOMAINS, FUNCTIONS, KEYWORDS, NET_WORDS, SPECIAL } from './ppl-words.js';
+import { ANNOTATIONS, DISTRIBUTIONS, DOMAINS, FUNCTIONS, KEYWORDS, SPECIAL } from './ppl-words.js';
 
 interface State {
   inBlockComment: boolean;
 }
 
-const keywords = new Set<string>(KEYWORDS);
-const domains = new Set<string>(DOMAINS);
-const functions = new Set<string>([...FUNCTIONS, ...NET_WORDS]);
-const special = new Set<string>(SPECIAL);
 
 function blockComment(stream: Parameters<StreamParser<State>['token']>[0], state: State): string {
   while (!stream.eol()) {
@@ -39,16 +35,16 @@ const parser: StreamParser<State> = {
       state.inBlockComment = true;
       return blockComment(stream, state);
     }
-    if (stream.match(/^@[A-Za-z_]\w*/)) return 'meta';
+    if (stream.match(/^@[A-Za-z_]\w*/)) return ANNOTATIONS.has(stream.current().slice(1)) ? 'meta' : null;
     if (stream.match(/^(?:\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/)) return 'number';
     if (stream.match(/^[A-Za-z_]\w*/)) {
       const word = stream.current();
-      if (keywords.has(word)) return 'keyword';
-      if (domains.has(word)) return 'typeName';
-      if (special.has(word)) return 'atom';
-      if (/^[A-Z]/.test(word)) return 'className';
-      if (functions.has(word) && stream.match(/^\s*\(/, false)) return 'variableName.function';
-      if (functions.has(word)) return 'variableName.special';
+      if (KEYWORDS.has(word)) return 'keyword';
+      if (DOMAINS.has(word)) return 'typeName';
+      if (SPECIAL.has(word)) return 'atom';
+      if (DISTRIBUTIONS.has(word)) return 'className';
+      if (FUNCTIONS.has(word) && stream.match(/^\s*\(/, false)) return 'variableName.function';
+      if (FUNCTIONS.has(word)) return 'variableName.special';
       return 'variableName';
     }
     if (stream.match('->') || stream.match(/^[~=+\-*/^<>]/)) return 'operator';

@@ -1,18 +1,13 @@
-// The words the playground's highlighter knows, in one place so that they can follow the
-// language (lang/lexer.ts keywords, the domains of docs/language.md, the function registry) and
-// the editor grammar. Distributions are not listed: any capitalised name is highlighted as one.
+// The words the playground's highlighter knows, in one place: the engine's vocabulary, read from
+// the language's own registries (lexer keywords, domains, net families and activations, built-in
+// functions, distributions, annotations), so the page follows the language as it grows.
+import { languageVocabulary } from 'ppl-vi/engine';
 
-/** Reserved words of the lexer (lang/lexer.ts). */
-export const KEYWORDS = ['const', 'data', 'latent', 'global', 'param', 'net', 'model', 'guide', 'let'] as const;
+const v = languageVocabulary();
 
-/** Domains and constraints of declarations and net heads. */
-export const DOMAINS = ['real', 'positive', 'unit', 'binary', 'int', 'interval', 'simplex', 'count'] as const;
-
-/** Net families and activations. */
-export const NET_WORDS = ['mlp', 'linear'] as const;
-
-/** Built-in functions (and activations of the same name). */
-export const FUNCTIONS = ['exp', 'log', 'sqrt', 'softplus', 'sigmoid', 'tanh', 'relu', 'abs', 'sum', 'mean', 'matmul', 'one_hot', 'concat'] as const;
-
-/** Words with a meaning in one place: `z ~ auto` (an automatic guide). */
-export const SPECIAL = ['auto'] as const;
+export const KEYWORDS: ReadonlySet<string> = new Set(v.keywords);
+export const DOMAINS: ReadonlySet<string> = new Set(v.domains);
+export const FUNCTIONS: ReadonlySet<string> = new Set([...v.functions, ...v.nets]);
+export const DISTRIBUTIONS: ReadonlySet<string> = new Set(v.distributions);
+export const ANNOTATIONS: ReadonlySet<string> = new Set(v.annotations);
+export const SPECIAL: ReadonlySet<string> = new Set(v.special);
