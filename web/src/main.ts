@@ -1,6 +1,11 @@
 // The playground page: an editor checked as one types, data, training in the tab with live
 // views, the gradient-estimator comparison, and checkpoints shared with the command line.
 import {
+  BASELINES,
+  ESTIMATORS,
+  KL_MODES,
+  OBJECTIVES,
+  OPTIMIZERS,
   checkModel,
   gradsChartSpec,
   elboChartSpec,
@@ -20,6 +25,7 @@ import {
   type ModelCheck,
   type StepElboPoint,
   type TrainedModel,
+  type TrainObjective,
 } from 'ppl-vi/engine';
 import { chooseBackend, PAGE_BACKENDS, type PageBackend, type PageBackendInfo } from './backend.js';
 import { openChoice, type DataChoice, type OpenedData } from './data.js';
@@ -230,6 +236,7 @@ async function start(): Promise<void> {
     lr: num('lr'),
     particles: num('particles'),
     seed: input('seed').value || '0',
+    ...chosenOptions(),
     ...data.record,
     resume,
   };
@@ -249,6 +256,36 @@ async function start(): Promise<void> {
       void showChart($('elbo-epochs'), elboChartSpec(epochs));
     },
   });
+}
+
+/** The option selects, filled from the engine's registries. */
+function fillOptions(): void {
+  const fill = (id: string, values: readonly string[], chosen: string): void => {
+    const select = $<HTMLSelectElement>(id);
+    for (const v of values) select.add(new Option(v, v));
+    select.value = chosen;
+  };
+  fill('optimizer', OPTIMIZERS, 'adam');
+  fill('objective', OBJECTIVES.filter((o) => o !== 'renyi'), 'elbo');
+  fill('estimator', ESTIMATORS, 'auto');
+  fill('kl', KL_MODES, 'analytic');
+  for (const b of BASELINES) {
+    const label = document.createElement('label');
+    label.innerHTML = `<input type="checkbox" value="${b}"> ${b}`;
+    $('baselines').append(' ', label);
+  }
+}
+fillOptions();
+
+function chosenOptions() {
+  const select = (id: string): string => $<HTMLSelectElement>(id).value;
+  return {
+    optimizer: select('optimizer') as (typeof OPTIMIZERS)[number],
+    objective: select('objective') as TrainObjective,
+    estimator: select('estimator') as (typeof ESTIMATORS)[number],
+    kl: select('kl') as (typeof KL_MODES)[number],
+    baselines: [...document.querySelectorAll<HTMLInputElement>('#baselines input:checked')].map((c) => c.value as (typeof BASELINES)[number]),
+  };
 }
 
 $('start').addEventListener('click', () => void start());
@@ -441,6 +478,12 @@ input('ckpt-load').addEventListener('change', async () => {
       const v = checkpoint.flags[flag];
       if (v !== undefined && v !== null) input(id).value = String(v);
     }
+    for (const id of ['optimizer', 'objective', 'estimator', 'kl']) {
+      const v = checkpoint.flags[id];
+      if (typeof v === 'string' && [...$<HTMLSelectElement>(id).options].some((o) => o.value === v)) $<HTMLSelectElement>(id).value = v;
+    }
+    const baselines = checkpoint.flags['baselines'];
+    for (const c of document.querySelectorAll<HTMLInputElement>('#baselines input')) c.checked = Array.isArray(baselines) && baselines.includes(c.value);
     if (typeof checkpoint.flags['data'] === 'string' && checkpoint.flags['data'] === 'mnist') dataKind.value = 'mnist';
     showDataFields();
     note('ckpt-status', `${f.name}: epoch ${checkpoint.epoch}, step ${checkpoint.step}, trained on ${checkpoint.backend}${trained.sourceChanged ? ' (from another version of the source)' : ''}`);

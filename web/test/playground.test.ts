@@ -205,8 +205,10 @@ describe.skipIf(!CHROMIUM || !BUILT)(`the playground in headless Chromium${CHROM
     await shot('07-csv-summary');
   });
 
-  it('stops between two steps and keeps a checkpoint of where it stopped', async () => {
-    await setTraining({ epochs: '400', 'batch-size': '60', lr: '0.05' });
+  it('trains with the options chosen (IWAE, Adagrad), stops between two steps and keeps a checkpoint of where it stopped', async () => {
+    await setTraining({ epochs: '400', 'batch-size': '60', lr: '0.05', particles: '2' });
+    await page.selectOption('#objective', 'iwae');
+    await page.selectOption('#optimizer', 'adagrad');
     await page.click('#start');
     await page.waitForFunction(() => Number(document.getElementById('progress')!.dataset.steps ?? 0) >= 8, null, { timeout: 60_000 });
     await page.click('#stop');
@@ -215,8 +217,9 @@ describe.skipIf(!CHROMIUM || !BUILT)(`the playground in headless Chromium${CHROM
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ckpt-download')]);
     const file = path.join(OUT, 'stopped-checkpoint.json');
     await download.saveAs(file);
-    const ckpt = JSON.parse(readFileSync(file, 'utf8')) as { step: number; epoch: number };
+    const ckpt = JSON.parse(readFileSync(file, 'utf8')) as { step: number; epoch: number; flags: Record<string, unknown> };
     expect(ckpt.step).toBe(steps);
+    expect(ckpt.flags).toMatchObject({ objective: 'iwae', optimizer: 'adagrad', particles: 2 });
     expect(ckpt.epoch).toBe(Math.floor(steps / 3));
   });
 
