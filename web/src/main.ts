@@ -57,6 +57,8 @@ let steps: StepElboPoint[] = [];
 let epochs: EpochRecord[] = [];
 let lastViews = 0;
 let viewsBusy = false;
+/** The estimator comparison runs on the parameters as they are: training waits meanwhile. */
+let comparing = false;
 
 /** What automation (the browser tests) reads; the page never depends on it. */
 const playground = {
@@ -203,9 +205,9 @@ async function currentData(): Promise<OpenedData> {
 
 function setState(state: SessionState | 'idle', detail?: string): void {
   const running = state === 'running' || state === 'starting';
-  $('start').toggleAttribute('disabled', running || state === 'paused' || state === 'stopping' || !(lastCheck?.ok ?? false));
+  $('start').toggleAttribute('disabled', comparing || running || state === 'paused' || state === 'stopping' || !(lastCheck?.ok ?? false));
   $('pause').toggleAttribute('disabled', state !== 'running');
-  $('resume').toggleAttribute('disabled', state !== 'paused');
+  $('resume').toggleAttribute('disabled', comparing || state !== 'paused');
   $('stop').toggleAttribute('disabled', !(running || state === 'paused'));
   const p = $('progress');
   p.dataset.state = state;
@@ -390,8 +392,10 @@ async function compareEstimators(): Promise<void> {
   if (!check?.model) return;
   const button = $('grads-run');
   button.toggleAttribute('disabled', true);
+  comparing = true;
   const wasRunning = session?.state === 'running';
   if (wasRunning) session!.pause();
+  else setState(session?.state ?? 'idle');
   let own: TrainedModel | undefined;
   try {
     const data = await currentData();
@@ -437,7 +441,9 @@ async function compareEstimators(): Promise<void> {
   } finally {
     own?.dispose();
     button.toggleAttribute('disabled', false);
+    comparing = false;
     if (wasRunning) session?.resume();
+    else setState(session?.state ?? 'idle');
   }
 }
 $('grads-run').addEventListener('click', () => void compareEstimators());
