@@ -48,8 +48,10 @@ function covered(e: SiteElement): [number, number] {
   return e.kind === 'at' ? [e.at, e.at + 1] : [e.range.from, e.range.to];
 }
 
+/** "element 3", "elements 0 to 2", "elements 0, 4 to 6". */
 function describeCoverage(ranges: [number, number][]): string {
-  return ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ');
+  const one = ranges.length === 1 && ranges[0]![1] - ranges[0]![0] === 1;
+  return `${one ? 'element' : 'elements'} ${ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ')}`;
 }
 
 export const sitesRule: CheckRule = {
@@ -58,6 +60,8 @@ export const sitesRule: CheckRule = {
     for (const { kind, block } of ctx.blocks()) {
       const first = new Map<string, SampleStmt>();
       const elements = new Map<string, { stmt: SampleStmt; range: [number, number] }[]>();
+      // Targets with an element already reported: their coverage is not reported again.
+      const reported = new Set<string>();
       for (const stmt of sampleStatements(block.body)) {
         const b = ctx.targets.get(stmt);
         if (!b || b.kind === 'unresolved') continue;
@@ -91,7 +95,10 @@ export const sitesRule: CheckRule = {
             continue;
           }
           element = elementOf(ctx, stmt, t?.shape[0]);
-          if (!element) continue;
+          if (!element) {
+            reported.add(name);
+            continue;
+          }
           const earlierWhole = first.get(name);
           const list = elements.get(name) ?? [];
           const range = covered(element);
@@ -99,6 +106,7 @@ export const sitesRule: CheckRule = {
           if (earlierWhole || clash) {
             const line = (earlierWhole ?? clash!.stmt).span.line;
             ctx.error('duplicate-site', span, `${describeCoverage([range])} of ${name} ${range[1] - range[0] === 1 ? 'is' : 'are'} already drawn in the ${kind} block (line ${line})`);
+            reported.add(name);
             continue;
           }
           list.push({ stmt, range });
@@ -124,7 +132,7 @@ export const sitesRule: CheckRule = {
       // Element by element, every element exactly once.
       for (const [name, list] of elements) {
         const size = ctx.declTypes.get(name)?.shape[0];
-        if (size === undefined) continue;
+        if (size === undefined || reported.has(name)) continue;
         const ranges = list.map((x) => x.range).sort((a, b) => a[0] - b[0]);
         const missing: [number, number][] = [];
         let next = 0;
@@ -135,7 +143,7 @@ export const sitesRule: CheckRule = {
         if (next < size) missing.push([next, size]);
         if (missing.length) {
           const last = list[list.length - 1]!.stmt;
-          ctx.error('incomplete-elements', last.target.span, `elements ${describeCoverage(missing)} of ${name} have no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
+          ctx.error('incomplete-elements', last.target.span, `${describeCoverage(missing)} of ${name} ${missing.length === 1 && missing[0]![1] - missing[0]![0] === 1 ? 'has' : 'have'} no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
         }
       }
     }
