@@ -77,8 +77,9 @@ async function nodeFit() {
 
 async function nodeSpeed() {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'bench', 'speed.js'), '--backend', 'wasm', '--batch', '100', '--steps', String(STEPS), '--warmup', String(WARMUP), '--candidates', 'compiled'], { cwd: ROOT });
-  const line = stdout.split('\n').find((l) => l.startsWith('compiled vae.ppl'));
-  return { medianMs: Number(line?.trim().split(/\s{2,}/)[1]) };
+  // bench/speed.js's summary line, or the table row of its older output.
+  const m = /median over rounds: compiled(?: vae\.ppl)? ([\d.]+) ms/.exec(stdout) ?? /^compiled(?: vae\.ppl)?\s+([\d.]+)/m.exec(stdout);
+  return m ? { medianMs: Number(m[1]) } : { error: `could not read bench/speed.js's output: ${stdout.slice(0, 200)}` };
 }
 
 const results = new Map();
