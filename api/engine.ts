@@ -86,3 +86,14 @@ export { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestF
 
 // The tfjs backend.
 export { BACKEND_CHOICES, currentBackend, describeBackend, initBackend as useBackend, type BackendChoice, type BackendInfo, type BackendName } from '../runtime/backend.js';
+
+// Data from contents in memory (a page's uploads, fetched assets), by the same specs as in Node.
+export { openDataFrom, type DataContents } from './open-contents.js';
+export { EMBEDDED_PIXELS, interleaveDigits, type RawEmbedded } from '../runtime/data/embedded.js';
+export type { OpenDataOptions } from '../runtime/data/options.js';
+
+// The project's charts as Vega-Lite specs (the command line renders the same ones to PNG).
+export { chartFrame, elboChartSpec, gradsChartSpec, scatterSpec, stepElboChartSpec, type ScatterPoint, type StepElboPoint } from './charts.js';
+
+// The words of the language, from its registries (for editors).
+export { languageVocabulary, type LanguageVocabulary } from './vocabulary.js';

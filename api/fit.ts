@@ -49,13 +49,24 @@ export interface FitStart {
   resumedFrom?: { epoch: number; step: number };
   /** The checkpoint resumed already has `epochs` epochs (or `steps` steps): there is nothing to train. */
   complete: boolean;
+  /**
+   * The model at its parameters as they are when called: for live views from the callbacks
+   * (samples, reconstructions, the manifold, gradient statistics while training). It shares the
+   * parameters with training: never dispose it; fit's result owns them.
+   */
+  current(): TrainedModel;
+  /**
+   * A checkpoint of the run as it stands, between steps (mid-epoch too): the parameters, the
+   * optimizer state and the epochs and steps done. `ppl` loads it like any other.
+   */
+  checkpointNow(): Promise<Checkpoint>;
 }
 
 export interface FitCallbacks {
   onStart?(start: FitStart): void;
   onEpochStart?(epoch: number, epochs: number, stepsInEpoch: number): void;
-  /** After every optimizer step. */
-  onStep?(info: StepInfo): void;
+  /** After every optimizer step. Training waits for a returned promise (return one to pause, resolve it to resume); other values are ignored. */
+  onStep?(info: StepInfo): unknown;
   /** After every epoch, with its train and test ELBO. */
   onEpoch?(record: EpochRecord): void;
   /**
@@ -195,6 +206,8 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
       initialization,
       resumedFrom: resume && { epoch: resume.epoch, step: resume.step },
       complete,
+      current: () => new TrainedModel(model, program, { seed: o.seed }),
+      checkpointNow: () => buildCheckpoint(model, o, trainer),
     });
     const { interrupted, last } = complete ? { interrupted: false, last: undefined } : await train(trainer, model, o, options, epochs);
     const moved = trainer.step > (resume?.step ?? 0);

@@ -16,7 +16,7 @@ import { reconstructBatch } from '../trained/reconstruct.js';
 import { hiddenError, type HiddenError } from '../trained/inpaint.js';
 import { evaluateLogLikelihood, type Evaluation } from '../trained/loglik.js';
 import { latentManifold, type Manifold } from '../trained/manifold.js';
-import { gradientReport, parseEstimatorSpec, type EstimatorSpec, type GradientReport } from '../experiments/gradient-stats.js';
+import { gradientReportYielding, parseEstimatorSpec, type EstimatorSpec, type GradientReport } from '../experiments/gradient-stats.js';
 import { disposeMinibatch, toMinibatch } from '../inference/minibatch.js';
 import { primaryData } from '../trained/observed.js';
 import { globalGuideMeans, type GlobalValues } from '../trained/replay.js';
@@ -233,7 +233,7 @@ export class TrainedModel {
     const points = await firstPoints(dataset, options.batchSize ?? 100, seed);
     const batch = toMinibatch(points, this.program.lowered, bindings);
     try {
-      return gradientReport(this.program, batch, specs, {
+      return await gradientReportYielding(this.program, batch, specs, {
         repeats: options.repeats ?? 50,
         referenceRepeats: options.referenceRepeats ?? 20,
         referenceParticles: options.referenceParticles ?? 10,

@@ -5,6 +5,7 @@
 import { tf } from '../runtime/tf.js';
 import { Rng } from '../runtime/random.js';
 import { UserError } from '../runtime/errors.js';
+import { nextTurn } from '../runtime/next-turn.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { sitesOf } from '../lang/lower/program.js';
 import { resolveEstimator, type EstimatorMode } from '../runtime/effects/messages.js';
@@ -220,7 +221,7 @@ export function referenceSpec(program: CompiledProgram, particles: number): Esti
 }
 
 /** The reference gradient: the mean of many high-particle estimates (see referenceSpec). */
-function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: Layout, opts: GradientStatsOptions): Float64Array {
+function* referenceGradient(program: CompiledProgram, batch: Minibatch, layout: Layout, opts: GradientStatsOptions): Generator<void, Float64Array> {
   const spec = referenceSpec(program, opts.referenceParticles);
   const svi = makeSvi(program, spec, opts.kl, `${opts.seed}/reference`);
   const rng = new Rng(`${opts.seed}/reference`);
@@ -228,6 +229,7 @@ function referenceGradient(program: CompiledProgram, batch: Minibatch, layout: L
   for (let r = 0; r < opts.referenceRepeats; r++) {
     m.add(estimateOnce(svi, batch, layout, opts.datasetSize, rng));
     opts.onProgress?.('reference', r + 1, opts.referenceRepeats);
+    yield;
   }
   disposeSvi(svi);
   return m.mean();
@@ -278,11 +280,30 @@ export interface GradientReport {
  * as NotApplicable and the others still run.
  */
 export function gradientReport(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): GradientReport {
+  const steps = reportSteps(program, batch, specs, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** gradientReport, letting other work run (a page's events) after every estimate. */
+export async function gradientReportYielding(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): Promise<GradientReport> {
+  const steps = reportSteps(program, batch, specs, opts);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await nextTurn();
+  }
+}
+
+/** gradientReport's work, pausing (yield) after every estimate. */
+function* reportSteps(program: CompiledProgram, batch: Minibatch, specs: readonly EstimatorSpec[], opts: GradientStatsOptions): Generator<void, GradientReport> {
   const groups = parameterGroups(program);
   const layout = layoutOf(program, groups);
   const results: EstimatorResult[] = [];
   {
-    const reference = referenceGradient(program, batch, layout, opts);
+    const reference = yield* referenceGradient(program, batch, layout, opts);
     for (const spec of specs) {
       const reason = inapplicableReason(program, spec);
       if (reason !== undefined) {
@@ -290,7 +311,7 @@ export function gradientReport(program: CompiledProgram, batch: Minibatch, specs
         continue;
       }
       try {
-        results.push(measure(program, batch, spec, groups, layout, reference, opts));
+        results.push(yield* measure(program, batch, spec, groups, layout, reference, opts));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         results.push({ spec, notApplicable: e.message });
@@ -304,7 +325,7 @@ export function gradientReport(program: CompiledProgram, batch: Minibatch, specs
   }
 }
 
-function measure(
+function* measure(
   program: CompiledProgram,
   batch: Minibatch,
   spec: EstimatorSpec,
@@ -312,7 +333,7 @@ function measure(
   layout: Layout,
   reference: Float64Array,
   opts: GradientStatsOptions,
-): EstimatorStats {
+): Generator<void, EstimatorStats> {
   const svi = makeSvi(program, spec, opts.kl, opts.seed);
   try {
     const rng = new Rng(`${opts.seed}/${spec.label}`);
@@ -325,6 +346,7 @@ function measure(
       elapsed += performance.now() - started;
       m.add(g);
       opts.onProgress?.(spec.label, r + 1, opts.repeats);
+      yield;
     }
     const ms = elapsed / opts.repeats;
     const mean = m.mean();

@@ -36,7 +36,8 @@ export interface StepInfo {
 
 export interface TrainHooks {
   onEpochStart?(epoch: number, stepsInEpoch: number): void;
-  onStep?(info: StepInfo): void;
+  /** After every step; training waits for a returned promise (a pause); other values are ignored. */
+  onStep?(info: StepInfo): unknown;
   /** After each completed epoch (write the checkpoint and the log here). */
   onEpoch?(record: EpochRecord, trainer: Trainer): Promise<void> | void;
   /**
@@ -206,7 +207,7 @@ export class Trainer {
         if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr);
         live.elboSum += elbo;
         live.seconds = secondsBefore + (performance.now() - started) / 1000;
-        hooks.onStep?.({
+        await hooks.onStep?.({
           epoch,
           stepInEpoch: k,
           stepsInEpoch,

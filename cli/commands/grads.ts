@@ -5,12 +5,12 @@
 import * as path from 'node:path';
 import { openBoundData } from '../open-data.js';
 import { Option, type Command } from 'commander';
-import type { TopLevelSpec } from 'vega-lite';
 import { describeBackend, isNotApplicable, parseEstimatorSpec, untrainedModel, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type EstimatorSpec, type GradientReport, type GroupStats, type KlMode, type TrainedModel, formatCount } from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { runsDir } from '../runs.js';
 import { openTrained, openTrainedData, writeOut } from '../trained.js';
-import { chartFrame, writeChart } from '../render/chart.js';
+import { writeChart } from '../render/chart.js';
+import { gradsChartSpec } from '../../api/charts.js';
 import { positiveInt } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
 
@@ -124,33 +124,7 @@ export function gradsCsv(report: GradientReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Two panels, bars grouped by parameter group: total variance (log scale) and SNR per estimator. */
-export function gradsChartSpec(report: GradientReport, title: string): TopLevelSpec {
-  const order = ['all', ...report.groups.map((g) => g.group)];
-  const values = report.results.flatMap((r) =>
-    isNotApplicable(r)
-      ? []
-      : [r.overall, ...r.groups].map((g) => ({ estimator: r.spec.label, group: g.group, totalVariance: g.totalVariance, snr: g.snr })),
-  );
-  const estimators = report.results.filter((r) => !isNotApplicable(r)).map((r) => r.spec.label);
-  const panel = (field: 'totalVariance' | 'snr', axisTitle: string, log: boolean) => ({
-    width: Math.max(240, 28 * order.length * Math.max(1, estimators.length) * 0.6),
-    height: 260,
-    transform: [{ filter: `isFinite(datum.${field}) && datum.${field} > 0` }],
-    mark: { type: 'bar' as const },
-    encoding: {
-      x: { field: 'group', type: 'nominal' as const, sort: order, title: 'parameter group', axis: { labelAngle: -30 } },
-      xOffset: { field: 'estimator', type: 'nominal' as const, sort: estimators },
-      // No stacking: a stacked bar starts at 0, which a log scale cannot show.
-      y: { field, type: 'quantitative' as const, title: axisTitle, stack: null, scale: log ? { type: 'log' as const } : {} },
-      color: { field: 'estimator', type: 'nominal' as const, sort: estimators, title: 'estimator', scale: { scheme: 'category10' } },
-    },
-  });
-  return {
-    ...chartFrame(title, values),
-    hconcat: [panel('totalVariance', 'total variance, trace of Cov (log scale)', true), panel('snr', 'signal-to-noise ratio |mean| / sqrt(tr Cov)', false)],
-  };
-}
+export { gradsChartSpec };
 
 interface Setup {
   trained: TrainedModel;

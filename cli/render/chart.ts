@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../../api/index.js';
+import { elboChartSpec } from '../../api/charts.js';
 
 export interface ChartFiles {
   svg: string;
@@ -58,32 +59,7 @@ export async function writeChart(spec: TopLevelSpec, base: string): Promise<Char
   return files;
 }
 
-const FONT = 'DejaVu Sans, sans-serif';
-const CONFIG = { font: FONT, view: { stroke: '#888' } } as const;
-
-/** What every chart of the project shares: schema, title, font and frame, and its data. */
-export function chartFrame(title: string, values: object[]) {
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, config: CONFIG, data: { values } } as const;
-}
-
-/** Train and test ELBO per epoch, nats per data point. */
-export function elboChartSpec(history: readonly EpochRecord[], title = 'ELBO per epoch'): TopLevelSpec {
-  const values = history.flatMap((h) => [
-    { epoch: h.epoch, elbo: h.trainElbo, set: 'train' },
-    { epoch: h.epoch, elbo: h.testElbo, set: 'test' },
-  ]);
-  return {
-    ...chartFrame(title, values),
-    width: 420,
-    height: 260,
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
-      y: { field: 'elbo', type: 'quantitative', title: 'ELBO (nats per data point)', scale: { zero: false } },
-      color: { field: 'set', type: 'nominal', title: 'data', sort: ['train', 'test'] },
-    },
-  };
-}
+export { chartFrame, elboChartSpec, scatterSpec, type ScatterPoint } from '../../api/charts.js';
 
 /** One optimizer step's minibatch ELBO estimate (per data point). */
 export interface StepElbo {
@@ -159,26 +135,4 @@ export function trainingChartSpec(steps: readonly StepElbo[], history: readonly 
 /** `elbo.svg` and `elbo.png` in `dir`: the training chart of the run. */
 export async function writeTrainingChart(dir: string, steps: readonly StepElbo[], history: readonly EpochRecord[], title: { text: string; subtitle?: string }): Promise<ChartFiles> {
   return writeChart(trainingChartSpec(steps, history, title), path.join(dir, 'elbo'));
-}
-
-export interface ScatterPoint {
-  x: number;
-  y: number;
-  label?: string;
-}
-
-/** Points, coloured by label when they have one. */
-export function scatterSpec(points: readonly ScatterPoint[], opts: { title: string; x: string; y: string; legend?: string }): TopLevelSpec {
-  const labelled = points.some((p) => p.label !== undefined);
-  return {
-    ...chartFrame(opts.title, points.map((p) => ({ ...p }))),
-    width: 480,
-    height: 480,
-    mark: { type: 'circle', size: 14, opacity: 0.7 },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: opts.x, scale: { zero: false } },
-      y: { field: 'y', type: 'quantitative', title: opts.y, scale: { zero: false } },
-      ...(labelled ? { color: { field: 'label', type: 'nominal', title: opts.legend ?? 'label', scale: { scheme: 'category10' } } } : {}),
-    },
-  };
 }
