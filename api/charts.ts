@@ -6,7 +6,9 @@ import type { EpochRecord } from '../inference/checkpoint.js';
 import { isNotApplicable, type GradientReport } from '../experiments/gradient-stats.js';
 
 const FONT = 'DejaVu Sans, sans-serif';
-const CONFIG = { font: FONT, view: { stroke: '#888' } } as const;
+/** The font and frame every chart shares. */
+export const CHART_CONFIG = { font: FONT, view: { stroke: '#888' } } as const;
+const CONFIG = CHART_CONFIG;
 
 /** What every chart of the project shares: schema, title, font and frame, and its data. */
 export function chartFrame(title: string, values: object[]) {

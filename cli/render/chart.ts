@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../../api/index.js';
-import { elboChartSpec } from '../../api/charts.js';
+import { CHART_CONFIG } from '../../api/charts.js';
 
 export interface ChartFiles {
   svg: string;
@@ -121,7 +121,7 @@ export function trainingChartSpec(steps: readonly StepElbo[], history: readonly 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title.text, ...(title.subtitle ? { subtitle: title.subtitle } : {}) },
-    config: CONFIG,
+    config: CHART_CONFIG,
     width: 480,
     height: 280,
     layer: [
