@@ -17,7 +17,7 @@ export interface LanguageVocabulary {
   distributions: string[];
   /** Site annotations without the `@` (`enumerate`, `score`, `baseline`, ...). */
   annotations: string[];
-  /** Words with a meaning in one place: `auto` (an automatic guide, `z ~ auto`). */
+  /** Words with a meaning in one place: `auto` (an automatic guide, `z ~ auto`), `missing` (data with missing entries). */
   special: string[];
 }
 
@@ -31,6 +31,6 @@ export function languageVocabulary(): LanguageVocabulary {
     functions: [...FUNCTIONS.keys()],
     distributions: distributionNames(),
     annotations: [...ANNOTATIONS.keys()],
-    special: ['auto'],
+    special: ['auto', 'missing'],
   };
 }
