@@ -1,13 +1,15 @@
-// The per-epoch training log, one CSV row per epoch, appended as epochs finish.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { EpochRecord } from '../api/index.js';
+// The per-epoch training log, one CSV row per epoch. It is rewritten whole from the history each
+// time (through writeFileSafely), so it always matches the checkpoint written with it: a crash or a
+// full disk never leaves a half row, and a resumed run's log has no duplicate epochs.
+import { writeFileSafely, type EpochRecord } from '../api/index.js';
 
 export const CSV_HEADER = 'epoch,steps,train_elbo,test_elbo,seconds,samples_per_second';
 
-export function appendCsvLog(file: string, r: EpochRecord): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (!fs.existsSync(file)) fs.writeFileSync(file, `${CSV_HEADER}\n`);
-  const row = [r.epoch, r.steps, r.trainElbo.toFixed(4), r.testElbo.toFixed(4), r.seconds.toFixed(3), r.samplesPerSecond.toFixed(1)];
-  fs.appendFileSync(file, `${row.join(',')}\n`);
+function row(r: EpochRecord): string {
+  return [r.epoch, r.steps, r.trainElbo.toFixed(4), r.testElbo.toFixed(4), r.seconds.toFixed(3), r.samplesPerSecond.toFixed(1)].join(',');
+}
+
+/** Write the log of every epoch in `history` to `file`. */
+export function writeCsvLog(file: string, history: readonly EpochRecord[]): void {
+  writeFileSafely(file, `${[CSV_HEADER, ...history.map(row)].join('\n')}\n`, { what: 'log' });
 }

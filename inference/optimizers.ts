@@ -64,6 +64,38 @@ export async function saveOptimizer(opt: tf.Optimizer, name: OptimizerName, lr: 
   return { name, lr, weights };
 }
 
+/**
+ * The problems of saved optimizer state for the parameters of `stores`: slots of unknown
+ * parameters or of the wrong shape, and parameters that lack a slot the others have (a state
+ * restored with holes would silently restart those parameters' moments).
+ */
+export function optimizerStateProblems(saved: SavedOptimizer, stores: readonly ParamStore[]): string[] {
+  const problems: string[] = [];
+  const storeOf = (param: string): ParamStore | undefined => stores.find((s) => s.has(param));
+  const kinds = new Set<string>();
+  const seen = new Set<string>();
+  for (const w of saved.weights) {
+    if (w.name === 'iter') continue;
+    const cut = w.name.lastIndexOf('/');
+    const param = cut < 0 ? w.name : w.name.slice(0, cut);
+    const store = storeOf(param);
+    if (!store) {
+      problems.push(`optimizer slot '${w.name}' is for a parameter the model does not have`);
+      continue;
+    }
+    kinds.add(w.name.slice(cut));
+    seen.add(w.name);
+    const want = store.storedShape(param);
+    if (w.shape.join(',') !== want.join(',')) problems.push(`optimizer slot '${w.name}' has shape [${w.shape.join(', ')}], the parameter has [${want.join(', ')}]`);
+  }
+  if (kinds.size === 0) return problems;
+  const missing: string[] = [];
+  for (const store of stores) for (const param of store.names()) for (const k of kinds) if (!seen.has(`${param}${k}`)) missing.push(`${param}${k}`);
+  if (missing.length) problems.push(`optimizer state lacks ${missing.length} slot(s): ${missing.slice(0, 5).map((m) => `'${m}'`).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+  if (saved.name === 'adam' && !saved.weights.some((w) => w.name === 'iter')) problems.push("optimizer state lacks Adam's step count 'iter'");
+  return problems;
+}
+
 export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer, stores: readonly ParamStore[]): Promise<void> {
   const tensors = saved.weights.map((w) => ({
     name: toVariableSlot(stores, w.name),

@@ -4,12 +4,12 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 import { nextTurn } from '../runtime/next-turn.js';
-import { OptionError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
 import { makeObjective } from './objectives/registry.js';
 import type { Objective } from './objectives/objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
-import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
+import { makeOptimizer, optimizerStateProblems, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 import type { Checkpoint, EpochRecord } from './checkpoint.js';
@@ -103,8 +103,13 @@ export class Trainer {
       if (ckpt.optimizer.name !== this.optimizerName) {
         throw new OptionError('optimizer', `must be ${ckpt.optimizer.name}, as when ${origin} was trained (got ${this.optimizerName})`);
       }
+      const problems = optimizerStateProblems(ckpt.optimizer, this.stores());
+      if (problems.length) throw new UserError(`${origin}: cannot resume from it: ${problems.join('; ')}`);
       await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.stores());
     }
+    const known = new Set(this.stores().flatMap((s) => s.names()));
+    const unknown = ckpt.params.filter((p) => !known.has(p.name)).map((p) => `'${p.name}'`);
+    if (unknown.length) throw new UserError(`${origin}: has parameters the model does not: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} (was it written for another model?)`);
     this.epoch = ckpt.epoch;
     this.step = ckpt.step;
     this.history = [...ckpt.history];

@@ -4,11 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkResume, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
+import { FileWriteError, lockRunFolder, checkResume, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
-import { appendCsvLog } from '../csv-log.js';
+import { writeCsvLog } from '../csv-log.js';
+import { flagName } from '../flag-errors.js';
 import { latestRunNumber, runFolder, runsDir } from '../runs.js';
 import { writeElboChart } from '../render/chart.js';
 import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
@@ -100,11 +101,14 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   const outDir = flags.out ?? defaultOut(file, flags.resume);
   const ckptPath = path.join(outDir, 'checkpoint.json');
   const logPath = path.join(outDir, 'log.csv');
+  // One run per folder: a second train into it refuses; a dead run's lock and temporary files go.
+  const lock = lockRunFolder(outDir, `ppl train ${file}`);
+  if (lock.tookOverFrom) process.stderr.write(`note: took over ${lock.file} from a run that is gone (${lock.tookOverFrom})\n`);
   const options = trainOptions(flags);
   let resume: Checkpoint | undefined;
   if (flags.resume) {
     resume = readCheckpoint(ckptPath);
-    checkResume(model, resume, options);
+    for (const c of checkResume(model, resume, options)) process.stdout.write(`note: resuming with ${flagName(c.option)} ${c.now} (the checkpoint was trained with ${c.was}); the next checkpoint records ${c.now}\n`);
   } else if (fs.existsSync(ckptPath)) {
     throw new UserError(`${ckptPath} already exists: pass --resume to continue it, or choose another --out`);
   }
@@ -122,7 +126,7 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   const view = progressView(Boolean(process.stdout.isTTY));
   let chartNoted = false;
   let nothingToDo = false;
-  let epochsDone = resume?.epoch ?? 0;
+  let epochsSaved = resume?.epoch ?? 0;
   let result: FitResult | undefined;
   try {
     result = await fit(model, data, {
@@ -135,13 +139,11 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
       },
       onEpochStart: (epoch, epochs, steps) => view.epochStart(epoch, epochs, steps),
       onStep: (info) => view.step(info),
-      onEpoch: (record) => {
-        epochsDone = record.epoch;
-        view.epochEnd(record);
-      },
+      onEpoch: (record) => view.epochEnd(record),
       onCheckpoint: async (ckpt) => {
         saveCheckpoint(ckptPath, ckpt);
-        appendCsvLog(logPath, ckpt.history[ckpt.history.length - 1]!);
+        epochsSaved = ckpt.epoch;
+        writeCsvLog(logPath, ckpt.history);
         const chart = await writeElboChart(outDir, ckpt.history);
         if (chart.skipped && !chartNoted) process.stdout.write(`note: ELBO chart written as SVG only, PNG skipped: ${chart.skipped}\n`);
         chartNoted ||= Boolean(chart.skipped);
@@ -162,9 +164,11 @@ export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
     );
   } catch (e) {
     view.stop();
-    if (e instanceof UserError && fs.existsSync(ckptPath)) throw withCheckpointNote(e, `the last checkpoint is kept: ${ckptPath} (epoch ${epochsDone})`);
+    if (e instanceof FileWriteError && e.file === ckptPath) throw new UserError(`${e.message}${epochsSaved ? ` (epoch ${epochsSaved})` : ''}`);
+    if (e instanceof UserError && fs.existsSync(ckptPath)) throw withCheckpointNote(e, `the last checkpoint is kept: ${ckptPath} (epoch ${epochsSaved})`);
     throw e;
   } finally {
+    lock.release();
     process.off('SIGINT', onSigint);
     result?.trained.dispose();
   }
