@@ -2,6 +2,7 @@
 // initializes (best of initTries starts), resumes, trains with progress callbacks, stops after
 // the current step when the signal aborts, and hands out a Checkpoint whenever one is due.
 // Where checkpoints go, and how progress is shown, is the caller's business.
+import { checkStepMemory } from '../lang/limits.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { backEnd, trainingRun } from './pipeline.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
@@ -135,6 +136,8 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpointEvery', `must be a positive whole number (got ${every})`);
   // The checker refuses a model that cannot be trained pathwise throughout; the compiler would fall back to score-function gradients.
   if (o.estimator === 'reparam') loadModel(model.source, { file: model.file, estimator: 'reparam' });
+  // Refuse a step that cannot fit in memory before any tensor is allocated.
+  checkStepMemory(model.checked, o.particles, o.batchSize);
   const resume = options.resume;
   if (resume) checkResume(model, resume, o);
   const bound = trainingSplit(model, data);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { FileWriteError, lockRunFolder, checkResume, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
+import { checkStepMemory, FileWriteError, lockRunFolder, checkResume, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { progressView } from '../progress.js';
@@ -95,6 +95,7 @@ function withCheckpointNote(e: UserError, note: string): UserError {
 export async function runTrain(file: string, flags: TrainFlags): Promise<void> {
   const { model, warnings } = loadProgram(file, { estimator: flags.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
+  checkStepMemory(model.checked, flags.particles, flags.batchSize);
   const backend = await useBackend(flags.backend);
   process.stdout.write(`${describeBackend(backend)}\n`);
 

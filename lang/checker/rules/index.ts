@@ -18,6 +18,7 @@ import { platesRule } from './plates.js';
 import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
 import { enumerationRule } from './enumeration.js';
+import { limitsRule } from './limits.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -27,6 +28,7 @@ export const RULES: readonly CheckRule[] = [
   typesRule,
   paramsRule,
   netsRule,
+  limitsRule,
   namesRule,
   sitesRule,
   distributionsRule,
