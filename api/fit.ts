@@ -2,6 +2,9 @@
 // initializes (best of initTries starts), resumes, trains with progress callbacks, stops after
 // the current step when the signal aborts, and hands out a Checkpoint whenever one is due.
 // Where checkpoints go, and how progress is shown, is the caller's business.
+import { TrainingDiverged } from '../inference/train.js';
+import type { DivergenceCause } from '../inference/divergence.js';
+import type { Span } from '../lang/ast.js';
 import { checkStepMemory } from '../lang/limits.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { backEnd, trainingRun } from './pipeline.js';
@@ -182,6 +185,21 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   } catch (e) {
     release();
     program.dispose();
-    throw e;
+    throw e instanceof TrainingDiverged ? e.located((cause) => locateCause(model, cause)) : e;
   }
+}
+
+/** file:line:col of the statement or declaration a divergence names. */
+function locateCause(model: Model, cause: DivergenceCause): string | undefined {
+  const checked = model.checked;
+  let span: Span | undefined;
+  if (cause.kind === 'parameter') {
+    const owner = cause.site?.split(/[.:/]/)[0];
+    span = checked.ast.decls.find((d) => 'name' in d && (d.name as { name?: string }).name === owner)?.span;
+  } else if (cause.site) {
+    span = checked.sites.find((s) => s.block === cause.block && s.target === cause.site)?.stmt.span;
+    // A site of an automatic guide has no statement: its latent's declaration.
+    span ??= checked.latents.find((l) => l.name === cause.site)?.decl.span;
+  }
+  return span && `${model.file}:${span.line}:${span.column}`;
 }

@@ -38,13 +38,17 @@ export class Svi {
 
   /**
    * One optimizer step. Returns the minibatch's objective estimate per data point, in nats
-   * (the data set's estimate divided by N).
+   * (the data set's estimate divided by N). A step whose estimate is not finite is not applied,
+   * so the parameters stay as they were and the caller can find out why (inference/divergence.ts).
+   * Otherwise the same as tf.Optimizer.minimize.
    */
   step(batch: Minibatch, datasetSize: number, rng: Rng): number {
-    const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng), true, this.variables());
-    if (!loss) throw new Error('internal: optimizer returned no loss');
+    const variables = this.variables();
+    const { value: loss, grads } = this.optimizer.computeGradients(() => this.loss(batch, datasetSize, rng), variables);
     const value = -(loss.dataSync()[0] ?? NaN);
     loss.dispose();
+    if (Number.isFinite(value)) this.optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    tf.dispose(grads);
     return value;
   }
 
