@@ -81,12 +81,12 @@ const MAX_WORD = 60;
 /** The quoted source line is cut to a window of this many characters around the span. */
 const MAX_SHOWN_LINE = 160;
 
-/** `text` with every run of non-blank characters longer than MAX_WORD shortened to its ends. */
+/** `text` with every run of non-blank characters (quotes aside) longer than MAX_WORD shortened to its ends. */
 export function shortenLongWords(text: string): string {
-  return text.replace(/\S{61,}/g, (w) => {
+  return text.replace(/[^\s'"`]{61,}/g, (w) => {
     const cps = [...w];
     if (cps.length <= MAX_WORD) return w;
-    return `${cps.slice(0, 40).join('')}…${cps.slice(-12).join('')} (${cps.length} characters)`;
+    return `${cps.slice(0, 40).join('')}…(${cps.length} characters)…${cps.slice(-12).join('')}`;
   });
 }
 
