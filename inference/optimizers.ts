@@ -104,4 +104,34 @@ export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer,
   await opt.setWeights(tensors);
   // setWeights copies the slots into new variables; the inputs can go.
   for (const t of tensors) t.tensor.dispose();
+  if (saved.name === 'adam') restoreAdamPowers(opt, saved.weights.find((w) => w.name === 'iter')?.values[0] ?? 0);
+}
+
+/** The parts of tfjs' Adam that setWeights rebuilds (not part of its public interface). */
+interface AdamInternals {
+  beta1: number;
+  beta2: number;
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+}
+
+/**
+ * beta^(t+1) as an uninterrupted run has it. Adam keeps beta1^t and beta2^t as float32 products,
+ * one multiplication per step; setWeights recomputes them with pow(), which differs in the last
+ * bit, so a resumed run would drift from an uninterrupted one by an ulp a step. The products are
+ * redone here exactly (a float32 product is the double product of two float32 values, rounded).
+ */
+function restoreAdamPowers(opt: tf.Optimizer, steps: number): void {
+  const adam = opt as unknown as AdamInternals;
+  if (!adam.accBeta1 || !adam.accBeta2 || typeof adam.beta1 !== 'number' || typeof adam.beta2 !== 'number') return;
+  const power = (beta: number): number => {
+    const b = Math.fround(beta);
+    let acc = b;
+    for (let i = 0; i < steps; i++) acc = Math.fround(acc * b);
+    return acc;
+  };
+  tf.tidy(() => {
+    adam.accBeta1!.assign(tf.scalar(power(adam.beta1)));
+    adam.accBeta2!.assign(tf.scalar(power(adam.beta2)));
+  });
 }
