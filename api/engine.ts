@@ -23,6 +23,7 @@ export type { Objective, ObjectiveValue } from '../inference/objectives/objectiv
 export type { KlMode } from '../inference/elbo.js';
 export { TrainingDiverged } from '../inference/train.js';
 export { checkResume, type ResumeChange } from './resume.js';
+export { exportParameters, nested, type ExportedParameter, type ExportedParameters, type NestedArray } from './export-params.js';
 export { checkStepMemory, MEMORY_BUDGET_BYTES, MAX_PARAMETERS } from '../lang/limits.js';
 
 // Checkpoints as objects and as JSON text.

@@ -41,7 +41,8 @@ export function checkResume(model: Model, checkpoint: Checkpoint, options: Parti
     const wanted = now[k];
     const differs = saved !== undefined && wanted !== undefined ? show(saved) !== show(wanted) : UNSET_MEANS_ALL.includes(k) && saved !== wanted;
     if (differs) {
-      throw new OptionError(k, `must be ${show(saved)}, as when the checkpoint to resume was trained (got ${show(wanted)})`);
+      const was = saved === undefined && UNSET_MEANS_ALL.includes(k) ? 'unset (all points)' : show(saved);
+      throw new OptionError(k, `must be ${was}, as when the checkpoint to resume was trained (got ${show(wanted)})`);
     }
   }
   const changes: ResumeChange[] = [];

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { UserError } from '../runtime/errors.js';
 import { processAlive, removeStaleTemps } from './safe-write.js';
 
-export const LOCK_FILE = '.lock';
+/** The lock's name in the output folder (a dot file: listings of runs leave it out). */
+const LOCK_FILE = '.lock';
 
 interface LockRecord {
   pid: number;
