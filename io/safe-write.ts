@@ -101,6 +101,7 @@ export function writeFileSafely(file: string, data: string | Uint8Array, options
   const existed = fs.existsSync(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir, path.basename(file));
     const fd = fs.openSync(tmp, 'w');
     try {
       writeAll(fd, bytes, ops);
@@ -133,16 +134,17 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Remove the temporary files (`NAME.tmp-PID`) that processes killed while writing left in `dir`.
+ * Remove the temporary files (`NAME.tmp-PID`, only those of the file `of` when given) that
+ * processes killed while writing left in `dir`.
  * Those of live processes other than this one are left alone: they may be writing right now.
  * Returns the names removed.
  */
-export function removeStaleTemps(dir: string): string[] {
+export function removeStaleTemps(dir: string, of?: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir)) {
     const m = /\.tmp-(\d+)$/.exec(name);
-    if (!m) continue;
+    if (!m || (of !== undefined && name !== `${of}${TEMP_MARK}${m[1]}`)) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && processAlive(pid)) continue;
     removeQuietly(path.join(dir, name));

@@ -71,6 +71,15 @@ describe('writeFileSafely', () => {
     });
   }
 
+  it("a write removes the stale temporary files of that file (a killed writer's), and no others", () => {
+    const dir = tmp();
+    const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    fs.writeFileSync(path.join(dir, `eval.json.tmp-${deadPid}`), 'half');
+    fs.writeFileSync(path.join(dir, `other.csv.tmp-${deadPid}`), 'half');
+    writeFileSafely(path.join(dir, 'eval.json'), '{}');
+    expect(fs.readdirSync(dir).sort()).toEqual(['eval.json', `other.csv.tmp-${deadPid}`]);
+  });
+
   it('a first write that fails says nothing was written', () => {
     const file = path.join(tmp(), 'log.csv');
     expect(() => writeFileSafely(file, 'x'.repeat(100), { what: 'log', ops: diskWithRoom(10, 'short') })).toThrow(/no log was written/);
