@@ -13,6 +13,7 @@ export class Problems {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function describe(v: unknown): string {
+  if (v === undefined) return 'nothing: it is missing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string') return v.length > 40 ? `the text '${v.slice(0, 37)}...'` : `the text '${v}'`;

@@ -92,7 +92,7 @@ describe('parseCheckpoint on damaged or hand-edited files', () => {
   });
 
   const cases: [string, (b: Record<string, unknown>) => void, RegExp][] = [
-    ['params missing', (b) => delete b['params'], /params: must be a list of parameters \(found undefined/],
+    ['params missing', (b) => delete b['params'], /params: must be a list of parameters \(found nothing: it is missing\)/],
     ['params as text', (b) => (b['params'] = 'abc'), /params: must be a list of parameters \(found the text 'abc'\)/],
     ['history null', (b) => (b['history'] = null), /history: must be a list of epoch records \(found null\)/],
     ['epoch as text', (b) => (b['epoch'] = 'two'), /epoch: must be a whole number in 0\.\.10000000 \(found the text 'two'\)/],
