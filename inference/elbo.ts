@@ -22,6 +22,12 @@ export interface ElboEstimate {
   total: Tensor;
   /** N/M, the factor the local terms' minibatch sum carries. */
   scale: number;
+  /**
+   * Per particle and data point, without @scale or annealing weights: the local data terms
+   * log p(x_i | z_i) (minus the distortion) and the local latent terms log p(z_i) - log q(z_i | x_i)
+   * (minus the rate, the KL). Undefined when latents are summed out (their terms do not split). [P, M]
+   */
+  split?: { data: Tensor; latent: Tensor };
 }
 
 /**
@@ -41,20 +47,44 @@ function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
   return acc ? tf.add(acc, t) : t;
 }
 
+function weighted(t: Tensor, weight: number): Tensor {
+  return weight === 1 ? t : tf.mul(t, weight);
+}
+
 export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
   const e = model.enumeration;
   let local: Tensor | undefined;
   let global: Tensor | undefined;
+  let localData: Tensor | undefined;
+  let localLatent: Tensor | undefined;
   for (const p of model.sites.values()) {
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else if (!q) {
+    else if (!q && p.element && guide.get(p.element.of)) {
+      // an element of a value the guide drew whole: its log q enters once, below
+      term = p.logProb;
+    } else if (!q) {
       // summed out in the model (@enumerate): its prior enters the log-sum-exp below
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
     } else term = latentTerm(q, p, opts, e);
+    if (p.plate === 'local' && e === 1) {
+      if (p.kind === 'data') localData = addTo(localData, term);
+      else localLatent = addTo(localLatent, term);
+    }
+    term = weighted(term, p.weight);
     if (p.plate === 'local') local = addTo(local, term);
+    else global = addTo(global, tf.reshape(term, [-1]));
+  }
+  // Guide sites the model has no site of the same name for: a sequence the guide draws whole
+  // while the model draws it element by element, the missing entries of partly observed data.
+  for (const q of guide.sites.values()) {
+    if (q.kind !== 'latent' || model.sites.get(q.name)?.kind === 'latent') continue;
+    const raw = tf.neg(repeatParticles(q.logProb, e));
+    if (q.plate === 'local' && e === 1) localLatent = addTo(localLatent, raw);
+    const term = weighted(raw, q.weight);
+    if (q.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
   }
   const rows = localRows(model);
@@ -68,7 +98,9 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
   }
   const scale = firstLocalScale(model);
   const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
-  return { local: localFull, global: globalFull, total, scale };
+  const full = (t: Tensor | undefined): Tensor => tf.broadcastTo(t ?? tf.zeros([1, rows]), [particles, rows]);
+  const split = e === 1 ? { data: full(localData), latent: full(localLatent) } : undefined;
+  return { local: localFull, global: globalFull, total, scale, ...(split ? { split } : {}) };
 }
 
 /** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */

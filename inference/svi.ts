@@ -27,24 +27,25 @@ export class Svi {
   }
 
   /** The objective on one minibatch, in the caller's tidy scope. */
-  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.particles): ObjectiveValue {
-    return this.objective.estimate(this.program, batch, { particles, rng, datasetSize, handlers: this.handlers });
+  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.particles, extra: readonly Handler[] = []): ObjectiveValue {
+    return this.objective.estimate(this.program, batch, { particles, rng, datasetSize, handlers: [...this.handlers, ...extra] });
   }
 
   /** The loss the optimizer minimizes: -surrogate / N (per data point, nats). */
-  loss(batch: Minibatch, datasetSize: number, rng: Rng): tf.Scalar {
-    return tf.div(tf.neg(this.estimate(batch, datasetSize, rng).surrogate), datasetSize) as tf.Scalar;
+  loss(batch: Minibatch, datasetSize: number, rng: Rng, extra: readonly Handler[] = []): tf.Scalar {
+    return tf.div(tf.neg(this.estimate(batch, datasetSize, rng, this.particles, extra).surrogate), datasetSize) as tf.Scalar;
   }
 
   /**
-   * One optimizer step. Returns the minibatch's objective estimate per data point, in nats
-   * (the data set's estimate divided by N). A step whose estimate is not finite is not applied,
-   * so the parameters stay as they were and the caller can find out why (inference/divergence.ts).
-   * Otherwise the same as tf.Optimizer.minimize.
+   * One optimizer step, under `extra` handlers for this step only (a KL annealing weight).
+   * Returns the minibatch's objective estimate per data point, in nats (the data set's estimate
+   * divided by N). A step whose estimate is not finite is not applied, so the parameters stay as
+   * they were and the caller can find out why (inference/divergence.ts). Otherwise the same as
+   * tf.Optimizer.minimize.
    */
-  step(batch: Minibatch, datasetSize: number, rng: Rng): number {
+  step(batch: Minibatch, datasetSize: number, rng: Rng, extra: readonly Handler[] = []): number {
     const variables = this.variables();
-    const { value: loss, grads } = this.optimizer.computeGradients(() => this.loss(batch, datasetSize, rng), variables);
+    const { value: loss, grads } = this.optimizer.computeGradients(() => this.loss(batch, datasetSize, rng, extra), variables);
     const value = -(loss.dataSync()[0] ?? NaN);
     loss.dispose();
     if (Number.isFinite(value)) this.optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));

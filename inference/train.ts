@@ -7,6 +7,8 @@ import { nextTurn } from '../runtime/next-turn.js';
 import { OptionError, UserError } from '../runtime/errors.js';
 import { adviceFor, describeSummary, diagnoseDivergence, type DivergenceCause } from './divergence.js';
 import { Svi } from './svi.js';
+import { scale } from '../runtime/effects/handlers.js';
+import type { Handler } from '../runtime/effects/messages.js';
 import { makeObjective } from './objectives/registry.js';
 import type { Objective } from './objectives/objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
@@ -173,6 +175,13 @@ export class Trainer {
     return [this.program.params, ...this.svi.objective.stores()];
   }
 
+  /** Handlers of the next step alone: the KL annealing weight of the latents' terms. */
+  private stepHandlers(): Handler[] {
+    const steps = this.options.klAnneal;
+    if (steps === 0 || this.step >= steps) return [];
+    return [scale((this.step + 1) / steps, (msg) => msg.kind === 'latent')];
+  }
+
   async evaluate(seedLabel = 'test'): Promise<number> {
     return evaluateElbo(this.program, this.data.test, this.bindings, {
       batchSize: Math.max(this.options.batchSize, 250),
@@ -202,9 +211,10 @@ export class Trainer {
         let elbo: number;
         let cause: DivergenceCause | undefined;
         try {
-          elbo = this.svi.step(mb, n, noiseRng);
+          const extra = this.stepHandlers();
+          elbo = this.svi.step(mb, n, noiseRng, extra);
           // The step was not applied: trace the same minibatch again to name the cause.
-          if (!Number.isFinite(elbo)) cause = diagnoseDivergence(this.program, mb, { particles: this.options.particles, rng: noiseRng.derive('diagnosis'), datasetSize: n, handlers: this.svi.handlers });
+          if (!Number.isFinite(elbo)) cause = diagnoseDivergence(this.program, mb, { particles: this.options.particles, rng: noiseRng.derive('diagnosis'), datasetSize: n, handlers: [...this.svi.handlers, ...extra] });
         } finally {
           disposeMinibatch(mb);
         }

@@ -4,7 +4,7 @@
 import { tf, type Tensor } from './tf.js';
 import type { Distribution } from './distributions/index.js';
 import { sumEvent } from './layout.js';
-import type { EstimatorKind, Plate, SampleMessage } from './effects/messages.js';
+import type { EstimatorKind, Plate, SampleMessage, SiteElementRef } from './effects/messages.js';
 
 export type { EstimatorKind, Plate } from './effects/messages.js';
 
@@ -29,6 +29,10 @@ export interface TraceSite {
   scale: number;
   /** A guide site's declared baseline b(x) for its score-function signal (@baseline), [1 or P, M]. */
   baseline?: Tensor;
+  /** Multiplies the site's terms in an objective (@scale, KL annealing); 1 by default. */
+  weight: number;
+  /** The element of a value drawn element by element that this site is (`z[3]` of `z`). */
+  element?: SiteElementRef;
 }
 
 function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
@@ -53,6 +57,8 @@ function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
     },
     estimator: msg.infer.estimator,
     scale: msg.scale,
+    weight: msg.infer.weight ?? 1,
+    ...(msg.element ? { element: msg.element } : {}),
     baseline: baseline && msg.batchShape ? tf.reshape(baseline, [-1, msg.batchShape[1]]) : undefined,
   };
 }

@@ -10,6 +10,7 @@ import { paramsRule } from './params.js';
 import { netsRule } from './nets.js';
 import { namesRule } from './names.js';
 import { sitesRule } from './sites.js';
+import { loopsRule } from './loops.js';
 import { distributionsRule } from './distributions.js';
 import { annotationsRule } from './annotations.js';
 import { shapesRule } from './shapes.js';
@@ -19,6 +20,8 @@ import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
 import { enumerationRule } from './enumeration.js';
 import { limitsRule } from './limits.js';
+import { chainsRule } from './chains.js';
+import { missingRule } from './missing.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -30,6 +33,7 @@ export const RULES: readonly CheckRule[] = [
   netsRule,
   limitsRule,
   namesRule,
+  loopsRule,
   sitesRule,
   distributionsRule,
   annotationsRule,
@@ -38,5 +42,7 @@ export const RULES: readonly CheckRule[] = [
   platesRule,
   estimatorsRule,
   enumerationRule,
+  chainsRule,
+  missingRule,
   unusedRule,
 ];
