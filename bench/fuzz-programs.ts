@@ -35,6 +35,7 @@ const { expr } = fc.letrec<{ expr: string; atom: string }>((tie) => ({
     fc.tuple(name, fc.constantFrom('loc', 'scale', 'a')).map(([o, f]) => `${o}.${f}`),
     fc.tuple(name, fc.array(fc.oneof(tie('expr'), fc.constant(':'), fc.constant('0:2')), { minLength: 1, maxLength: 2 })).map(([o, ix]) => `${o}[${ix.join(', ')}]`),
     fc.tuple(fc.constantFrom('axis', 'n', 'logits'), tie('expr')).map(([k, v]) => `${k} = ${v}`),
+    fc.array(tie('expr'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
   ),
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -47,9 +48,17 @@ const { expr } = fc.letrec<{ expr: string; atom: string }>((tie) => ({
 const args = fc.array(fc.oneof(expr, fc.tuple(fc.constantFrom('loc', 'scale', 'probs', 'logits', 'rate', 'low', 'high', 'alpha', 'temperature'), expr).map(([k, v]) => `${k} = ${v}`)), { maxLength: 3 });
 const dist = fc.oneof(fc.constant('auto'), fc.tuple(fc.constantFrom(...DISTS), args).map(([d, a]) => `${d}(${a.join(', ')})`));
 const annotation = fc.tuple(fc.constantFrom(...ANNS), fc.option(fc.array(expr, { maxLength: 1 }))).map(([a, x]) => ` @${a}${x ? `(${x.join(', ')})` : ''}`);
-const statement = fc.oneof(
+const target = fc.oneof(name, fc.tuple(name, fc.oneof(name, number, fc.constant('t - 1'))).map(([n, i]) => `${n}[${i}]`));
+const simpleStatement = fc.oneof(
   fc.tuple(name, expr).map(([n, e]) => `let ${n} = ${e}`),
-  fc.tuple(name, dist, fc.option(annotation)).map(([n, d, a]) => `${n} ~ ${d}${a ?? ''}`),
+  fc.tuple(target, dist, fc.option(annotation)).map(([n, d, a]) => `${n} ~ ${d}${a ?? ''}`),
+  fc.tuple(expr, fc.option(fc.constantFrom(' @scale(2)', ' @scale(0.5)', ' @enumerate'))).map(([e, a]) => `factor(${e})${a ?? ''}`),
+);
+const statement = fc.oneof(
+  { weight: 4, arbitrary: simpleStatement },
+  fc.tuple(fc.constantFrom('t', 'i', 'x'), fc.oneof(number, name), fc.oneof(number, name, expr), fc.array(simpleStatement, { maxLength: 3 })).map(
+    ([v, from, to, body]) => `for ${v} in ${from}:${to} {\n${body.map((s) => `    ${s}`).join('\n')}\n  }`,
+  ),
 );
 const shape = fc.option(fc.array(fc.oneof(number, name), { minLength: 1, maxLength: 3 }).map((s) => `[${s.join(', ')}]`));
 const type = fc
@@ -63,7 +72,7 @@ const net = fc
   });
 const declaration = fc.oneof(
   fc.tuple(name, expr).map(([n, e]) => `const ${n} = ${e}`),
-  fc.tuple(fc.constantFrom('data', 'latent', 'global'), name, type).map(([k, n, t]) => `${k} ${n} : ${t}`),
+  fc.tuple(fc.constantFrom('data', 'latent', 'global'), name, type, fc.boolean()).map(([k, n, t, missing]) => `${k} ${n} : ${t}${missing ? ' missing' : ''}`),
   fc.tuple(name, type, fc.option(expr)).map(([n, t, e]) => `param ${n} : ${t}${e ? ` = ${e}` : ''}`),
   net,
   fc.tuple(fc.constantFrom('model', 'guide'), fc.array(statement, { maxLength: 5 })).map(([b, ss]) => `${b} {\n${ss.map((s) => `  ${s}`).join('\n')}\n}`),
@@ -86,7 +95,7 @@ function exampleModels(): string[] {
     .map((f) => fs.readFileSync(path.join(here, f), 'utf8'));
 }
 
-const SNIPPETS = ['(', ')', '{', '}', '[', ']', '~', '=', '->', '@enumerate', '@score', '/*', '*/', '//', '\r', '\uFEFF', '😀', '#', 'latent', 'model', 'guide', '1e9', '-', '^', ',', ':', '.', ';', 'let', 'Normal(0, 1)', '99999999', '\0'];
+const SNIPPETS = ['for t in 1:3 {', 'factor(', ' missing', '(', ')', '{', '}', '[', ']', '~', '=', '->', '@enumerate', '@score', '/*', '*/', '//', '\r', '\uFEFF', '😀', '#', 'latent', 'model', 'guide', '1e9', '-', '^', ',', ':', '.', ';', 'let', 'Normal(0, 1)', '99999999', '\0'];
 
 type Edit = (s: string) => string;
 
