@@ -55,8 +55,9 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
   const e = model.enumeration;
   let local: Tensor | undefined;
   let global: Tensor | undefined;
-  let localData: Tensor | undefined;
-  let localLatent: Tensor | undefined;
+  // Unweighted local terms by kind, for the rate and the distortion.
+  const dataTerms: Tensor[] = [];
+  const latentTerms: Tensor[] = [];
   for (const p of model.sites.values()) {
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
@@ -69,10 +70,7 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
     } else term = latentTerm(q, p, opts, e);
-    if (p.plate === 'local' && e === 1) {
-      if (p.kind === 'data') localData = addTo(localData, term);
-      else localLatent = addTo(localLatent, term);
-    }
+    if (p.plate === 'local') (p.kind === 'data' ? dataTerms : latentTerms).push(term);
     term = weighted(term, p.weight);
     if (p.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
@@ -82,14 +80,14 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
   for (const q of guide.sites.values()) {
     if (q.kind !== 'latent' || model.sites.get(q.name)?.kind === 'latent') continue;
     const raw = tf.neg(repeatParticles(q.logProb, e));
-    if (q.plate === 'local' && e === 1) localLatent = addTo(localLatent, raw);
+    if (q.plate === 'local') latentTerms.push(raw);
     const term = weighted(raw, q.weight);
     if (q.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
   }
   const rows = localRows(model);
-  let localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles * e, rows]);
-  let globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles * e]);
+  let localFull = broadcastIfNeeded(local ?? tf.zeros([1, rows]), [particles * e, rows]);
+  let globalFull = broadcastIfNeeded(global ?? tf.zeros([1]), [particles * e]);
   if (e > 1) {
     // log sum over the joint values of the enumerated latents, per guide draw and data point:
     // the terms that do not involve them are equal across the values and factor out exactly.
@@ -97,10 +95,28 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [particles, e]), [0, 0], [particles, 1]), [particles]);
   }
   const scale = firstLocalScale(model);
-  const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
-  const full = (t: Tensor | undefined): Tensor => tf.broadcastTo(t ?? tf.zeros([1, rows]), [particles, rows]);
-  const split = e === 1 ? { data: full(localData), latent: full(localLatent) } : undefined;
-  return { local: localFull, global: globalFull, total, scale, ...(split ? { split } : {}) };
+  const localSum = tf.mul(scale, tf.sum(localFull, 1));
+  // Adding the zeros of a model without global sites changes no value: leave those kernels out.
+  const total = global ? tf.add(localSum, globalFull) : localSum;
+  // The split costs kernels that training never needs: computed on first read (in the caller's tidy scope).
+  const sum = (terms: Tensor[]): Tensor => tf.broadcastTo(terms.reduce<Tensor | undefined>((acc, t) => addTo(acc, t), undefined) ?? tf.zeros([1, rows]), [particles, rows]);
+  let split: { data: Tensor; latent: Tensor } | undefined;
+  return {
+    local: localFull,
+    global: globalFull,
+    total,
+    scale,
+    get split() {
+      if (e !== 1) return undefined;
+      split ??= { data: sum(dataTerms), latent: sum(latentTerms) };
+      return split;
+    },
+  };
+}
+
+/** `t` broadcast to `shape`, or `t` itself when it has that shape already (no copy kernel). */
+function broadcastIfNeeded(t: Tensor, shape: number[]): Tensor {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape);
 }
 
 /** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */

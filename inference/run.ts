@@ -28,13 +28,14 @@ export function traceGuide(program: CompiledProgram, inputs: ReadonlyMap<string,
 /**
  * The model's trace under `handlers`, reading the data in `inputs`, its latents replayed from
  * `guide` where it has them. With latents summed out (@enumerate), the particle axis carries
- * their joint values too.
+ * their joint values too; Markov chains are summed out by the forward algorithm unless
+ * `sumChains` is false (drawing from the model: then they are drawn step by step).
  */
-export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], guide?: Trace): Trace {
+export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], guide?: Trace, options: { sumChains?: boolean } = {}): Trace {
   const t = new Trace('model');
   const inner = guide ? [...handlers, replay(guide)] : handlers;
   const e = program.enumerationSize;
-  const sums = program.hasChains ? [markov()] : [];
+  const sums = program.hasChains && options.sumChains !== false ? [markov()] : [];
   program.model(e === 1 ? [trace(t), ...sums, ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...sums, ...inner], inputs);
   t.enumeration = e;
   return t;

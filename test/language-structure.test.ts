@@ -171,12 +171,25 @@ describe('data with missing entries', () => {
   });
 });
 
+describe('filling in a new data point', () => {
+  it('encode reports the missing entries as the guide proposes them, and the observed ones as observed (sd 0)', async () => {
+    const src = lines('data x : real[3] missing', 'param m : real = 1', 'model { x ~ Normal(m, 1) }', 'guide { x ~ Normal(7, 0.5) }');
+    const program = compileOk(src);
+    const { encodeBatch } = await import('../trained/encode.js');
+    const mb = toMinibatch({ size: 1, indices: new Uint32Array([0]), fields: { x: new Float32Array([0.25, NaN, -1]) } }, program.lowered, new Map([['x', 'x']]));
+    const [x] = encodeBatch(program, mb, new Rng('e'), 4);
+    expect(x!.name).toBe('x');
+    expect(Array.from(x!.stats['mean']!)).toEqual([0.25, 7, -1]);
+    expect(Array.from(x!.stats['sd']!)).toEqual([0, 0.5, 0]);
+  });
+});
+
 describe('checker: the messages of the structure', () => {
   const cases: [string, string, string][] = [
     ['loop with no iteration', lines('data x : real[3]', 'model {', '  for t in 2:2 { x[t] ~ Normal(0, 1) }', '}'), '3:3 the loop t in 2:2 runs no iteration'],
     ['site without the element in a loop', lines('data x : real[3]', 'model {', '  for t in 0:3 { x ~ Normal(0, 1) }', '}'), '3:18 inside the loop over t, a ~ draws one element per iteration: write x[t] ~ ...'],
-    ['elements not covered', lines('data x : real[3]', 'model {', '  for t in 1:3 { x[t] ~ Normal(0, 1) }', '}'), '3:18 elements 0 of x have no ~ in the model block'],
-    ['element drawn twice', lines('data x : real[3]', 'model {', '  x[0] ~ Normal(0, 1)', '  for t in 0:3 { x[t] ~ Normal(0, 1) }', '}'), '4:18 0 to 2 of x are already drawn in the model block (line 3)'],
+    ['elements not covered', lines('data x : real[3]', 'model {', '  for t in 1:3 { x[t] ~ Normal(0, 1) }', '}'), '3:18 element 0 of x has no ~ in the model block'],
+    ['element drawn twice', lines('data x : real[3]', 'model {', '  x[0] ~ Normal(0, 1)', '  for t in 0:3 { x[t] ~ Normal(0, 1) }', '}'), '4:18 elements 0 to 2 of x are already drawn in the model block (line 3)'],
     ['loop index out of range', lines('data x : real[3]', 'model {', '  x[0] ~ Normal(0, 1)', '  for t in 1:3 { x[t] ~ Normal(x[t - 2], 1) }', '}'), '4:34 t - 2 runs from -1 to 0 over the loop t in 1:3'],
     ['index by a real value', lines('data x : real', 'data g : real', 'param a : real[3]', 'model { x ~ Normal(a[g], 1) }'), '4:22 an index must be a constant, a loop variable (t, t - 1, ...) or integer-valued'],
     ['integer index outside the axis', lines('data x : real', 'data g : int(0, 5)', 'param a : real[3]', 'model { x ~ Normal(a[g], 1) }'), '4:22 g takes values 0 to 5, but axis 0 of a has size 3'],

@@ -48,8 +48,10 @@ function covered(e: SiteElement): [number, number] {
   return e.kind === 'at' ? [e.at, e.at + 1] : [e.range.from, e.range.to];
 }
 
+/** "element 3", "elements 0 to 2", "elements 0, 4 to 6". */
 function describeCoverage(ranges: [number, number][]): string {
-  return ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ');
+  const one = ranges.length === 1 && ranges[0]![1] - ranges[0]![0] === 1;
+  return `${one ? 'element' : 'elements'} ${ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ')}`;
 }
 
 export const sitesRule: CheckRule = {
@@ -141,7 +143,7 @@ export const sitesRule: CheckRule = {
         if (next < size) missing.push([next, size]);
         if (missing.length) {
           const last = list[list.length - 1]!.stmt;
-          ctx.error('incomplete-elements', last.target.span, `elements ${describeCoverage(missing)} of ${name} have no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
+          ctx.error('incomplete-elements', last.target.span, `${describeCoverage(missing)} of ${name} ${missing.length === 1 && missing[0]![1] - missing[0]![0] === 1 ? 'has' : 'have'} no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
         }
       }
     }
