@@ -49,6 +49,14 @@ interface Moments {
 
 const f32 = Math.fround;
 
+/** beta^(steps+1) as `steps` float32 multiplications after beta (a float32 product is the double product of two float32 values, rounded). */
+function runningPower(beta: number, steps: number): number {
+  const b = f32(beta);
+  let acc = b;
+  for (let i = 0; i < steps; i++) acc = f32(acc * b);
+  return acc;
+}
+
 /**
  * Adam giving the same parameters as tf.train.adam bit for bit (same float32 operations in the
  * same order, and the same running products beta^t), in one kernel per parameter tensor rather
@@ -133,10 +141,10 @@ export class FusedAdam extends tf.Optimizer {
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    // As tf.train.adam does on restore: beta^(t+1) by tfjs' pow, in float32.
-    const acc = tf.tidy(() => tf.pow(tf.tensor1d([this.beta1, this.beta2]), this.iterations + 1).dataSync());
-    this.accBeta1 = acc[0]!;
-    this.accBeta2 = acc[1]!;
+    // beta^(t+1) as the running float32 products an uninterrupted run has (tf.train.adam's
+    // restore uses pow, which differs in the last bit: a resumed run would drift by an ulp).
+    this.accBeta1 = runningPower(this.beta1, this.iterations);
+    this.accBeta2 = runningPower(this.beta2, this.iterations);
     const half = rest.length / 2;
     for (const s of this.moments.values()) tf.dispose([s.m, s.v]);
     this.moments.clear();
@@ -264,34 +272,4 @@ export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer,
   await opt.setWeights(tensors);
   // setWeights copies the slots into new variables; the inputs can go.
   for (const t of tensors) t.tensor.dispose();
-  if (saved.name === 'adam') restoreAdamPowers(opt, saved.weights.find((w) => w.name === 'iter')?.values[0] ?? 0);
-}
-
-/** The parts of tfjs' Adam that setWeights rebuilds (not part of its public interface). */
-interface AdamInternals {
-  beta1: number;
-  beta2: number;
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-}
-
-/**
- * beta^(t+1) as an uninterrupted run has it. Adam keeps beta1^t and beta2^t as float32 products,
- * one multiplication per step; setWeights recomputes them with pow(), which differs in the last
- * bit, so a resumed run would drift from an uninterrupted one by an ulp a step. The products are
- * redone here exactly (a float32 product is the double product of two float32 values, rounded).
- */
-function restoreAdamPowers(opt: tf.Optimizer, steps: number): void {
-  const adam = opt as unknown as AdamInternals;
-  if (!adam.accBeta1 || !adam.accBeta2 || typeof adam.beta1 !== 'number' || typeof adam.beta2 !== 'number') return;
-  const power = (beta: number): number => {
-    const b = Math.fround(beta);
-    let acc = b;
-    for (let i = 0; i < steps; i++) acc = Math.fround(acc * b);
-    return acc;
-  };
-  tf.tidy(() => {
-    adam.accBeta1!.assign(tf.scalar(power(adam.beta1)));
-    adam.accBeta2!.assign(tf.scalar(power(adam.beta2)));
-  });
 }
