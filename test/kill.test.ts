@@ -1,4 +1,5 @@
-// kill -9 at random moments, 20 times, including inside the checkpoint write: every checkpoint
+// kill -9 at random moments, 20 times, a third of them the moment the checkpoint's temporary file
+// appears (inside its write): every checkpoint
 // left on disk loads and agrees with an uninterrupted run's history, stale temporary files and
 // locks of the killed runs are cleaned up, and the run resumed after the last kill ends with
 // exactly the parameters and ELBOs of the uninterrupted run. Seeded (the kill times), so a failure
@@ -19,7 +20,7 @@ const EPOCHS = 6;
 
 const MODEL = `data   x : real[2]
 latent z : real[2]
-net dec : mlp(2 -> 300 -> 300 -> 2, tanh)
+net dec : mlp(2 -> 500 -> 500 -> 2, tanh)
 net enc : mlp(2 -> 50, tanh) -> { loc: 2, scale: 2 positive }
 model {
   z ~ Normal(0, 1)
@@ -42,18 +43,32 @@ function setUp(): { dir: string; args: (out: string) => string[] } {
 
 const numbers = (c: Checkpoint): unknown => c.history.map((r) => [r.epoch, r.steps, r.trainElbo, r.testElbo]);
 
-/** Start a run and SIGKILL it: `delay` ms after the start, or (`afterEpoch`) that long after an epoch line appears, while its checkpoint is being written. */
-function killedRun(args: string[], delay: number, afterEpoch: boolean): Promise<void> {
+type KillAt = 'time' | 'after-epoch' | 'in-write';
+
+/**
+ * Start a run and SIGKILL it: `delay` ms after the start ('time'), that long after an epoch line
+ * appears ('after-epoch', when the checkpoint, log and chart are written), or the moment the
+ * checkpoint's temporary file appears in `out` ('in-write').
+ */
+function killedRun(args: string[], out: string, delay: number, at: KillAt): Promise<void> {
   return new Promise((resolve) => {
+    fs.mkdirSync(out, { recursive: true });
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let timer: NodeJS.Timeout | undefined;
     const kill = (): void => void child.kill('SIGKILL');
-    if (!afterEpoch) timer = setTimeout(kill, delay);
+    const watcher =
+      at === 'in-write'
+        ? fs.watch(out, (_event, name) => {
+            if (name && name.startsWith(`checkpoint.json.tmp-${child.pid}`)) kill();
+          })
+        : undefined;
+    if (at === 'time') timer = setTimeout(kill, delay);
     child.stdout.on('data', (d: Buffer) => {
-      if (afterEpoch && !timer && /epoch \d+\/\d+ +train/.test(d.toString())) timer = setTimeout(kill, delay);
+      if (at === 'after-epoch' && !timer && /epoch \d+\/\d+ +train/.test(d.toString())) timer = setTimeout(kill, delay);
     });
     child.on('exit', () => {
       if (timer) clearTimeout(timer);
+      watcher?.close();
       resolve();
     });
   });
@@ -72,12 +87,13 @@ describe.skipIf(!fs.existsSync(BIN))('kill -9 during training (built by `npm run
     let insideWrite = 0;
     let withCheckpoint = 0;
     for (let i = 0; i < KILLS; i++) {
-      // Half at a uniformly random moment of a run (start-up included), half just after an epoch
-      // ends, when the checkpoint, the log and the chart are being written.
-      const afterEpoch = i % 2 === 1;
-      const delay = afterEpoch ? rng.uniform() * 400 : 300 + rng.uniform() * 2500;
+      // A third at a uniformly random moment of a run (start-up included), a third just after an
+      // epoch ends (while the checkpoint, the log and the chart are written), a third the moment
+      // the checkpoint's temporary file appears (inside its write).
+      const at: KillAt = (['time', 'after-epoch', 'in-write'] as const)[i % 3]!;
+      const delay = at === 'after-epoch' ? rng.uniform() * 400 : 300 + rng.uniform() * 2500;
       const resume = fs.existsSync(ckpt) ? ['--resume'] : [];
-      await killedRun([...args(out), ...resume], delay, afterEpoch);
+      await killedRun([...args(out), ...resume], out, delay, at);
       const left = fs.existsSync(out) ? fs.readdirSync(out) : [];
       if (left.some((f) => /\.tmp-\d+$/.test(f))) insideWrite++;
       if (fs.existsSync(ckpt)) {
@@ -97,6 +113,8 @@ describe.skipIf(!fs.existsSync(BIN))('kill -9 during training (built by `npm run
     expect(fs.readdirSync(out).filter((f) => /\.tmp-\d+$|^\.lock/.test(f))).toEqual([]);
     const log = fs.readFileSync(path.join(out, 'log.csv'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(EPOCHS + 1);
+    // The kills timed by the temporary file's appearance mostly land inside the write.
+    expect(insideWrite).toBeGreaterThan(0);
     console.log(`kill -9 x ${KILLS}: ${withCheckpoint} left a checkpoint (all loaded and matched), ${insideWrite} were inside a file write (temporary file left, removed by the next start)`);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 300_000);
