@@ -1,7 +1,7 @@
 // Problems in a model source as plain data: what a program needs to show them in its own way
 // (an editor's squiggle, a web page), plus the located text the command line prints.
 import type { Span } from '../lang/ast.js';
-import { formatDiagnostic, type Diagnostic, type Severity } from '../lang/diagnostics.js';
+import { formatDiagnostic, MAX_PRINTED_DIAGNOSTICS, moreDiagnosticsLine, type Diagnostic, type Severity } from '../lang/diagnostics.js';
 
 export type { Severity } from '../lang/diagnostics.js';
 
@@ -31,7 +31,12 @@ export function diagnosticsAsData(file: string, source: string, diagnostics: rea
     }));
 }
 
-/** The diagnostics as the command line prints them: formatted, blank lines between. */
+/**
+ * The diagnostics as the command line prints them: formatted, blank lines between; at most
+ * MAX_PRINTED_DIAGNOSTICS, then a line that counts the rest.
+ */
 export function formatModelDiagnostics(diagnostics: readonly ModelDiagnostic[]): string {
-  return diagnostics.map((d) => d.formatted).join('\n\n');
+  const shown = diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS).map((d) => d.formatted);
+  const more = moreDiagnosticsLine(diagnostics.length - shown.length, diagnostics.length);
+  return [...shown, ...(more ? [more] : [])].join('\n\n');
 }

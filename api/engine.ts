@@ -22,7 +22,9 @@ export { OBJECTIVES as OBJECTIVE_REGISTRY, makeObjective, type ObjectiveEntry, t
 export type { Objective, ObjectiveValue } from '../inference/objectives/objective.js';
 export type { KlMode } from '../inference/elbo.js';
 export { TrainingDiverged } from '../inference/train.js';
-export { checkResume } from './resume.js';
+export { checkResume, type ResumeChange } from './resume.js';
+export { exportParameters, nested, type ExportedParameter, type ExportedParameters, type NestedArray } from './export-params.js';
+export { checkStepMemory, MEMORY_BUDGET_BYTES, MAX_PARAMETERS } from '../lang/limits.js';
 
 // Checkpoints as objects and as JSON text.
 export { parseCheckpoint, serializeCheckpoint, sourceHash, type Checkpoint, type EpochProgress, type OptionValue } from '../inference/checkpoint.js';

@@ -2,6 +2,10 @@
 // initializes (best of initTries starts), resumes, trains with progress callbacks, stops after
 // the current step when the signal aborts, and hands out a Checkpoint whenever one is due.
 // Where checkpoints go, and how progress is shown, is the caller's business.
+import { TrainingDiverged } from '../inference/train.js';
+import type { DivergenceCause } from '../inference/divergence.js';
+import type { Span } from '../lang/ast.js';
+import { checkStepMemory } from '../lang/limits.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { backEnd, trainingRun } from './pipeline.js';
 import type { EstimatorKind } from '../runtime/effects/messages.js';
@@ -173,6 +177,8 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   if (seconds !== undefined && (typeof seconds !== 'number' || !(seconds >= 0))) throw new OptionError('checkpointSeconds', `must be a number of seconds >= 0 (got ${String(seconds)})`);
   // The checker refuses a model that cannot be trained pathwise throughout; the compiler would fall back to score-function gradients.
   if (o.estimator === 'reparam') loadModel(model.source, { file: model.file, estimator: 'reparam' });
+  // Refuse a step that cannot fit in memory before any tensor is allocated.
+  checkStepMemory(model.checked, o.particles, o.batchSize);
   const resume = options.resume;
   if (resume) checkResume(model, resume, o);
   const bound = trainingSplit(model, data);
@@ -224,6 +230,21 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   } catch (e) {
     release();
     program.dispose();
-    throw e;
+    throw e instanceof TrainingDiverged ? e.located((cause) => locateCause(model, cause)) : e;
   }
+}
+
+/** file:line:col of the statement or declaration a divergence names. */
+function locateCause(model: Model, cause: DivergenceCause): string | undefined {
+  const checked = model.checked;
+  let span: Span | undefined;
+  if (cause.kind === 'parameter') {
+    const owner = cause.site?.split(/[.:/]/)[0];
+    span = checked.ast.decls.find((d) => 'name' in d && (d.name as { name?: string }).name === owner)?.span;
+  } else if (cause.site) {
+    span = checked.sites.find((s) => s.block === cause.block && s.target === cause.site)?.stmt.span;
+    // A site of an automatic guide has no statement: its latent's declaration.
+    span ??= checked.latents.find((l) => l.name === cause.site)?.decl.span;
+  }
+  return span && `${model.file}:${span.line}:${span.column}`;
 }

@@ -1,9 +1,11 @@
 // The training logs of a run folder: log.csv, one row per epoch, and steps.csv, one row per
-// optimizer step. Rows are kept in memory and appended when a checkpoint is written, so the logs
-// on disk always end where the checkpoint does (a resumed run first cuts any rows past it).
+// optimizer step. Rows are kept in memory and the files rewritten whole (through
+// writeFileSafely) when a checkpoint is written, so the logs on disk always end where the
+// checkpoint does: a crash or a full disk never leaves a half row, and a resumed run first drops
+// any rows past its checkpoint.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochRecord, StepInfo } from '../api/index.js';
+import { writeFileSafely, type EpochRecord, type StepInfo } from '../api/index.js';
 
 export const CSV_HEADER = 'epoch,steps,train_elbo,test_elbo,seconds,samples_per_second';
 export const STEPS_CSV_HEADER = 'step,epoch,step_in_epoch,elbo';
@@ -40,16 +42,10 @@ export class RunLog {
     this.stepsFile = path.join(dir, 'steps.csv');
   }
 
-  /** Continuing a checkpoint after `epoch` epochs and `step` steps: rows past them are dropped. */
+  /** Continuing a checkpoint after `epoch` epochs and `step` steps: the rows up to them are kept, later ones dropped. */
   resumeAt(epoch: number, step: number): void {
-    for (const [file, header, last] of [
-      [this.epochsFile, CSV_HEADER, epoch],
-      [this.stepsFile, STEPS_CSV_HEADER, step],
-    ] as const) {
-      if (!fs.existsSync(file)) continue;
-      const rows = rowsUpTo(file, last);
-      fs.writeFileSync(file, `${[header, ...rows].join('\n')}\n`);
-    }
+    this.epochs = rowsUpTo(this.epochsFile, epoch);
+    this.steps = rowsUpTo(this.stepsFile, step);
   }
 
   addStep(info: StepInfo): void {
@@ -60,23 +56,16 @@ export class RunLog {
     this.epochs.push(epochRow(record));
   }
 
-  /** Appends the rows kept since the last flush (each file created with its header). */
+  /** Writes both logs whole, each with its header. */
   flush(): void {
     fs.mkdirSync(path.dirname(this.epochsFile), { recursive: true });
-    for (const [file, header, rows] of [
-      [this.epochsFile, CSV_HEADER, this.epochs],
-      [this.stepsFile, STEPS_CSV_HEADER, this.steps],
-    ] as const) {
-      if (!fs.existsSync(file)) fs.writeFileSync(file, `${header}\n`);
-      if (rows.length) fs.appendFileSync(file, `${rows.join('\n')}\n`);
-    }
-    this.epochs = [];
-    this.steps = [];
+    writeFileSafely(this.epochsFile, `${[CSV_HEADER, ...this.epochs].join('\n')}\n`, { what: 'log' });
+    writeFileSafely(this.stepsFile, `${[STEPS_CSV_HEADER, ...this.steps].join('\n')}\n`, { what: 'log' });
   }
 
-  /** Every step's (step, ELBO) on disk, for the chart. */
+  /** Every step's (step, ELBO), for the chart. */
   readSteps(): { step: number; elbo: number }[] {
-    return rowsUpTo(this.stepsFile, Infinity).map((line) => {
+    return this.steps.map((line) => {
       const cells = line.split(',');
       return { step: Number(cells[0]), elbo: Number(cells[3]) };
     });

@@ -6,7 +6,7 @@ import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
+import { writeFileSafely, bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
 import { latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
@@ -165,6 +165,6 @@ export function ensureDir(dir: string): void {
 export function writeOut(dir: string, name: string, body: string | Buffer): string {
   ensureDir(dir);
   const file = path.join(dir, name);
-  fs.writeFileSync(file, body);
+  writeFileSafely(file, body, { what: 'output' });
   return file;
 }

@@ -8,9 +8,16 @@ import type { Picture } from '../runtime/data/dataset.js';
 import type { SavedParam, Constraint } from '../runtime/params.js';
 import type { SavedOptimizer, SavedTensor } from './optimizers.js';
 import type { RngState } from '../runtime/random.js';
+import { checkDocument } from './checkpoint-schema.js';
 
 export const CHECKPOINT_FORMAT = 'ppl-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** 2 added the closing `integrity` member; version 1 files (without it) are still read. */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
+/** The member that closes a version-2 document: the byte count and SHA-256 of the text before it. */
+const INTEGRITY_KEY = ',"integrity":';
+/** At most this many problems are listed; the rest are counted. */
+const MAX_LISTED_PROBLEMS = 12;
 
 export interface EpochRecord {
   epoch: number;
@@ -75,6 +82,15 @@ function decode(b64: string, count: number, where: string): Float32Array {
   if (bytes.byteLength !== count * 4) throw new UserError(`${where}: expected ${count} values, found ${bytes.byteLength / 4}`);
   const out = new Float32Array(count);
   new Uint8Array(out.buffer).set(bytes);
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < count; i++) {
+    if (!Number.isFinite(out[i]!)) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad) throw new UserError(`${where}: ${bad} of ${count} values are not finite (the first, at index ${first}, is ${out[first]}); the file is damaged or was written by a diverged run`);
   return out;
 }
 
@@ -89,8 +105,21 @@ interface CheckpointDocument extends Omit<Checkpoint, 'params' | 'optimizer'> {
   optimizer?: Omit<SavedOptimizer, 'weights'> & { weights: Encoded<SavedTensor>[] };
 }
 
-/** The checkpoint as JSON text (float arrays as base64 of their little-endian bytes). */
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * The checkpoint as JSON text (float arrays as base64 of their little-endian bytes), closed by an
+ * `integrity` member: the byte count and SHA-256 of the document written without it, so a reader
+ * tells a cut-off or altered file from a good one (docs/checkpoint-format.md).
+ */
 export function serializeCheckpoint(ckpt: Checkpoint): string {
+  const text = serializeBody(ckpt);
+  return `${text.slice(0, -1)}${INTEGRITY_KEY}${JSON.stringify({ bytes: utf8Length(text), sha256: sha256Hex(text) })}}`;
+}
+
+function serializeBody(ckpt: Checkpoint): string {
   const body: CheckpointDocument = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
@@ -109,18 +138,56 @@ function epochRecord(r: EpochRecord): EpochRecord {
   return { ...r, testElbo: typeof r.testElbo === 'number' ? r.testElbo : NaN };
 }
 
-/** A checkpoint from its JSON text; `origin` (a file name, say) starts every error message. */
+/**
+ * The integrity member of a version-2 document checked against the text before it; a problem
+ * when they disagree (a file cut short, edited by hand or damaged on disk).
+ */
+function integrityProblem(text: string, body: Record<string, unknown>): string | undefined {
+  const cut = text.lastIndexOf(INTEGRITY_KEY);
+  const recorded = body['integrity'] as { bytes?: unknown; sha256?: unknown } | undefined;
+  if (cut < 0 || recorded === null || typeof recorded !== 'object') return 'has no integrity record (its last member); it may have been cut short or rewritten by another tool';
+  const before = `${text.slice(0, cut)}}`;
+  const bytes = utf8Length(before);
+  if (recorded.bytes !== bytes) return `integrity: records ${String(recorded.bytes)} bytes before it, the file has ${bytes}; it was cut short or altered`;
+  if (recorded.sha256 !== sha256Hex(before)) return 'integrity: the SHA-256 recorded does not match the contents; the file was altered or damaged';
+  return undefined;
+}
+
+function listed(origin: string, problems: readonly string[]): UserError {
+  const shown = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  ${p}`);
+  const more = problems.length > MAX_LISTED_PROBLEMS ? [`  ... and ${problems.length - MAX_LISTED_PROBLEMS} more`] : [];
+  const head = problems.length === 1 ? 'not a valid checkpoint:' : `not a valid checkpoint (${problems.length} problems):`;
+  return new UserError([`${origin}: ${head}`, ...shown, ...more].join('\n'));
+}
+
+/**
+ * A checkpoint from its JSON text; `origin` (a file name, say) starts every error message. The
+ * document is checked against its schema (every problem listed), its integrity record verified
+ * and every saved value required to be finite, before anything is returned.
+ */
 export function parseCheckpoint(text: string, origin: string): Checkpoint {
-  let body: CheckpointDocument;
+  let parsed: unknown;
   try {
-    body = JSON.parse(text) as CheckpointDocument;
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${origin}: not a readable checkpoint (${e instanceof Error ? e.message : String(e)})`);
+    const cut = text.length > 0 && !text.trimEnd().endsWith('}') ? ' (it looks cut short)' : '';
+    throw new UserError(`${origin}: not a readable checkpoint${cut} (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (body === null || typeof body !== 'object' || body.format !== CHECKPOINT_FORMAT) {
-    throw new UserError(`${origin}: not a ppl checkpoint (format '${String((body as Partial<CheckpointDocument> | null)?.format)}')`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || (parsed as { format?: unknown }).format !== CHECKPOINT_FORMAT) {
+    const format = parsed !== null && typeof parsed === 'object' ? (parsed as { format?: unknown }).format : undefined;
+    throw new UserError(`${origin}: not a ppl checkpoint (format '${String(format)}'; expected '${CHECKPOINT_FORMAT}')`);
   }
-  if (body.version !== CHECKPOINT_VERSION) throw new UserError(`${origin}: checkpoint version ${body.version}, this ppl reads version ${CHECKPOINT_VERSION}`);
+  const raw = parsed as Record<string, unknown>;
+  if (!READABLE_VERSIONS.includes(raw['version'] as number)) {
+    throw new UserError(`${origin}: checkpoint version ${String(raw['version'])}, this ppl reads versions ${READABLE_VERSIONS.join(' and ')}`);
+  }
+  const problems = checkDocument(raw);
+  if (raw['version'] !== 1) {
+    const integrity = integrityProblem(text, raw);
+    if (integrity) problems.unshift(integrity);
+  }
+  if (problems.length) throw listed(origin, problems);
+  const body = raw as unknown as CheckpointDocument;
   const params: SavedParam[] = body.params.map((p) => ({
     name: p.name,
     shape: p.shape,
@@ -136,6 +203,6 @@ export function parseCheckpoint(text: string, origin: string): Checkpoint {
       values: decode(w.values, size(w.shape), `${origin}: optimizer slot '${w.name}'`),
     })),
   };
-  const { format: _f, version: _v, ...rest } = body;
+  const { format: _f, version: _v, integrity: _i, ...rest } = body as CheckpointDocument & { integrity?: unknown };
   return { ...rest, history: rest.history.map(epochRecord), params, optimizer };
 }

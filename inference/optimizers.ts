@@ -49,6 +49,14 @@ interface Moments {
 
 const f32 = Math.fround;
 
+/** beta^(steps+1) as `steps` float32 multiplications after beta (a float32 product is the double product of two float32 values, rounded). */
+function runningPower(beta: number, steps: number): number {
+  const b = f32(beta);
+  let acc = b;
+  for (let i = 0; i < steps; i++) acc = f32(acc * b);
+  return acc;
+}
+
 /**
  * Adam giving the same parameters as tf.train.adam bit for bit (same float32 operations in the
  * same order, and the same running products beta^t), in one kernel per parameter tensor rather
@@ -133,10 +141,10 @@ export class FusedAdam extends tf.Optimizer {
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    // As tf.train.adam does on restore: beta^(t+1) by tfjs' pow, in float32.
-    const acc = tf.tidy(() => tf.pow(tf.tensor1d([this.beta1, this.beta2]), this.iterations + 1).dataSync());
-    this.accBeta1 = acc[0]!;
-    this.accBeta2 = acc[1]!;
+    // beta^(t+1) as the running float32 products an uninterrupted run has (tf.train.adam's
+    // restore uses pow, which differs in the last bit: a resumed run would drift by an ulp).
+    this.accBeta1 = runningPower(this.beta1, this.iterations);
+    this.accBeta2 = runningPower(this.beta2, this.iterations);
     const half = rest.length / 2;
     for (const s of this.moments.values()) tf.dispose([s.m, s.v]);
     this.moments.clear();
@@ -194,8 +202,70 @@ export async function saveOptimizer(opt: tf.Optimizer, name: OptimizerName, lr: 
   return { name, lr, weights };
 }
 
+/** The slots tfjs keeps per variable, in the order its getWeights lists them (all /m, then all /v). */
+const SLOT_KINDS: Readonly<Record<OptimizerName, readonly string[]>> = { adam: ['/m', '/v'], adagrad: ['/accumulator'] };
+
+/**
+ * The problems of saved optimizer state for the parameters of `stores`: slots of unknown
+ * parameters, of unknown kinds or of the wrong shape, and parameters with some of their slots
+ * but not all (a state restored with holes would silently mix up the moments). A parameter with
+ * no slots at all is fine: it never had a gradient.
+ */
+export function optimizerStateProblems(saved: SavedOptimizer, stores: readonly ParamStore[]): string[] {
+  const problems: string[] = [];
+  const kinds = SLOT_KINDS[saved.name] ?? [];
+  const storeOf = (param: string): ParamStore | undefined => stores.find((s) => s.has(param));
+  const seen = new Set<string>();
+  for (const w of saved.weights) {
+    if (w.name === 'iter') continue;
+    const cut = w.name.lastIndexOf('/');
+    const param = cut < 0 ? w.name : w.name.slice(0, cut);
+    const kind = cut < 0 ? '' : w.name.slice(cut);
+    if (!kinds.includes(kind)) {
+      problems.push(`optimizer slot '${w.name}' is not one ${saved.name} keeps (${kinds.map((k) => `<param>${k}`).join(', ')})`);
+      continue;
+    }
+    const store = storeOf(param);
+    if (!store) {
+      problems.push(`optimizer slot '${w.name}' is for a parameter the model does not have`);
+      continue;
+    }
+    if (seen.has(w.name)) problems.push(`optimizer slot '${w.name}' appears twice`);
+    seen.add(w.name);
+    const want = store.storedShape(param);
+    if (w.shape.join(',') !== want.join(',')) problems.push(`optimizer slot '${w.name}' has shape [${w.shape.join(', ')}], the parameter has [${want.join(', ')}]`);
+  }
+  const missing: string[] = [];
+  for (const store of stores) {
+    for (const param of store.names()) {
+      const have = kinds.filter((k) => seen.has(`${param}${k}`));
+      if (have.length > 0 && have.length < kinds.length) missing.push(...kinds.filter((k) => !have.includes(k)).map((k) => `${param}${k}`));
+    }
+  }
+  if (missing.length) problems.push(`optimizer state lacks ${missing.length} slot(s): ${missing.slice(0, 5).map((m) => `'${m}'`).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+  if (seen.size > 0 && !saved.weights.some((w) => w.name === 'iter')) problems.push("optimizer state lacks its step count 'iter'");
+  return problems;
+}
+
+/**
+ * The saved slots in the order tfjs' setWeights takes them: positionally, every first slot of
+ * each variable (in the order of the variables' gradients, which is the stores' order), then every
+ * second. A file whose slots were reordered still restores each one to its own parameter.
+ */
+function inSetWeightsOrder(saved: SavedOptimizer, stores: readonly ParamStore[]): SavedTensor[] {
+  const byName = new Map(saved.weights.map((w) => [w.name, w]));
+  const ordered: SavedTensor[] = saved.weights.filter((w) => w.name === 'iter');
+  for (const kind of SLOT_KINDS[saved.name] ?? []) {
+    for (const store of stores) for (const param of store.names()) {
+      const w = byName.get(`${param}${kind}`);
+      if (w) ordered.push(w);
+    }
+  }
+  return ordered;
+}
+
 export async function restoreOptimizer(opt: tf.Optimizer, saved: SavedOptimizer, stores: readonly ParamStore[]): Promise<void> {
-  const tensors = saved.weights.map((w) => ({
+  const tensors = inSetWeightsOrder(saved, stores).map((w) => ({
     name: toVariableSlot(stores, w.name),
     tensor: w.name === 'iter' ? tf.scalar(w.values[0] ?? 0, 'int32') : tf.tensor(w.values, w.shape, 'float32'),
   }));

@@ -37,14 +37,19 @@ export class Svi {
   }
 
   /**
-   * One optimizer step, under `extra` handlers for this step only (a KL annealing weight). Returns the minibatch's objective estimate per data point, in nats
-   * (the data set's estimate divided by N).
+   * One optimizer step, under `extra` handlers for this step only (a KL annealing weight).
+   * Returns the minibatch's objective estimate per data point, in nats (the data set's estimate
+   * divided by N). A step whose estimate is not finite is not applied, so the parameters stay as
+   * they were and the caller can find out why (inference/divergence.ts). Otherwise the same as
+   * tf.Optimizer.minimize.
    */
   step(batch: Minibatch, datasetSize: number, rng: Rng, extra: readonly Handler[] = []): number {
-    const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng, extra), true, this.variables());
-    if (!loss) throw new Error('internal: optimizer returned no loss');
+    const variables = this.variables();
+    const { value: loss, grads } = this.optimizer.computeGradients(() => this.loss(batch, datasetSize, rng, extra), variables);
     const value = -(loss.dataSync()[0] ?? NaN);
     loss.dispose();
+    if (Number.isFinite(value)) this.optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    tf.dispose(grads);
     return value;
   }
 

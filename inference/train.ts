@@ -4,14 +4,15 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 import { nextTurn } from '../runtime/next-turn.js';
-import { OptionError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
+import { adviceFor, describeSummary, diagnoseDivergence, type DivergenceCause } from './divergence.js';
 import { Svi } from './svi.js';
 import { scale } from '../runtime/effects/handlers.js';
 import type { Handler } from '../runtime/effects/messages.js';
 import { makeObjective } from './objectives/registry.js';
 import type { Objective } from './objectives/objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
-import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
+import { makeOptimizer, optimizerStateProblems, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
 import type { Checkpoint, EpochProgress, EpochRecord } from './checkpoint.js';
@@ -62,15 +63,54 @@ export interface TrainResult {
  * NaN or infinity in the objective: the message says where; checkpoints already written stay.
  * An error of the option `lr`, the usual cure.
  */
-export class TrainingDiverged extends OptionError {
+/**
+ * The objective became NaN or infinite. The message names the first non-finite site found by
+ * tracing the failed step again (inference/divergence.ts) and advice that fits it; `locate`
+ * (given by the library, which knows the source) adds file:line:col.
+ */
+export class TrainingDiverged extends UserError {
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly value: number,
-    lr: number,
+    readonly lr: number,
+    readonly diagnosis?: DivergenceCause,
+    locate?: (cause: DivergenceCause) => string | undefined,
   ) {
-    super('lr', `training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step} (learning rate ${lr}); try a smaller learning rate`);
+    super(divergenceMessage(epoch, step, value, lr, diagnosis, locate));
   }
+
+  /** The same error, its site located in the source. */
+  located(locate: (cause: DivergenceCause) => string | undefined): TrainingDiverged {
+    return new TrainingDiverged(this.epoch, this.step, this.value, this.lr, this.diagnosis, locate);
+  }
+}
+
+function divergenceMessage(epoch: number, step: number, value: number, lr: number, cause: DivergenceCause | undefined, locate?: (cause: DivergenceCause) => string | undefined): string {
+  const head = `training diverged: the ELBO estimate became ${value} at epoch ${epoch}, step ${step}`;
+  if (!cause) return `${head}; try a smaller \`lr\` (now ${lr})`;
+  const where = locate?.(cause);
+  const at = where ? ` (${where})` : '';
+  const summary = cause.summary ? describeSummary(cause.summary) : '';
+  let what: string;
+  switch (cause.kind) {
+    case 'parameter':
+      what = `parameter ${cause.site} is not finite: ${summary}`;
+      break;
+    case 'argument':
+      what = `the first non-finite site is ${cause.block} site ${cause.site}${at}: argument ${cause.argument} of ${cause.distribution} has ${summary}`;
+      break;
+    case 'value':
+      what = `the first non-finite site is ${cause.block} site ${cause.site}${at}: its ${cause.distribution} draw has ${summary}`;
+      break;
+    case 'log-density':
+      what = `the first non-finite site is ${cause.block} site ${cause.site}${at}: its ${cause.distribution} log-density has ${summary}, at values ${cause.valueSummary ? describeSummary(cause.valueSummary).replace(/^\d+ finite values /, '') : ''}`;
+      break;
+    case 'none-found':
+      what = 'no site is non-finite on a fresh draw';
+      break;
+  }
+  return `${head}; ${what}.\n${adviceFor(cause, lr, step)}`;
 }
 
 /** The objective the training options name, with their baseline settings (the one place they meet). */
@@ -117,8 +157,13 @@ export class Trainer {
       if (ckpt.optimizer.name !== this.optimizerName) {
         throw new OptionError('optimizer', `must be ${ckpt.optimizer.name}, as when ${origin} was trained (got ${this.optimizerName})`);
       }
+      const problems = optimizerStateProblems(ckpt.optimizer, this.stores());
+      if (problems.length) throw new UserError(`${origin}: cannot resume from it: ${problems.join('; ')}`);
       await restoreOptimizer(this.svi.optimizer, ckpt.optimizer, this.stores());
     }
+    const known = new Set(this.stores().flatMap((s) => s.names()));
+    const unknown = ckpt.params.filter((p) => !known.has(p.name)).map((p) => `'${p.name}'`);
+    if (unknown.length) throw new UserError(`${origin}: has parameters the model does not: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} (was it written for another model?)`);
     this.epoch = ckpt.epoch;
     this.step = ckpt.step;
     this.history = [...ckpt.history];
@@ -196,15 +241,19 @@ export class Trainer {
         if (++drawn <= skip) continue;
         const mb = toMinibatch(batch, this.program.lowered, this.bindings);
         let elbo: number;
+        let cause: DivergenceCause | undefined;
         try {
-          elbo = this.svi.step(mb, n, noiseRng, this.stepHandlers());
+          const extra = this.stepHandlers();
+          elbo = this.svi.step(mb, n, noiseRng, extra);
+          // The step was not applied: trace the same minibatch again to name the cause.
+          if (!Number.isFinite(elbo)) cause = diagnoseDivergence(this.program, mb, { particles: this.options.particles, rng: noiseRng.derive('diagnosis'), datasetSize: n, handlers: [...this.svi.handlers, ...extra] });
         } finally {
           disposeMinibatch(mb);
         }
         const k = ++live.steps;
         this.step++;
         live.samples += batch.size;
-        if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr);
+        if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr, cause);
         live.elboSum += elbo;
         live.seconds = secondsBefore + (performance.now() - started) / 1000;
         await hooks.onStep?.({

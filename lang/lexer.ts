@@ -5,7 +5,8 @@ import { error, type Diagnostic } from './diagnostics.js';
 
 // ---------------------------------------------------------------- trivia
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
+// U+FEFF: a byte-order mark that editors on Windows put first in UTF-8 files is white space.
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: Lexer.SKIPPED });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
 // Tried only after BlockComment failed, so it matches exactly an unterminated `/* ...` (to end of

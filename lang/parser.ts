@@ -1,6 +1,7 @@
 // Parser of the .ppl language: a chevrotain EmbeddedActionsParser that builds the AST of ast.ts
 // directly, with its own error wording (see `messages`) and declaration-level error recovery
 // (see parseProgram).
+import { limitNesting } from './nesting.js';
 import {
   EmbeddedActionsParser,
   EOF,
@@ -798,6 +799,9 @@ export function parseProgram(file: string, source: string): ParseResult {
     start = Math.max(resume, start + 1);
   }
 
+  // Deep expressions would exhaust the recursive walks after parsing: refused here, located.
+  const limited = limitNesting(decls);
+  diagnostics.push(...limited.diagnostics);
   diagnostics.sort((a, b) => a.span.offset - b.span.offset);
-  return { program: { file, source, decls }, diagnostics };
+  return { program: { file, source, decls: limited.decls }, diagnostics };
 }

@@ -14,11 +14,19 @@ export function supportValues(s: Support): number[] | undefined {
   return undefined;
 }
 
-/** Number of joint values of a site of this support and event shape (Infinity if not finite). */
+/** How many values one element can take (Infinity for an infinite or continuous support), without listing them. */
+export function supportCount(s: Support): number {
+  if (s.kind === 'binary') return 2;
+  if (s.kind === 'int' && Number.isFinite(s.low) && Number.isFinite(s.high)) return s.high - s.low + 1;
+  return Infinity;
+}
+
+/**
+ * Number of joint values of a site of this support and event shape (Infinity if not finite).
+ * Counted, never listed: the checker asks before refusing a table of 10^8 values.
+ */
 export function enumerationSize(s: Support, shape: readonly number[]): number {
-  const v = supportValues(s);
-  if (!v) return Infinity;
-  return v.length ** shape.reduce((a, b) => a * b, 1);
+  return supportCount(s) ** shape.reduce((a, b) => a * b, 1);
 }
 
 /**

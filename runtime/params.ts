@@ -122,6 +122,11 @@ export class ParamStore {
     return [...this.entries.keys()];
   }
 
+  /** The unconstrained (stored) shape of a parameter. */
+  storedShape(name: string): readonly number[] {
+    return this.variable(name).shape;
+  }
+
   variables(): tf.Variable[] {
     return [...this.entries.values()].map((e) => e.variable);
   }
@@ -151,6 +156,11 @@ export class ParamStore {
       if (p.shape.join(',') !== e.variable.shape.join(',')) {
         throw new UserError(`${origin}: parameter '${name}' has shape [${p.shape.join(', ')}], the model needs [${e.variable.shape.join(', ')}]`);
       }
+      if (describeConstraint(p.constraint) !== describeConstraint(e.constraint)) {
+        throw new UserError(`${origin}: parameter '${name}' is saved with constraint ${describeConstraint(p.constraint)}, the model declares ${describeConstraint(e.constraint)}`);
+      }
+      const bad = p.values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new UserError(`${origin}: parameter '${name}' has the non-finite value ${p.values[bad]} at index ${bad}`);
       tf.tidy(() => e.variable.assign(tf.tensor(p.values, p.shape, 'float32')));
     }
   }

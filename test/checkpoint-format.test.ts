@@ -52,6 +52,90 @@ describe('serializeCheckpoint / parseCheckpoint', () => {
     expect(() => parseCheckpoint('{', 'here.json')).toThrow(/^here\.json: not a readable checkpoint/);
     expect(() => parseCheckpoint('{"format":"other"}', 'x')).toThrow(/x: not a ppl checkpoint/);
     const text = serializeCheckpoint(ckpt).replace(/"values":"[^"]*"/, '"values":"AAAA"');
-    expect(() => parseCheckpoint(text, 'x')).toThrow(/x: parameter 'p': expected 6 values, found 0.75/);
+    expect(() => parseCheckpoint(text, 'x')).toThrow(/x: not a valid checkpoint:\n  integrity: records \d+ bytes before it, the file has \d+/);
+    expect(() => parseCheckpoint(withoutIntegrity(text), 'x')).toThrow(/x: parameter 'p': expected 6 values, found 0.75/);
+  });
+});
+
+/** The document without its integrity record, as a version-1 file (which had none). */
+function withoutIntegrity(text: string): string {
+  return text.replace(/,"integrity":\{[^}]*\}\}$/, '}').replace('"version":2', '"version":1');
+}
+
+/** The document with `edit` applied to its parsed body, re-serialized without an integrity record. */
+function edited(ckpt: Checkpoint, edit: (body: Record<string, unknown>) => void): string {
+  const body = JSON.parse(serializeCheckpoint(ckpt)) as Record<string, unknown>;
+  delete body['integrity'];
+  body['version'] = 1;
+  edit(body);
+  return JSON.stringify(body);
+}
+
+describe('parseCheckpoint on damaged or hand-edited files', () => {
+  const ckpt: Checkpoint = {
+    model: { file: 'm.ppl', sha256: sha256Hex('model') },
+    flags: { seed: '0' },
+    backend: 'cpu',
+    epoch: 1,
+    step: 2,
+    history: [{ epoch: 1, steps: 2, trainElbo: -3.5, testElbo: NaN, seconds: 0.1, samplesPerSecond: 100 }],
+    params: [{ name: 'p', shape: [2], constraint: 'real', values: Float32Array.from([1, 2]) }],
+    savedAt: new Date(0).toISOString(),
+  };
+
+  it('a file cut short anywhere is refused (never half read)', () => {
+    const text = serializeCheckpoint(ckpt);
+    for (const cut of [1, 10, text.length / 2, text.length - 40, text.length - 1]) {
+      expect(() => parseCheckpoint(text.slice(0, Math.floor(cut)), 'c.json'), String(cut)).toThrow(/^c\.json: not a (readable|valid) checkpoint/);
+    }
+    expect(() => parseCheckpoint(text.replace('"epoch":1,', '"epoch":2,'), 'c.json')).toThrow(/integrity: the SHA-256 recorded does not match/);
+  });
+
+  const cases: [string, (b: Record<string, unknown>) => void, RegExp][] = [
+    ['params missing', (b) => delete b['params'], /params: must be a list of parameters \(found nothing: it is missing\)/],
+    ['params as text', (b) => (b['params'] = 'abc'), /params: must be a list of parameters \(found the text 'abc'\)/],
+    ['history null', (b) => (b['history'] = null), /history: must be a list of epoch records \(found null\)/],
+    ['epoch as text', (b) => (b['epoch'] = 'two'), /epoch: must be a whole number in 0\.\.10000000 \(found the text 'two'\)/],
+    ['negative epoch', (b) => (b['epoch'] = -5), /epoch: must be a whole number in 0\.\.10000000 \(found number -5\)/],
+    ['epoch 1e9', (b) => (b['epoch'] = 1e9), /epoch: must be a whole number in 0\.\.10000000/],
+    ['more history than epochs', (b) => (b['epoch'] = 0), /history: has 1 epoch records, but epoch \(the epochs completed\) is 0/],
+    ['bad shape', (b) => ((b['params'] as Record<string, unknown>[])[0]!['shape'] = [2, -1]), /params\[0\]\.shape: must be a list of whole numbers >= 0/],
+    ['bad constraint', (b) => ((b['params'] as Record<string, unknown>[])[0]!['constraint'] = 'wide'), /params\[0\]\.constraint: must be one of real/],
+    ['optimizer without weights', (b) => (b['optimizer'] = { name: 'adam', lr: 0.1 }), /optimizer\.weights: must be a list/],
+  ];
+  for (const [what, edit, message] of cases) {
+    it(`${what}: a located message, not an internal error`, () => {
+      expect(() => parseCheckpoint(edited(ckpt, edit), 'c.json')).toThrow(UserError);
+      expect(() => parseCheckpoint(edited(ckpt, edit), 'c.json')).toThrow(message);
+    });
+  }
+
+  it('null and a bare list are not checkpoints', () => {
+    expect(() => parseCheckpoint('null', 'c.json')).toThrow(/c\.json: not a ppl checkpoint/);
+    expect(() => parseCheckpoint('[]', 'c.json')).toThrow(/c\.json: not a ppl checkpoint/);
+  });
+
+  it('lists every problem at once, at most 12 and a count of the rest', () => {
+    const text = edited(ckpt, (b) => {
+      b['params'] = Array.from({ length: 20 }, () => ({ name: 1 }));
+      b['epoch'] = 'x';
+    });
+    const message = (() => {
+      try {
+        parseCheckpoint(text, 'c.json');
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toMatch(/^c\.json: not a valid checkpoint \(\d+ problems\):/);
+    expect(message).toContain('epoch: must be a whole number');
+    expect(message).toMatch(/\.\.\. and \d+ more$/);
+    expect(message.split('\n')).toHaveLength(14);
+  });
+
+  it('NaN parameter values are refused, naming the parameter', () => {
+    const nan = { ...ckpt, params: [{ ...ckpt.params[0]!, values: Float32Array.from([1, NaN]) }] };
+    expect(() => parseCheckpoint(serializeCheckpoint(nan), 'c.json')).toThrow(/c\.json: parameter 'p': 1 of 2 values are not finite \(the first, at index 1, is NaN\)/);
   });
 });

@@ -278,17 +278,22 @@ describe('binarization', () => {
     expect(binarizeOnce(px, new Rng('a'))).not.toEqual(binarizeOnce(px, new Rng('b')));
   });
 
-  it('throughput: one batch of 100 dynamically binarized images takes well under 1 ms', async () => {
+  // Its speed (the target: well under 1 ms a batch) is measured by bench/input-speed.ts, not bounded here.
+  it('batches of dynamically binarized images: every epoch covers each training image once, in binary values', async () => {
     const s = await openData('mnist', { binarize: 'dynamic' });
     const rng = new Rng('speed');
-    for await (const _ of s.train.batches(100, { rng, shuffle: true })) void _; // warm-up
-    let n = 0;
-    const t0 = performance.now();
-    for (let e = 0; e < 5; e++) for await (const b of s.train.batches(100, { rng, shuffle: true, dropLast: true })) n += b.size > 0 ? 1 : 0;
-    const ms = (performance.now() - t0) / n;
-    console.log(`dynamic binarization: ${ms.toFixed(3)} ms per batch of 100 (${n} batches, including shuffling)`);
-    // The target is < 1 ms; the bound is looser so a loaded machine does not fail the suite.
-    expect(ms).toBeLessThan(3);
+    for (let e = 0; e < 2; e++) {
+      let points = 0;
+      let batches = 0;
+      for await (const b of s.train.batches(100, { rng, shuffle: true, dropLast: true })) {
+        batches++;
+        points += b.size;
+        const x = Object.values(b.fields)[0]!;
+        expect(x.every((v) => v === 0 || v === 1)).toBe(true);
+      }
+      expect(batches).toBe(Math.floor(s.train.size / 100));
+      expect(points).toBe(batches * 100);
+    }
   });
 });
 

@@ -57,7 +57,9 @@ for (const backend of ['wasm', 'cpu']) {
       tf.dispose([...a, ...b]);
     });
 
-    it('restores tf.train.adam\'s state and continues identically', async () => {
+    // The reference is the uninterrupted run: a restored tf.train.adam drifts from it by an ulp
+    // (it rebuilds beta^t with pow), the fused Adam does not (it redoes the running products).
+    it('restores tf.train.adam\'s state and continues as the uninterrupted run, bit for bit', async () => {
       await tf.setBackend(backend);
       const a = variables();
       const b = variables();
@@ -69,14 +71,12 @@ for (const backend of ['wasm', 'cpu']) {
       const fused = new FusedAdam(1e-2, 0.9, 0.999, 1e-8);
       await fused.setWeights(saved);
       expect(fused.iterations).toBe(5);
-      const refAgain = tf.train.adam(1e-2, 0.9, 0.999, 1e-8);
-      await refAgain.setWeights(await ref.getWeights());
-      train(refAgain, a, 5, 5);
+      train(ref, a, 5, 5);
       train(fused, b, 5, 5);
       expect(bits(b)).toEqual(bits(a));
       const names = (await fused.getWeights()).map((w) => w.name);
       expect(names).toEqual(['iter', `${b[0]!.name}/m`, `${b[1]!.name}/m`, `${b[2]!.name}/m`, `${b[0]!.name}/v`, `${b[1]!.name}/v`, `${b[2]!.name}/v`]);
-      for (const o of [ref, refAgain, fused]) o.dispose();
+      for (const o of [ref, fused]) o.dispose();
       tf.dispose([...a, ...b]);
     });
   });

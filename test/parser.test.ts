@@ -169,18 +169,18 @@ describe('the VAE example', () => {
     for (const [where, s] of spans) checkSpan(VAE, s, where);
   });
 
-  it('parses a 50-line file in well under 10 ms after warm-up', () => {
+  // Its speed (a 50-line file in well under 10 ms) is measured by bench/input-speed.ts, not bounded here.
+  it('parses a 50-line file the same every time, every declaration kept', () => {
     let src = VAE;
-    while (src.split('\n').length < 50) src += 'param s : positive[784] = exp(-x[0:392] ^ 2) * 0.5\n';
-    expect(src.split('\n').length).toBeGreaterThanOrEqual(50);
-    for (let i = 0; i < 200; i++) parseProgram('f.ppl', src);
-    // The best of several batches: other processes on the machine only ever add time.
-    const batches = Array.from({ length: 5 }, () => {
-      const t0 = performance.now();
-      for (let i = 0; i < 20; i++) parseProgram('f.ppl', src);
-      return (performance.now() - t0) / 20;
-    });
-    expect(Math.min(...batches)).toBeLessThan(3);
+    let added = 0;
+    while (src.split('\n').length < 50) {
+      src += 'param s : positive[784] = exp(-x[0:392] ^ 2) * 0.5\n';
+      added++;
+    }
+    const first = parseProgram('f.ppl', src);
+    expect(first.diagnostics).toEqual([]);
+    expect(first.program.decls).toHaveLength(parseProgram('v.ppl', VAE).program.decls.length + added);
+    for (let i = 0; i < 20; i++) expect(parseProgram('f.ppl', src).program.decls).toEqual(first.program.decls);
   });
 });
 

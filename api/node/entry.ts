@@ -15,6 +15,8 @@ import { restoreModel, type RestoreOptions, type TrainedModel } from '../trained
 export { readModelFile } from '../../io/model-file.js';
 export { openData, type DataSpecOptions } from './data-spec.js';
 export { readCheckpoint, saveCheckpoint } from '../../io/checkpoint-file.js';
+export { FileWriteError, writeFileSafely, removeStaleTemps, type SafeWriteOptions, type WriteOps } from '../../io/safe-write.js';
+export { lockRunFolder, type RunLock } from '../../io/run-lock.js';
 export { inputsFromCsv } from '../../io/simulation-inputs.js';
 export { installFrey, type InstallFreyOptions, type InstalledFrey } from '../../io/frey-install.js';
 

@@ -14,6 +14,7 @@ import { registerGrads } from './grads.js';
 import { registerCompare } from './compare.js';
 import { registerSimulate } from './simulate.js';
 import { registerData } from './data.js';
+import { registerExport } from './export.js';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCheck,
@@ -23,6 +24,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerReconstruct,
   registerInpaint,
   registerEval,
+  registerExport,
   registerManifold,
   registerPlotLatent,
   registerGrads,

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { describeBackend, idxImageData, inputData, inputsFromCsv, loadTrained, simulate, simulatedCsv, simulatedIdx, untrainedModel, useBackend, UserError, type BackendChoice, type TrainedModel, lowerModel, formatCount } from '../../api/index.js';
+import { writeFileSafely, describeBackend, idxImageData, inputData, inputsFromCsv, loadTrained, simulate, simulatedCsv, simulatedIdx, untrainedModel, useBackend, UserError, type BackendChoice, type TrainedModel, lowerModel, formatCount } from '../../api/index.js';
 import { loadProgram } from '../load.js';
 import { positiveInt } from '../flags.js';
 import { backendOption, seedOption } from '../options.js';
@@ -24,10 +24,7 @@ interface SimulateFlags {
 const DEFAULT_N = 1000;
 
 function writeAtomically(file: string, body: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, body);
-  fs.renameSync(tmp, file);
+  writeFileSafely(file, body, { what: 'output' });
 }
 
 function describeValues(values: Float32Array): string {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkResume, DEFAULT_CHECKPOINT_SECONDS, resolveTrainOptions, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
+import { checkStepMemory, FileWriteError, lockRunFolder, checkResume, DEFAULT_CHECKPOINT_SECONDS, resolveTrainOptions, listAutoGuides, lowerModel, DEFAULT_TRAIN_OPTIONS, describeBackend, fit, OBJECTIVES, OptionError, OPTIMIZERS, parseBaselines, readCheckpoint, saveCheckpoint, useBackend, UserError, type BackendChoice, type BaselineKind, type Checkpoint, type FitResult, type FitStart, type TrainOptions, formatCount } from '../../api/index.js';
 import { openBoundData } from '../open-data.js';
 import { loadProgram } from '../load.js';
 import { LOG_FORMATS, progressView, type LogFormat } from '../progress.js';
@@ -16,6 +16,7 @@ import { checkpointSchedule, finiteNumber, nonNegativeInt, positiveInt, positive
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 import { resumeCommand } from '../resume-hint.js';
+import { flagName } from '../flag-errors.js';
 
 /** Seconds between charts drawn while training (one is always drawn at the end). */
 const CHART_SECONDS = 60;
@@ -136,16 +137,20 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
   resolveTrainOptions(options); // a bad combination (--epochs with --steps) is refused before anything loads
   const { model, warnings } = loadProgram(file, { estimator: flags.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
+  checkStepMemory(model.checked, flags.particles, flags.batchSize);
   const backend = await useBackend(flags.backend);
   say(`${describeBackend(backend)}\n`);
 
   const outDir = flags.out ?? defaultOut(file, flags.resume);
   const ckptPath = path.join(outDir, 'checkpoint.json');
   const log = new RunLog(outDir);
+  // One run per folder: a second train into it refuses; a dead run's lock and temporary files go.
+  const lock = lockRunFolder(outDir, `ppl train ${file}`);
+  if (lock.tookOverFrom) process.stderr.write(`note: took over ${lock.file} from a run that is gone (${lock.tookOverFrom})\n`);
   let resume: Checkpoint | undefined;
   if (flags.resume) {
     resume = readCheckpoint(ckptPath);
-    checkResume(model, resume, options);
+    for (const c of checkResume(model, resume, options)) process.stdout.write(`note: resuming with ${flagName(c.option)} ${c.now} (the checkpoint was trained with ${c.was}); the next checkpoint records ${c.now}\n`);
   } else if (fs.existsSync(ckptPath)) {
     throw new UserError(`${ckptPath} already exists: pass --resume to continue it, or choose another --out`);
   }
@@ -229,9 +234,11 @@ export async function runTrain(file: string, flags: TrainFlags, args: readonly s
     say(`done: ${figure} after ${position(result.checkpoint!)}\n` + `checkpoint: ${ckptPath}\nlog: ${log.epochsFile}, ${log.stepsFile}\nchart: ${chartFile}\n`);
   } catch (e) {
     view.stop();
+    if (e instanceof FileWriteError && e.file === ckptPath) throw new UserError(`${e.message}${saved ? ` (${position(saved)})` : ''}`);
     if (e instanceof UserError && saved) throw withCheckpointNote(e, `the last checkpoint is kept: ${ckptPath} (${position(saved)})`);
     throw e;
   } finally {
+    lock.release();
     process.off('SIGINT', onSigint);
     process.stdout.off('error', onOutputClosed);
     // Writes still pending on a closed pipe may fail after this: nothing is left to say there.

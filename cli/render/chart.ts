@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochRecord } from '../../api/index.js';
+import { writeFileSafely, type EpochRecord } from '../../api/index.js';
 import { CHART_CONFIG } from '../../api/charts.js';
 
 export interface ChartFiles {
@@ -49,12 +49,12 @@ export async function writeChart(spec: TopLevelSpec, base: string): Promise<Char
   fs.mkdirSync(path.dirname(base), { recursive: true });
   const svg = await chartSvg(spec);
   const files: ChartFiles = { svg: `${base}.svg` };
-  fs.writeFileSync(files.svg, svg);
+  writeFileSafely(files.svg, svg, { what: 'figure' });
   const png = await svgToPng(svg);
   if (typeof png === 'string') files.skipped = png;
   else {
     files.png = `${base}.png`;
-    fs.writeFileSync(files.png, png);
+    writeFileSafely(files.png, png, { what: 'figure' });
   }
   return files;
 }

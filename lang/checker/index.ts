@@ -1,5 +1,6 @@
 // The checker: resolves names, folds constants, infers event shapes and validates a parsed
 // program against the language's rules, reporting every error it finds.
+import { withSuggestionBudget } from './suggest.js';
 import type { Program } from '../ast.js';
 import type { CheckedProgram } from '../checked.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -24,7 +25,9 @@ function byPosition(ds: Diagnostic[]): Diagnostic[] {
 
 export function checkProgram(program: Program, options: CheckOptions = {}): CheckResult {
   const ctx = new CheckContext(program, options);
-  for (const rule of RULES) rule.run(ctx);
+  withSuggestionBudget(() => {
+    for (const rule of RULES) rule.run(ctx);
+  });
   const diagnostics = byPosition(ctx.diagnostics);
   if (ctx.hasErrors()) return { diagnostics };
   return { checked: buildChecked(ctx), diagnostics };

@@ -19,6 +19,7 @@ import { platesRule } from './plates.js';
 import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
 import { enumerationRule } from './enumeration.js';
+import { limitsRule } from './limits.js';
 import { chainsRule } from './chains.js';
 import { missingRule } from './missing.js';
 
@@ -30,6 +31,7 @@ export const RULES: readonly CheckRule[] = [
   typesRule,
   paramsRule,
   netsRule,
+  limitsRule,
   namesRule,
   loopsRule,
   sitesRule,
