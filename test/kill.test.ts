@@ -38,7 +38,7 @@ function setUp(): { dir: string; args: (out: string) => string[] } {
   const rows = Array.from({ length: 60 }, () => `${(2 * rng.uniform() - 1).toFixed(3)},${(2 * rng.uniform() - 1).toFixed(3)}`);
   fs.writeFileSync(path.join(dir, 'd.csv'), `x_0,x_1\n${rows.join('\n')}\n`);
   fs.writeFileSync(path.join(dir, 'tiny.ppl'), MODEL);
-  return { dir, args: (out) => ['train', path.join(dir, 'tiny.ppl'), '--data', `csv:${path.join(dir, 'd.csv')}`, '--epochs', String(EPOCHS), '--batch-size', '20', '--out', out] };
+  return { dir, args: (out) => ['train', path.join(dir, 'tiny.ppl'), '--data', `csv:${path.join(dir, 'd.csv')}`, '--epochs', String(EPOCHS), '--batch-size', '20', '--checkpoint-every', '1epochs', '--out', out] };
 }
 
 const numbers = (c: Checkpoint): unknown => c.history.map((r) => [r.epoch, r.steps, r.trainElbo, r.testElbo]);
