@@ -43,6 +43,7 @@ export {
   type TrainedModelInit,
 } from './trained.js';
 export { DEFAULT_SUMMARY_DRAWS, type PosteriorSummary, type SummaryOptions, type VariableSummary } from './summary.js';
+export { elementLabel, formatSummary, summaryCsv, summaryJson, summaryTable, SUMMARY_FORMATS, type SummaryFormat, type SummaryTableOptions } from './summary-format.js';
 export { INPAINT_DEFAULTS, type InpaintOptions, type Inpainting } from './inpaint.js';
 export { INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../trained/inpaint.js';
 export { MASK_SPEC_FORMS, parseMaskSpec, type MaskSpec } from '../trained/mask.js';

@@ -24,6 +24,14 @@ export function runFolder(file: string, n: number): string {
   return path.join(runsDir(file), `run-${n}`);
 }
 
+/** A --checkpoint value: a checkpoint file, or a run folder holding checkpoint.json. */
+export function checkpointIn(given: string): string {
+  if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) return given;
+  const inside = path.join(given, CHECKPOINT_FILE);
+  if (!fs.existsSync(inside)) throw new UserError(`--checkpoint ${given}: the folder has no ${CHECKPOINT_FILE}; name a checkpoint file or a run folder of ppl train`);
+  return inside;
+}
+
 /** The checkpoint of the latest run of `file` (a UserError when there is no run). */
 export function latestCheckpoint(file: string): string {
   const n = latestRunNumber(file);

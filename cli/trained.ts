@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
-import { latestCheckpoint } from './runs.js';
+import { checkpointIn, latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
 
 export interface TrainedFlags {
@@ -30,7 +30,7 @@ export interface DataFlags {
 /** --checkpoint, --out, --backend, --seed. */
 export function addTrainedOptions(cmd: Command, what: string): Command {
   return cmd
-    .option('--checkpoint <file>', 'checkpoint written by ppl train (default: runs/<model>/run-<n>/checkpoint.json of the latest run)')
+    .option('--checkpoint <path>', 'checkpoint written by ppl train, or its run folder (default: the latest run, runs/<model>/run-<n>/)')
     .option('--out <dir>', `output folder (default: ${what} beside the checkpoint)`)
     .addOption(backendOption())
     .addOption(seedOption());
@@ -80,21 +80,20 @@ export interface Trained {
 export async function openTrained(file: string, flags: TrainedFlags, command: string): Promise<Trained> {
   const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
+  // With --out -, results go to stdout; what was loaded is reported on stderr.
+  const info = flags.out === '-' ? process.stderr : process.stdout;
   const backend = await useBackend(flags.backend);
-  process.stdout.write(`${describeBackend(backend)}\n`);
-  const checkpointPath = flags.checkpoint ?? latestCheckpoint(file);
-  if (flags.checkpoint !== undefined && fs.existsSync(checkpointPath) && fs.statSync(checkpointPath).isDirectory()) {
-    throw new UserError(`--checkpoint ${checkpointPath}: is a folder; name its checkpoint.json`);
-  }
+  info.write(`${describeBackend(backend)}\n`);
+  const checkpointPath = flags.checkpoint !== undefined ? checkpointIn(flags.checkpoint) : latestCheckpoint(file);
   const trained = await loadTrained(model, checkpointPath, { seed: flags.seed });
   const checkpoint = trained.checkpoint!;
   if (trained.sourceChanged) {
     process.stderr.write(`warning: ${checkpointPath} was trained from a different version of ${file} (source hash differs); the parameter shapes match, so it is used as is\n`);
   }
-  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${formatCount(trained.parameterCount)} parameters)\n`);
+  info.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${formatCount(trained.parameterCount)} parameters)\n`);
   const outDir = flags.out ?? path.join(path.dirname(checkpointPath), command);
   const globals = trained.globals;
-  if (globals.size) process.stdout.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
+  if (globals.size && command !== 'summary') info.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
   return { file, model, trained, checkpoint, checkpointPath, outDir };
 }
 

@@ -2,9 +2,9 @@
 // backend packages register against a single tfjs-core instance.
 // tfjs-core alone, not the umbrella @tensorflow/tfjs (layers, converter, data, webgl: none used).
 // tfjs-core's entry registers neither the gradients of its ops nor the chained tensor methods;
-// the two `#` imports do (package.json `imports`: in a bundler tfjs-core's own modules, in
-// Node a bundle of them built by scripts/bundle-tfjs-registrations.mjs). The cpu backend
-// registers itself on import; it is the fallback every other backend reuses kernels from.
+// the two `#` imports do (package.json `imports`: in Node a bundle of them that
+// scripts/bundle-tfjs-registrations.mjs builds, in a browser bundler tfjs-core's own modules).
+// The cpu backend registers itself on import; every other backend falls back to its kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import '#tfjs-gradients';
 import '#tfjs-chained-ops';

@@ -246,7 +246,7 @@ export function registerGrads(program: Command): void {
     .command('grads')
     .description('compare gradient estimators at fixed parameters on a fixed minibatch: norm, variance, SNR, cosine to a reference, cost; writes grads.csv and a chart')
     .argument('<file>', 'the .ppl model')
-    .option('--checkpoint <file>', 'checkpoint written by ppl train (default: the initial parameters)');
+    .option('--checkpoint <path>', 'checkpoint written by ppl train, or its run folder (default: the initial parameters)');
   addDataOptions(cmd)
     .addOption(
       new Option('--estimators <list>', 'comma-separated: reparam, score, auto, each with +mavg, +nvil, +loo; iwae, vimco')

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerTrain } from './train.js';
 import { registerEncode } from './encode.js';
+import { registerSummary } from './summary.js';
 import { registerSample } from './sample.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerInpaint } from './inpaint.js';
@@ -18,6 +19,7 @@ import { registerData } from './data.js';
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCheck,
   registerTrain,
+  registerSummary,
   registerEncode,
   registerSample,
   registerReconstruct,
