@@ -6,7 +6,7 @@ import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
+import { bindData, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
 import { checkpointIn, latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
