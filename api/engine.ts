@@ -6,6 +6,8 @@
 export { describeAutoGuide, listAutoGuides } from '../lang/lower/auto-guides.js';
 export { sitesOf, type LoweredData, type LoweredLatent, type LoweredProgram, type LoweredSite } from '../lang/lower/program.js';
 export { checkModel, loadModel, lowerModel, DEFAULT_MODEL_FILE, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
+// Editor support: diagnostics, hover, go-to-definition and completion for a source text.
+export { KEYWORDS, ModelDocument, type Completion, type CompletionKind, type EditorDiagnostic, type HoverInfo, type Position, type Range } from './language-service.js';
 export { formatModelDiagnostics, type ModelDiagnostic, type Severity, type SourceSpan } from './diagnostics.js';
 export { ProgramError } from '../lang/diagnostics.js';
 export { OptionError, UserError } from '../runtime/errors.js';

@@ -15,6 +15,7 @@ import { registerGrads } from './grads.js';
 import { registerCompare } from './compare.js';
 import { registerSimulate } from './simulate.js';
 import { registerData } from './data.js';
+import { registerLsp } from './lsp.js';
 
 export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCheck,
@@ -31,4 +32,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCompare,
   registerSimulate,
   registerData,
+  registerLsp,
 ];
