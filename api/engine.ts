@@ -2,18 +2,8 @@
 // whole library except what reads or writes files. Nothing imported from here imports a node:
 // module; the Node flavours (model files, data specs, checkpoint files) are api/node.ts.
 
-// Models: check a source, diagnostics as data.
-export { describeAutoGuide, listAutoGuides } from '../lang/lower/auto-guides.js';
-export { sitesOf, type LoweredData, type LoweredLatent, type LoweredProgram, type LoweredSite } from '../lang/lower/program.js';
-export { checkModel, loadModel, lowerModel, DEFAULT_MODEL_FILE, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
-// Editor support: diagnostics, hover, go-to-definition and completion for a source text.
-export { KEYWORDS, ModelDocument, type Completion, type CompletionKind, type EditorDiagnostic, type HoverInfo, type Position, type Range } from './language-service.js';
-export { formatModelDiagnostics, type ModelDiagnostic, type Severity, type SourceSpan } from './diagnostics.js';
-export { ProgramError } from '../lang/diagnostics.js';
-export { OptionError, UserError } from '../runtime/errors.js';
-export type { EstimatorMode } from '../lang/compiler/index.js';
-export type { CheckedProgram } from '../lang/checked.js';
-export type { EstimatorKind } from '../runtime/effects/messages.js';
+// Models: check a source, diagnostics as data, editor support (the light part: api/front.ts).
+export * from './front.js';
 
 // Training.
 export { fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
@@ -65,7 +55,6 @@ export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget
 // Data in memory, and binding data to a model.
 export { arrayData, type ArrayDataOptions, type ArrayField, type ArrayFields } from '../runtime/data/index.js';
 export { bindData, bindSplit, type TrainingData, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
-export type { Support } from '../runtime/support.js';
 export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 
 // Presenting results: which data a model generates, pictures, projections.
@@ -82,9 +71,6 @@ export { Rng } from '../runtime/random.js';
 export { CompiledProgram } from '../lang/compiler/index.js';
 
 // Presenting values, and the data-spec grammar (a spec string is opened in Node: api/node/).
-export { describeSupport } from '../runtime/support.js';
-export { enumerationSize } from '../runtime/enumeration.js';
-export { formatCount } from '../runtime/format.js';
 export { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags, FREY_FILE, FREY_SHA256, FREY_URL } from '../runtime/data/index.js';
 
 // The tfjs backend.

@@ -1,16 +1,12 @@
 // Options several commands share, declared once so their names, defaults and help agree.
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, ESTIMATORS, UserError, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../api/index.js';
+import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, UserError, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../api/index.js';
 import { positiveInt, positiveNumber } from './flags.js';
 import { asFlagError } from './flag-errors.js';
 
 export { KL_MODES } from '../api/index.js';
 
-export function estimatorOption(): Option {
-  return new Option('--estimator <kind>', 'gradient estimator for guide sites: auto (pathwise where possible), reparam, score')
-    .choices(ESTIMATORS)
-    .default(DEFAULT_TRAIN_OPTIONS.estimator);
-}
+export { estimatorOption } from './estimator-option.js';
 
 export function backendOption(): Option {
   return new Option('--backend <name>', 'tfjs backend (auto: tfjs-node, else wasm, else cpu)').choices(BACKEND_CHOICES).default('auto');

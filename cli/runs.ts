@@ -2,7 +2,7 @@
 // `--resume` and every command that uses a trained model default to the latest of them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../api/index.js';
+import { UserError } from '../api/errors.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 

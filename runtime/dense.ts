@@ -14,20 +14,9 @@
 //  - 'naive': matMul + add + activation with tfjs autodiff; the reference the tests compare to.
 import { tf } from './tf.js';
 
-/** The activations of dense layers, each with what it computes: the one list the checker, docs and compiler read. */
-export const ACTIVATIONS = {
-  relu: 'max(0, x)',
-  tanh: 'hyperbolic tangent',
-  sigmoid: '1 / (1 + exp(-x))',
-  softplus: 'log(1 + exp(x))',
-  linear: 'identity (no nonlinearity)',
-} as const;
+import { ACTIVATIONS, type Activation } from './activations.js';
 
-export type Activation = keyof typeof ACTIVATIONS;
-
-export function isActivation(name: string): name is Activation {
-  return Object.hasOwn(ACTIVATIONS, name);
-}
+export { ACTIVATIONS, isActivation, type Activation } from './activations.js';
 
 export type DenseStrategy = 'kernel' | 'fused' | 'naive';
 

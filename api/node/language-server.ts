@@ -51,7 +51,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS
       definitionProvider: true,
       completionProvider: { triggerCharacters: ['~', '@', '(', ',', ':', ' '] },
     },
-    serverInfo: { name: 'ppl', version: '0.1.0' },
+    serverInfo: { name: 'ppl' },
   }));
 
   documents.onDidChangeContent(({ document }) => {

@@ -4,6 +4,7 @@ import { formatCount, FREY_FILE, FREY_SHA256, FREY_URL, installFrey } from '../.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface FreyFlags {
   to: string;
@@ -19,7 +20,7 @@ export async function runDataFrey(flags: FreyFlags): Promise<void> {
 }
 
 export function registerData(program: Command): void {
-  const data = program.command('data').description('fetch and verify data sets that are not shipped with ppl');
+  const data = program.command('data').description(DESCRIPTIONS.data);
   data
     .command('frey')
     .description(`download the Frey Face data (${FREY_FILE}, 1,965 faces of 28x20) from Sam Roweis's page, verify its SHA-256, write it atomically`)

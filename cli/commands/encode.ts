@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface EncodeFlags extends TrainedFlags, DataFlags {
   json: boolean;
@@ -70,7 +71,7 @@ export function registerEncode(program: Command): void {
   trainedCommand(
     program,
     'encode',
-    "infer z given x: the guide's posterior mean and sd (or probabilities) of every local latent, per data point, as CSV",
+    DESCRIPTIONS.encode,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--json', 'also write encode.json', false)

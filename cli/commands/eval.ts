@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { positiveInt } from '../flags.js';
 import { taskProgress } from '../task-progress.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface EvalFlags extends TrainedFlags, DataFlags {
   k: number;
@@ -69,7 +70,7 @@ export function registerEval(program: Command): void {
   trainedCommand(
     program,
     'eval',
-    'held-out ELBO and importance-sampled log p(x) per data point (nats), with standard errors and effective sample size',
+    DESCRIPTIONS.eval,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--k <K>', 'importance samples per data point', positiveInt('--k'), 1000)

@@ -13,6 +13,7 @@ import { openTrained, openTrainedData, writeOut } from '../trained.js';
 import { chartFrame, writeChart } from '../render/chart.js';
 import { positiveInt } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 export interface GradsFlags {
   checkpoint?: string;
@@ -244,7 +245,7 @@ export async function runGrads(file: string, flags: GradsFlags, cmd: Command): P
 export function registerGrads(program: Command): void {
   const cmd = program
     .command('grads')
-    .description('compare gradient estimators at fixed parameters on a fixed minibatch: norm, variance, SNR, cosine to a reference, cost; writes grads.csv and a chart')
+    .description(DESCRIPTIONS.grads)
     .argument('<file>', 'the .ppl model')
     .option('--checkpoint <path>', 'checkpoint written by ppl train, or its run folder (default: the initial parameters)');
   addDataOptions(cmd)

@@ -18,6 +18,7 @@ import {
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
   mask: string;
@@ -127,7 +128,7 @@ export function registerInpaint(program: Command): void {
   trainedCommand(
     program,
     'inpaint',
-    'hide part of each input (--mask) and infer it from the observed part by the posterior; PNG and errors on the hidden part',
+    DESCRIPTIONS.inpaint,
     (cmd) =>
       addTrainedDataOptions(cmd.requiredOption('--mask <spec>', 'top, bottom, left, right, square:K, random:F, or a PNG (white = hidden) / CSV of 0/1 (1 = hidden)'))
         .addOption(new Option('--method <m>', 'is: importance sampling with the guide as proposal; gibbs: iterated conditional sampling').choices(INPAINT_METHODS).default('is'))

@@ -5,6 +5,7 @@ import { imageLayout, UserError, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
 import { trainedCommand, withTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface ManifoldFlags extends TrainedFlags {
   grid: number;
@@ -59,7 +60,7 @@ export function registerManifold(program: Command): void {
   trainedCommand(
     program,
     'manifold',
-    "the learned data manifold (Kingma & Welling 2014, Fig. 4): a grid of codes through the prior's inverse CDF, each decoded to its likelihood mean",
+    DESCRIPTIONS.manifold,
     (cmd) =>
       cmd
         .option('--grid <g>', 'tiles per side', positiveInt('--grid'), 20)

@@ -4,6 +4,7 @@ import { imageLayout, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface ReconstructFlags extends TrainedFlags, DataFlags {
   n: number;
@@ -56,7 +57,7 @@ export function registerReconstruct(program: Command): void {
   trainedCommand(
     program,
     'reconstruct',
-    "originals beside their reconstructions: x -> the guide's mean of z -> the likelihood mean, as PNG",
+    DESCRIPTIONS.reconstruct,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--n <n>', 'number of points (the first n of the split)', positiveInt('--n'), 16)

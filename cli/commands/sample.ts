@@ -6,6 +6,7 @@ import { imageLayout, modelledData, UserError, type ImageLayout, type PointValue
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
 import { trainedCommand, withTrained, writeOut, type TrainedFlags } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface SampleFlags extends TrainedFlags {
   n: number;
@@ -55,7 +56,7 @@ export function registerSample(program: Command): void {
   trainedCommand(
     program,
     'sample',
-    'draw from the trained generative model: latents from the prior, then each data variable as its likelihood mean or a draw; PNG grid for pictures, CSV for vectors',
+    DESCRIPTIONS.sample,
     (cmd) =>
       cmd
         .option('--n <n>', 'number of draws', positiveInt('--n'), 64)

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_SUMMARY_DRAWS, formatSummary, SUMMARY_FORMATS, type SummaryFormat } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { trainedCommand, withTrained, writeOut, type TrainedFlags } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface SummaryFlags extends TrainedFlags {
   format: SummaryFormat;
@@ -31,7 +32,7 @@ export function registerSummary(program: Command): void {
   trainedCommand(
     program,
     'summary',
-    "posterior summary of every global latent (the guide's mean, sd, 5/50/95% quantiles) and the value of every param, as a table, CSV or JSON",
+    DESCRIPTIONS.summary,
     (cmd) =>
       cmd
         .addOption(new Option('--format <kind>', 'table, csv or json').choices(SUMMARY_FORMATS).default('table'))

@@ -14,6 +14,7 @@ import { writeElboChart } from '../render/chart.js';
 import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 /** The flags: the library's training options (--baseline, a comma list, for baselines), plus --out, --resume and --backend. */
 export interface TrainFlags extends Omit<TrainOptions, 'baselines' | 'evaluateTest' | 'data'> {
@@ -174,7 +175,7 @@ export function registerTrain(program: Command): void {
   const d = DEFAULT_TRAIN_OPTIONS;
   const cmd = program
     .command('train')
-    .description('fit a model by stochastic variational inference; writes checkpoint.json and log.csv to --out')
+    .description(DESCRIPTIONS.train)
     .argument('<file>', 'the .ppl model');
   addDataOptions(cmd)
     .option('--epochs <n>', 'passes over the training set', positiveInt('--epochs'), d.epochs)
