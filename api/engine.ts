@@ -5,6 +5,9 @@
 // Models: check a source, diagnostics as data, editor support (the light part: api/front.ts).
 export * from './front.js';
 
+// Importance sampling that rests on a few draws.
+export { essThreshold, lowEssWarning, type LowEss } from './ess-warning.js';
+
 // Training.
 export { fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
 export { DEFAULT_TRAIN_OPTIONS, ESTIMATORS, KL_MODES, OBJECTIVES, resolveTrainOptions, type TrainObjective, type TrainOptions } from '../inference/train-options.js';

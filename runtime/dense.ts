@@ -14,7 +14,7 @@
 //  - 'naive': matMul + add + activation with tfjs autodiff; the reference the tests compare to.
 import { tf } from './tf.js';
 
-import { ACTIVATIONS, type Activation } from './activations.js';
+import type { Activation } from './activations.js';
 
 export { ACTIVATIONS, isActivation, type Activation } from './activations.js';
 

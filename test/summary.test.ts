@@ -102,3 +102,15 @@ describe.skipIf(!fs.existsSync(BIN))('ppl summary (built by `npm run build`)', (
     expect(Number(csv.stdout.split('\n')[1]!.split(',')[6])).toBeGreaterThan(0.6);
   });
 });
+
+describe('the low effective sample size warning', () => {
+  it('fires below max(20, 1% of K), saying what it means and what to try', async () => {
+    const { lowEssWarning, essThreshold } = await import('../api/index.js');
+    expect([essThreshold(1000), essThreshold(3000)]).toEqual([20, 30]);
+    const w = lowEssWarning({ ess: 7.9, k: 3000, estimate: 'the filled-in part', remedies: ['--method gibbs'] });
+    expect(w).toMatch(/^warning: low effective sample size: 7\.9 of 3000 draws \(0\.26%\)/);
+    expect(w).toContain('Try: --method gibbs.');
+    expect(lowEssWarning({ ess: 25, k: 1000, estimate: 'log p(x)', remedies: [] })).toBeUndefined();
+    expect(lowEssWarning({ ess: 19, k: 1000, estimate: 'log p(x)', remedies: ['a larger --k'] })).toContain('log p(x) rests on them');
+  });
+});

@@ -4,7 +4,6 @@
 import { currentBackend, initBackend } from '../../runtime/backend.js';
 import type { Checkpoint } from '../../inference/checkpoint.js';
 import type { Model } from '../model.js';
-import { loadModel, type ModelSource } from './model-source.js';
 import { fit as fitData, type FitOptions, type FitResult } from '../fit.js';
 import { checkResume } from '../resume.js';
 import type { TrainingData } from '../data.js';

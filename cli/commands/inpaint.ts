@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import {
   imageLayout,
   INPAINT_METHODS,
+  lowEssWarning,
   meanWithError,
   parseMaskSpec,
   primaryData,
@@ -121,6 +122,15 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         (picture ? `picture (rows: original, masked with hidden in red, filled = posterior mean, ${result.samples.length} posterior draws): ${picture}\n` : '') +
         `report: ${json}\n`,
     );
+    const warning = result.ess
+      ? lowEssWarning({
+          ess: meanWithError(result.ess).mean,
+          k: flags.samples * flags.rounds,
+          estimate: 'the filled-in part',
+          remedies: ['--method gibbs (no weights)', 'more --rounds (each adapts the proposal to the last)', 'more --samples', 'a model trained longer'],
+        })
+      : undefined;
+    if (warning) process.stderr.write(`${warning}\n`);
   });
 }
 
