@@ -6,7 +6,7 @@ import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { bindData, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
+import { bindData, DEFAULT_TRAIN_OPTIONS, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
 import { checkpointIn, latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
@@ -19,13 +19,17 @@ export interface TrainedFlags {
 }
 
 export interface DataFlags {
-  data: string;
-  binarize: Binarize;
-  threshold: number;
+  /** Undefined unless given: the checkpoint's then applies. */
+  data?: string;
+  binarize?: Binarize;
+  threshold?: number;
   trainSize?: number;
   testSize?: number;
   split: 'train' | 'test';
 }
+
+/** What applies when neither the command line nor the checkpoint says (a checkpoint from before flags were recorded). */
+const DATA_DEFAULTS = { data: 'mnist', binarize: DEFAULT_TRAIN_OPTIONS.binarize, threshold: DEFAULT_TRAIN_OPTIONS.threshold } as const;
 
 /** --checkpoint, --out, --backend, --seed. */
 export function addTrainedOptions(cmd: Command, what: string): Command {
@@ -38,7 +42,7 @@ export function addTrainedOptions(cmd: Command, what: string): Command {
 
 /** The data options of addDataOptions plus --split; data, binarization and threshold default to the checkpoint's. */
 export function addTrainedDataOptions(cmd: Command): Command {
-  return addDataOptions(cmd).addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
+  return addDataOptions(cmd, 'checkpoint').addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
 }
 
 /**
@@ -130,9 +134,10 @@ export interface OpenedData {
  * training.
  */
 export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command): Promise<OpenedData> {
-  const fromCheckpoint = <K extends 'data' | 'binarize' | 'threshold'>(key: K): DataFlags[K] => {
+  const fromCheckpoint = <K extends keyof typeof DATA_DEFAULTS>(key: K): NonNullable<DataFlags[K]> => {
     const saved = t.checkpoint.flags[key];
-    return cmd.getOptionValueSource(key) === 'default' && saved !== undefined ? (saved as DataFlags[K]) : flags[key];
+    if (cmd.getOptionValueSource(key) === 'cli' || saved === undefined) return (flags[key] ?? DATA_DEFAULTS[key]) as NonNullable<DataFlags[K]>;
+    return saved as NonNullable<DataFlags[K]>;
   };
   const split = await openData(fromCheckpoint('data'), {
     binarize: fromCheckpoint('binarize'),
