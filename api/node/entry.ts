@@ -17,6 +17,7 @@ export { openData, type DataSpecOptions } from './data-spec.js';
 export { readCheckpoint, saveCheckpoint } from '../../io/checkpoint-file.js';
 export { inputsFromCsv } from '../../io/simulation-inputs.js';
 export { installFrey, type InstallFreyOptions, type InstalledFrey } from '../../io/frey-install.js';
+export { installMnist, MNIST_FILES, type InstallMnistOptions, type InstalledMnist } from '../../io/mnist-install.js';
 
 
 /** The fastest backend that loads (tfjs-node, else wasm, else cpu), unless one was chosen with useBackend. */

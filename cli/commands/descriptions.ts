@@ -14,7 +14,7 @@ export const DESCRIPTIONS = {
   grads: 'compare gradient estimators at fixed parameters on a fixed minibatch: norm, variance, SNR, cosine to a reference, cost; writes grads.csv and a chart',
   compare: 'train once per estimator from the same initial parameters with the same budget; held-out ELBO curves (compare.csv, chart) and a summary',
   simulate: "draw a synthetic data set from the model's generative process (latents from their priors, data from the likelihood); CSV that --data csv: reads back, or IDX for binary 784-pixel images",
-  data: 'fetch and verify data sets that are not shipped with ppl',
+  data: 'fetch or install, and verify, data sets that are not shipped with ppl (frey, mnist)',
   lsp: 'run the .ppl language server on stdin/stdout (LSP: diagnostics, hover, go-to-definition, completion)',
 } as const;
 
