@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { bindData, DEFAULT_TRAIN_OPTIONS, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
+import { figurePng, type FigureText } from './render/figure.js';
+import type { GridLayout } from './render/png.js';
 import { checkpointIn, latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
 
@@ -154,6 +156,18 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
 
 export function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
+}
+
+/** A figure's title: what it shows, the model file and the run (its folder and epoch). */
+export function figureTitle(t: Trained, what: string): string {
+  return `${what} · ${path.basename(t.file)} · ${reportedPath(path.dirname(t.checkpointPath))}, epoch ${t.checkpoint.epoch}`;
+}
+
+/** Writes a labelled figure of a picture grid under the output folder and returns its path. */
+export async function writeFigure(t: Trained, name: string, grid: Buffer, layout: GridLayout, text: FigureText): Promise<string> {
+  const figure = await figurePng(grid, layout, text);
+  if (figure.unlabelled) process.stderr.write(`note: ${name} is written without labels: ${figure.unlabelled}\n`);
+  return writeOut(t.outDir, name, figure.png);
 }
 
 /** Writes a file under the output folder and returns its path. */

@@ -18,7 +18,7 @@ import {
   type MaskSpec } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, figureTitle, trainedCommand, withTrainedData, writeFigure, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
 import { DESCRIPTIONS } from './descriptions.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
@@ -108,11 +108,14 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         [...Array(cols).keys()].map((p) => ({ values: result.filled.subarray(p * size, (p + 1) * size) })),
         ...result.samples.map((s) => [...Array(cols).keys()].map((p) => ({ values: s.subarray(p * size, (p + 1) * size) }))),
       ];
-      picture = writeOut(
-        t.outDir,
-        'inpaint.png',
-        renderGrid(rows.flat(), { rows: rows.length, cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }),
-      );
+      const grid = { rows: rows.length, cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale };
+      const how = flags.method === 'is' ? `importance sampling, K = ${flags.samples}${flags.rounds > 1 ? ` x ${flags.rounds} rounds` : ''}` : `iterated conditional sampling, ${flags.chains} chains x ${flags.iterations} sweeps`;
+      picture = await writeFigure(t, 'inpaint.png', renderGrid(rows.flat(), grid), grid, {
+        title: figureTitle(t, 'inpainting'),
+        caption: `mask ${flags.mask} on ${flags.split} points; the hidden part inferred from the observed part by ${how}`,
+        rowLabels: ['original', 'observed (hidden in red)', 'filled: posterior mean', ...result.samples.map((_, i) => `posterior draw ${i + 1}`)],
+        colLabels: [...Array(cols).keys()].map((p) => `#${result.indices[p]}`),
+      });
     }
     process.stdout.write(
       `inpainted ${n} points, ${error.hidden / n} hidden values each (mask ${flags.mask}), by ${flags.method === 'is' ? `importance sampling, K = ${flags.samples}${flags.rounds > 1 ? ` in each of ${flags.rounds} adaptive rounds` : ''}` : `iterated conditional sampling, ${flags.chains} chains x ${flags.iterations} sweeps`} in ${seconds.toFixed(1)} s\n` +
