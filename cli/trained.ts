@@ -6,7 +6,7 @@ import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { bindData, DEFAULT_TRAIN_OPTIONS, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
+import { bindData, DEFAULT_TRAIN_OPTIONS, UserError, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
 import { figurePng, type FigureText } from './render/figure.js';
 import type { GridLayout } from './render/png.js';
@@ -86,6 +86,9 @@ export interface Trained {
 export async function openTrained(file: string, flags: TrainedFlags, command: string): Promise<Trained> {
   const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
+  if (flags.out === '-' && !STDOUT_COMMANDS.has(command)) {
+    throw new UserError(`--out -: ppl ${command} writes files (pictures, reports); standard output takes the results of ${[...STDOUT_COMMANDS].join(' and ')}. Name a folder`);
+  }
   // With --out -, results go to stdout; what was loaded is reported on stderr.
   const info = flags.out === '-' ? process.stderr : process.stdout;
   const backend = await useBackend(flags.backend);
@@ -150,13 +153,16 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
   const dataset = split[flags.split];
   const bound = bindData(t.model, dataset);
   for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}; using the ${flags.split} set (${formatCount(dataset.size)} points)\n`);
+  (t.outDir === '-' ? process.stderr : process.stdout).write(`data: ${flagText(split.description)}; using the ${flags.split} set (${formatCount(dataset.size)} points)\n`);
   return { split, bound };
 }
 
 export function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
 }
+
+/** Commands whose results --out - writes to standard output (CSV or JSON, for a pipe). */
+const STDOUT_COMMANDS: ReadonlySet<string> = new Set(['summary', 'encode']);
 
 /** A figure's title: what it shows, the model file and the run (its folder and epoch). */
 export function figureTitle(t: Trained, what: string): string {

@@ -57,6 +57,11 @@ export function encodedJson(enc: EncodedSet): unknown {
 export async function runEncode(file: string, flags: EncodeFlags, cmd: Command): Promise<void> {
   await withTrainedData(file, flags, cmd, 'encode', async (t, { bound }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, particles: flags.particles });
+    if (flags.out === '-') {
+      // The results alone on stdout, for a pipe: JSON with --json, else CSV.
+      process.stdout.write(flags.json ? `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: encodedJson(enc) })}\n` : encodedCsv(enc));
+      return;
+    }
     const csv = writeOut(t.outDir, 'encode.csv', encodedCsv(enc));
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
     process.stdout.write(`encoded ${enc.indices.length} points: ${what || 'no local latents'}\ncsv: ${csv}\n`);
