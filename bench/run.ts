@@ -1,6 +1,6 @@
 // `npm run bench`: every bar of the project in one command, one after the other (each in its
 // own process, so one backend initialisation cannot colour the other's timings).
-//   speed    compiled vae.ppl step vs the hand-written tfjs VAE, side by side (ratio <= 1.10)
+//   speed    compiled vae.ppl step vs the hand-written tfjs VAE, side by side, batch 32 to 1024
 //   quality  vae.ppl on full MNIST, 10 epochs (within 1 nat of PyTorch's -101.9)
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benches: [string, string[]][] = [
-  ['speed.js', ['--batch', '100', '--steps', '60']],
-  ['speed.js', ['--batch', '128', '--steps', '40']],
+  ['speed.js', ['--batch', '32,100,128,256,1024', '--steps', '20']],
   ['quality.js', []],
 ];
 

@@ -2,12 +2,17 @@
 // candidates, timed side by side in one process, interleaved round by round so that machine
 // drift (other processes, thermal, GC) hits every candidate alike.
 //
-//   npm run build && node dist/bench/speed.js [--backend auto|wasm|cpu|node] [--batch 100]
-//       [--steps 50] [--warmup 5] [--seed bench] [--candidates baseline,naive-dense]
+//   npm run build && node dist/bench/speed.js [--backend auto|wasm|cpu|node] [--batch 32,100,128]
+//       [--rounds 3] [--steps 20] [--warmup 5] [--seed bench] [--candidates baseline,compiled]
 //       [--wasm-threads N]
 //
-// A candidate `compiled-at:DIR` is the compiled vae.ppl step of another checkout's build in
-// DIR (its dist/bench/compiled-candidate.js), to compare two versions of the engine in one run.
+// Each batch size runs `rounds` rounds; a round times every candidate `steps` times, step by
+// step interleaved. The run ends with one line per batch size and candidate after the first,
+// `ratio NAME/FIRST batch=B R`, R the median over rounds of the ratio of the round medians.
+// Candidates: the hand-written ones (baseline, ...), and compiled, compiled-nvil (score
+// function + NVIL) and compiled-iwae5 (IWAE, K = 5), each also as NAME-at:DIR for the build of
+// another checkout in DIR, to compare two versions of the engine in one run, e.g.
+//   --candidates compiled-at:../before,compiled
 //
 // Batches are seeded random binary images, so no data files are needed.
 import type { SpeedCandidate } from './candidate.js';
@@ -20,7 +25,7 @@ import { tf } from '../runtime/tf.js';
 import { initBackend, parseBackendChoice, describeBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import { createBaselineVae, VAE_SIZES, type BaselineVaeOptions } from './vae-baseline.js';
-import { compiledVaeCandidate } from './compiled-candidate.js';
+import { compiledCandidateAt, ownDist, type CompiledVariant } from './compiled-candidate.js';
 
 export type { SpeedCandidate } from './candidate.js';
 
@@ -161,8 +166,14 @@ const BUILTIN: Record<string, (batches: readonly tf.Tensor2D[], seed: string) =>
   'naive-dense': (b, seed) => baselineCandidate('naive-dense', b, { seed, dense: 'naive' }),
   'fused-dense': (b, seed) => baselineCandidate('fused-dense', b, { seed, dense: 'fused' }),
   'plain-likelihood': (b, seed) => baselineCandidate('plain-likelihood', b, { seed, plainLikelihood: true }),
-  compiled: (b, seed) => compiledVaeCandidate('compiled vae.ppl', b, seed),
 };
+
+/**
+ * Compiled candidates: `compiled` (the ELBO step of vae.ppl), `compiled-nvil`, `compiled-iwae5`,
+ * each optionally `...-at:DIR` for the build of another checkout in DIR (e.g. the commit before
+ * a change, built in a second worktree), timed in the same process.
+ */
+const COMPILED = /^compiled(?:-(nvil|iwae5))?(?:-at:(.+))?$/;
 
 /**
  * Makes tfjs-backend-wasm run XNNPACK on `threads` threads in Node. Call before the wasm backend
@@ -221,21 +232,59 @@ export async function wasmThreadsCount(): Promise<number> {
   return wasm.getThreadsCount();
 }
 
-const OTHER_BUILD = 'compiled-at:';
+/** Whether `name` names a candidate makeCandidate knows. */
+export function knownCandidate(name: string): boolean {
+  return name in BUILTIN || COMPILED.test(name);
+}
 
-/** A built-in candidate, or the compiled step of the build in another checkout (compiled-at:DIR). */
-async function makeCandidate(name: string, batches: readonly tf.Tensor2D[], seed: string): Promise<SpeedCandidate> {
-  if (!name.startsWith(OTHER_BUILD)) return BUILTIN[name]!(batches, seed);
-  const dir = path.resolve(name.slice(OTHER_BUILD.length));
-  const module = (await import(pathToFileURL(path.join(dir, 'dist', 'bench', 'compiled-candidate.js')).href)) as {
-    compiledVaeCandidate: (label: string, b: readonly tf.Tensor2D[], s: string) => SpeedCandidate;
+/** A built-in candidate, or a compiled step of this build or another checkout's (see COMPILED). */
+export async function makeCandidate(name: string, batches: readonly tf.Tensor2D[], seed: string): Promise<SpeedCandidate> {
+  const builtin = BUILTIN[name];
+  if (builtin) return builtin(batches, seed);
+  const m = COMPILED.exec(name);
+  if (!m) throw new Error(`unknown candidate '${name}'`);
+  const variant = (m[1] ?? 'elbo') as CompiledVariant;
+  const dist = m[2] ? path.join(path.resolve(m[2]), 'dist') : ownDist();
+  return compiledCandidateAt(dist, name, batches, seed, variant);
+}
+
+/** Median of a list (NaN when empty). */
+export function median(values: readonly number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
+export interface RoundsResult {
+  batch: number;
+  /** Per round, per candidate: the stats of that round. */
+  rounds: CandidateStats[][];
+  /** Per candidate: the median over rounds of its round median (ms). */
+  medianMs: number[];
+  /** Per candidate: the median over rounds of (its round median / the first candidate's). */
+  ratio: number[];
+  /**
+   * Per candidate: the median over rounds of (its fastest step / the first candidate's): on a
+   * machine shared with other work, the fastest steps are the least disturbed ones.
+   */
+  minRatio: number[];
+}
+
+/** `rounds` rounds of timeSideBySide: each round interleaves every candidate step by step. */
+export function timeRounds(candidates: readonly SpeedCandidate[], rounds: number, opts: SideBySideOptions & { batchSize: number }): RoundsResult {
+  const all: CandidateStats[][] = [];
+  for (let r = 0; r < rounds; r++) all.push(timeSideBySide(candidates, { ...opts, warmup: r === 0 ? opts.warmup : 1 }));
+  return {
+    batch: opts.batchSize,
+    rounds: all,
+    medianMs: candidates.map((_, i) => median(all.map((round) => round[i]!.medianMs))),
+    ratio: candidates.map((_, i) => median(all.map((round) => round[i]!.medianMs / round[0]!.medianMs))),
+    minRatio: candidates.map((_, i) => median(all.map((round) => round[i]!.minMs / round[0]!.minMs))),
   };
-  return module.compiledVaeCandidate(`compiled vae.ppl at ${dir}`, batches, seed);
 }
 
 interface Args {
   backend: string;
-  batch: number;
+  batches: number[];
+  rounds: number;
   steps: number;
   warmup: number;
   seed: string;
@@ -244,7 +293,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { backend: 'auto', batch: 100, steps: 50, warmup: 5, seed: 'bench', candidates: ['baseline', 'compiled'], wasmThreads: 0 };
+  const args: Args = { backend: 'auto', batches: [100], rounds: 3, steps: 20, warmup: 5, seed: 'bench', candidates: ['baseline', 'compiled'], wasmThreads: 0 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -260,7 +309,15 @@ function parseArgs(argv: readonly string[]): Args {
         args.backend = value;
         break;
       case '--batch':
-        args.batch = int();
+        args.batches = value.split(',').map((b) => {
+          const n = Number(b);
+          if (!Number.isInteger(n) || n < 1) throw new Error(`--batch takes positive integers separated by commas (got '${value}')`);
+          return n;
+        });
+        break;
+      case '--rounds':
+        args.rounds = int();
+        if (args.rounds < 1) throw new Error('--rounds must be at least 1');
         break;
       case '--steps':
         args.steps = int();
@@ -278,11 +335,11 @@ function parseArgs(argv: readonly string[]): Args {
         args.candidates = value.split(',').filter((s) => s.length > 0);
         break;
       default:
-        throw new Error(`unknown flag ${flag} (known: --backend --batch --steps --warmup --seed --candidates --wasm-threads)`);
+        throw new Error(`unknown flag ${flag} (known: --backend --batch --rounds --steps --warmup --seed --candidates --wasm-threads)`);
     }
   }
   for (const c of args.candidates) {
-    if (!(c in BUILTIN) && !c.startsWith(OTHER_BUILD)) throw new Error(`unknown candidate '${c}' (known: ${Object.keys(BUILTIN).join(', ')}, ${OTHER_BUILD}DIR)`);
+    if (!knownCandidate(c)) throw new Error(`unknown candidate '${c}' (known: ${Object.keys(BUILTIN).join(', ')}, compiled, compiled-nvil, compiled-iwae5, each also as NAME-at:DIR)`);
   }
   return args;
 }
@@ -296,13 +353,31 @@ async function main(): Promise<void> {
   const info = await initBackend(parseBackendChoice(args.backend));
   const threads = info.name === 'wasm' ? `, ${await wasmThreadsCount()} XNNPACK thread(s)` : '';
   console.log(describeBackend(info) + threads);
-  console.log(`batch ${args.batch}, ${args.warmup} warm-up + ${args.steps} timed steps per candidate, interleaved`);
-  const batches = randomBinaryBatches(`${args.seed}/data`, 8, args.batch, VAE_SIZES.input);
-  const candidates = await Promise.all(args.candidates.map((c) => makeCandidate(c, batches, args.seed)));
-  const stats = timeSideBySide(candidates, { warmup: args.warmup, steps: args.steps, batchSize: args.batch });
-  console.log(formatStats(stats));
-  for (const c of candidates) c.dispose();
-  tf.dispose(batches);
+  console.log(`${args.rounds} rounds of ${args.steps} timed steps per candidate, interleaved step by step (${args.warmup} warm-up steps first)`);
+  const results: RoundsResult[] = [];
+  for (const batch of args.batches) {
+    const batches = randomBinaryBatches(`${args.seed}/data`, 8, batch, VAE_SIZES.input);
+    const candidates = await Promise.all(args.candidates.map((c) => makeCandidate(c, batches, args.seed)));
+    const result = timeRounds(candidates, args.rounds, { warmup: args.warmup, steps: args.steps, batchSize: batch });
+    console.log(`\nbatch ${batch}, last round:`);
+    console.log(formatStats(result.rounds[result.rounds.length - 1]!));
+    console.log(`median over rounds: ${candidates.map((c, i) => `${c.name} ${result.medianMs[i]!.toFixed(2)} ms (${((batch * 1000) / result.medianMs[i]!).toFixed(0)} samples/s)`).join(', ')}`);
+    results.push(result);
+    for (const c of candidates) c.dispose();
+    tf.dispose(batches);
+  }
+  console.log('\nfastest steps (least disturbed by other work), median over rounds of the ratio:');
+  for (const r of results) {
+    for (let i = 1; i < args.candidates.length; i++) {
+      console.log(`min-ratio ${args.candidates[i]}/${args.candidates[0]} batch=${r.batch} ${r.minRatio[i]!.toFixed(3)}`);
+    }
+  }
+  console.log('');
+  for (const r of results) {
+    for (let i = 1; i < args.candidates.length; i++) {
+      console.log(`ratio ${args.candidates[i]}/${args.candidates[0]} batch=${r.batch} ${r.ratio[i]!.toFixed(3)}`);
+    }
+  }
   // Terminates the wasm pthread workers, which would otherwise keep the process alive.
   if (args.wasmThreads > 0) tf.removeBackend('wasm');
 }

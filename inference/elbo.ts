@@ -22,6 +22,12 @@ export interface ElboEstimate {
   total: Tensor;
   /** N/M, the factor the local terms' minibatch sum carries. */
   scale: number;
+  /**
+   * Per particle and data point, without @scale or annealing weights: the local data terms
+   * log p(x_i | z_i) (minus the distortion) and the local latent terms log p(z_i) - log q(z_i | x_i)
+   * (minus the rate, the KL). Undefined when latents are summed out (their terms do not split). [P, M]
+   */
+  split?: { data: Tensor; latent: Tensor };
 }
 
 /**
@@ -41,25 +47,47 @@ function addTo(acc: Tensor | undefined, t: Tensor): Tensor {
   return acc ? tf.add(acc, t) : t;
 }
 
+function weighted(t: Tensor, weight: number): Tensor {
+  return weight === 1 ? t : tf.mul(t, weight);
+}
+
 export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
   const e = model.enumeration;
   let local: Tensor | undefined;
   let global: Tensor | undefined;
+  // Unweighted local terms by kind, for the rate and the distortion.
+  const dataTerms: Tensor[] = [];
+  const latentTerms: Tensor[] = [];
   for (const p of model.sites.values()) {
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else if (!q) {
+    else if (!q && p.element && guide.get(p.element.of)) {
+      // an element of a value the guide drew whole: its log q enters once, below
+      term = p.logProb;
+    } else if (!q) {
       // summed out in the model (@enumerate): its prior enters the log-sum-exp below
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
     } else term = latentTerm(q, p, opts, e);
+    if (p.plate === 'local') (p.kind === 'data' ? dataTerms : latentTerms).push(term);
+    term = weighted(term, p.weight);
     if (p.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));
   }
+  // Guide sites the model has no site of the same name for: a sequence the guide draws whole
+  // while the model draws it element by element, the missing entries of partly observed data.
+  for (const q of guide.sites.values()) {
+    if (q.kind !== 'latent' || model.sites.get(q.name)?.kind === 'latent') continue;
+    const raw = tf.neg(repeatParticles(q.logProb, e));
+    if (q.plate === 'local') latentTerms.push(raw);
+    const term = weighted(raw, q.weight);
+    if (q.plate === 'local') local = addTo(local, term);
+    else global = addTo(global, tf.reshape(term, [-1]));
+  }
   const rows = localRows(model);
-  let localFull = tf.broadcastTo(local ?? tf.zeros([1, rows]), [particles * e, rows]);
-  let globalFull = tf.broadcastTo(global ?? tf.zeros([1]), [particles * e]);
+  let localFull = broadcastIfNeeded(local ?? tf.zeros([1, rows]), [particles * e, rows]);
+  let globalFull = broadcastIfNeeded(global ?? tf.zeros([1]), [particles * e]);
   if (e > 1) {
     // log sum over the joint values of the enumerated latents, per guide draw and data point:
     // the terms that do not involve them are equal across the values and factor out exactly.
@@ -67,8 +95,28 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [particles, e]), [0, 0], [particles, 1]), [particles]);
   }
   const scale = firstLocalScale(model);
-  const total = tf.add(tf.mul(scale, tf.sum(localFull, 1)), globalFull);
-  return { local: localFull, global: globalFull, total, scale };
+  const localSum = tf.mul(scale, tf.sum(localFull, 1));
+  // Adding the zeros of a model without global sites changes no value: leave those kernels out.
+  const total = global ? tf.add(localSum, globalFull) : localSum;
+  // The split costs kernels that training never needs: computed on first read (in the caller's tidy scope).
+  const sum = (terms: Tensor[]): Tensor => tf.broadcastTo(terms.reduce<Tensor | undefined>((acc, t) => addTo(acc, t), undefined) ?? tf.zeros([1, rows]), [particles, rows]);
+  let split: { data: Tensor; latent: Tensor } | undefined;
+  return {
+    local: localFull,
+    global: globalFull,
+    total,
+    scale,
+    get split() {
+      if (e !== 1) return undefined;
+      split ??= { data: sum(dataTerms), latent: sum(latentTerms) };
+      return split;
+    },
+  };
+}
+
+/** `t` broadcast to `shape`, or `t` itself when it has that shape already (no copy kernel). */
+function broadcastIfNeeded(t: Tensor, shape: number[]): Tensor {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape);
 }
 
 /** M: local values may broadcast over the batch (enumerated values have 1 row), so take the widest. */

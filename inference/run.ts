@@ -6,12 +6,16 @@ import type { Tensor } from '../runtime/tf.js';
 import type { Rng } from '../runtime/random.js';
 import { Trace } from '../runtime/trace.js';
 import type { Handler } from '../runtime/effects/messages.js';
-import { condition, enumerate, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
+import { condition, enumerate, markov, mask, partlyObserved, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
 
 /** Data by declared name, laid out [1, M, ...shape]. */
 export interface Minibatch {
   data: ReadonlyMap<string, Tensor>;
   size: number;
+  /** For data declared with missing entries that a guide proposes: 1 where an entry is observed, 0 where missing, like its data. */
+  observed?: ReadonlyMap<string, Tensor>;
+  /** For data declared with missing entries that are summed out: 1 where an entry counts, 0 where it is missing. */
+  counted?: ReadonlyMap<string, Tensor>;
 }
 
 /** The guide's trace under `handlers` (outermost first), reading the data in `inputs`. */
@@ -24,13 +28,15 @@ export function traceGuide(program: CompiledProgram, inputs: ReadonlyMap<string,
 /**
  * The model's trace under `handlers`, reading the data in `inputs`, its latents replayed from
  * `guide` where it has them. With latents summed out (@enumerate), the particle axis carries
- * their joint values too.
+ * their joint values too; Markov chains are summed out by the forward algorithm unless
+ * `sumChains` is false (drawing from the model: then they are drawn step by step).
  */
-export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], guide?: Trace): Trace {
+export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], guide?: Trace, options: { sumChains?: boolean } = {}): Trace {
   const t = new Trace('model');
   const inner = guide ? [...handlers, replay(guide)] : handlers;
   const e = program.enumerationSize;
-  program.model(e === 1 ? [trace(t), ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...inner], inputs);
+  const sums = program.hasChains && options.sumChains !== false ? [markov()] : [];
+  program.model(e === 1 ? [trace(t), ...sums, ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...sums, ...inner], inputs);
   t.enumeration = e;
   return t;
 }
@@ -46,7 +52,8 @@ export interface BatchRun {
 
 /** Draws from `rng`, `particles` per site, the minibatch's data observed, local terms scaled by N/M. */
 export function onMinibatch(batch: Minibatch, run: BatchRun): Handler[] {
-  return [...(run.handlers ?? []), seed(run.rng), subsample(run.datasetSize ?? batch.size, batch.size), plate(run.particles, batch.size), condition(batch.data)];
+  const partial = [...(batch.observed?.size ? [partlyObserved(batch.data, batch.observed)] : []), ...(batch.counted?.size ? [mask(batch.counted)] : [])];
+  return [...(run.handlers ?? []), seed(run.rng), subsample(run.datasetSize ?? batch.size, batch.size), plate(run.particles, batch.size), condition(batch.data), ...partial];
 }
 
 export interface GuideAndModel {

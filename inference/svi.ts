@@ -27,21 +27,21 @@ export class Svi {
   }
 
   /** The objective on one minibatch, in the caller's tidy scope. */
-  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.particles): ObjectiveValue {
-    return this.objective.estimate(this.program, batch, { particles, rng, datasetSize, handlers: this.handlers });
+  estimate(batch: Minibatch, datasetSize: number, rng: Rng, particles = this.particles, extra: readonly Handler[] = []): ObjectiveValue {
+    return this.objective.estimate(this.program, batch, { particles, rng, datasetSize, handlers: [...this.handlers, ...extra] });
   }
 
   /** The loss the optimizer minimizes: -surrogate / N (per data point, nats). */
-  loss(batch: Minibatch, datasetSize: number, rng: Rng): tf.Scalar {
-    return tf.div(tf.neg(this.estimate(batch, datasetSize, rng).surrogate), datasetSize) as tf.Scalar;
+  loss(batch: Minibatch, datasetSize: number, rng: Rng, extra: readonly Handler[] = []): tf.Scalar {
+    return tf.div(tf.neg(this.estimate(batch, datasetSize, rng, this.particles, extra).surrogate), datasetSize) as tf.Scalar;
   }
 
   /**
-   * One optimizer step. Returns the minibatch's objective estimate per data point, in nats
+   * One optimizer step, under `extra` handlers for this step only (a KL annealing weight). Returns the minibatch's objective estimate per data point, in nats
    * (the data set's estimate divided by N).
    */
-  step(batch: Minibatch, datasetSize: number, rng: Rng): number {
-    const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng), true, this.variables());
+  step(batch: Minibatch, datasetSize: number, rng: Rng, extra: readonly Handler[] = []): number {
+    const loss = this.optimizer.minimize(() => this.loss(batch, datasetSize, rng, extra), true, this.variables());
     if (!loss) throw new Error('internal: optimizer returned no loss');
     const value = -(loss.dataSync()[0] ?? NaN);
     loss.dispose();

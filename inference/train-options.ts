@@ -28,6 +28,11 @@ export interface TrainOptions {
   particles: number;
   /** KL terms in closed form where prior and guide allow ('analytic'), or by Monte Carlo. */
   kl: KlMode;
+  /**
+   * KL annealing (Bowman et al. 2016): over the first `klAnneal` steps the latents' terms
+   * (log p(z) - log q(z), the KL) count a weight rising linearly from 1/S to 1; 0 turns it off.
+   */
+  klAnneal: number;
   /** Gradient estimator of guide sites: 'auto' is pathwise where the distribution allows. */
   estimator: EstimatorMode;
   objective: TrainObjective;
@@ -64,6 +69,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   optimizer: 'adam',
   particles: 1,
   kl: 'analytic',
+  klAnneal: 0,
   estimator: 'auto',
   objective: 'elbo',
   baselines: [],
@@ -115,6 +121,7 @@ export function resolveTrainOptions(given: Partial<TrainOptions> = {}): TrainOpt
   for (const k of ['epochs', 'batchSize', 'particles', 'initTries'] as const) positiveInteger(k, o[k]);
   for (const k of ['trainSize', 'testSize'] as const) if (o[k] !== undefined) positiveInteger(k, o[k]);
   positiveNumber('lr', o.lr);
+  if (typeof o.klAnneal !== 'number' || !Number.isInteger(o.klAnneal) || o.klAnneal < 0) throw new OptionError('klAnneal', `must be a whole number of steps >= 0 (got ${String(o.klAnneal)})`);
   oneOf('optimizer', o.optimizer, OPTIMIZERS);
   oneOf('kl', o.kl, KL_MODES);
   oneOf('estimator', o.estimator, ESTIMATORS);

@@ -6,6 +6,8 @@ import { Rng } from '../runtime/random.js';
 import { nextTurn } from '../runtime/next-turn.js';
 import { OptionError } from '../runtime/errors.js';
 import { Svi } from './svi.js';
+import { scale } from '../runtime/effects/handlers.js';
+import type { Handler } from '../runtime/effects/messages.js';
 import { makeObjective } from './objectives/registry.js';
 import type { Objective } from './objectives/objective.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
@@ -128,6 +130,13 @@ export class Trainer {
     return [this.program.params, ...this.svi.objective.stores()];
   }
 
+  /** Handlers of the next step alone: the KL annealing weight of the latents' terms. */
+  private stepHandlers(): Handler[] {
+    const steps = this.options.klAnneal;
+    if (steps === 0 || this.step >= steps) return [];
+    return [scale((this.step + 1) / steps, (msg) => msg.kind === 'latent')];
+  }
+
   async evaluate(seedLabel = 'test'): Promise<number> {
     return evaluateElbo(this.program, this.data.test, this.bindings, {
       batchSize: Math.max(this.options.batchSize, 250),
@@ -156,7 +165,7 @@ export class Trainer {
         const mb = toMinibatch(batch, this.program.lowered, this.bindings);
         let elbo: number;
         try {
-          elbo = this.svi.step(mb, n, noiseRng);
+          elbo = this.svi.step(mb, n, noiseRng, this.stepHandlers());
         } finally {
           disposeMinibatch(mb);
         }

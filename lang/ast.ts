@@ -29,7 +29,8 @@ export type Expr =
   | Binary
   | Call
   | FieldAccess
-  | IndexAccess;
+  | IndexAccess
+  | ArrayLit;
 
 export interface NumberLit {
   kind: 'num';
@@ -91,6 +92,13 @@ export interface IndexAccess {
   span: Span;
 }
 
+/** `[1, 2, 3]`, `[[1, 0], [0, 1]]`: a constant array (its elements fold to numbers). */
+export interface ArrayLit {
+  kind: 'array';
+  elements: Expr[];
+  span: Span;
+}
+
 export type IndexItem =
   | { kind: 'at'; value: Expr; span: Span }
   | { kind: 'slice'; start?: Expr; end?: Expr; span: Span };
@@ -128,11 +136,16 @@ export interface ConstDecl {
   span: Span;
 }
 
-/** `data x : binary[784]`: one observed value per data point. */
+/**
+ * `data x : binary[784]`: one observed value per data point. `data x : real[3] missing`: some
+ * entries may be missing (empty or NaN); where one is, it is a latent.
+ */
 export interface DataDecl {
   kind: 'data';
   name: Named;
   type: TypeExpr;
+  /** The word after the type (`missing`), checked by the checker. */
+  modifier?: Named;
   span: Span;
 }
 
@@ -197,7 +210,28 @@ export interface GuideBlock {
 
 // ---------------------------------------------------------------- statements
 
-export type Stmt = LetStmt | SampleStmt;
+export type Stmt = LetStmt | SampleStmt | ForStmt | FactorStmt;
+
+/**
+ * `for t in 1:T { ... }`: the body once per integer t from `from` up to `to` - 1, in order
+ * (a time axis: step t may read what steps before it drew).
+ */
+export interface ForStmt {
+  kind: 'for';
+  variable: Named;
+  from: Expr;
+  to: Expr;
+  body: Stmt[];
+  span: Span;
+}
+
+/** `factor(expr) @scale(...)`: an extra term log-density added to the model (Stan's `target +=`). */
+export interface FactorStmt {
+  kind: 'factor';
+  value: Expr;
+  annotations: Annotation[];
+  span: Span;
+}
 
 /** `let q = encoder(x)` */
 export interface LetStmt {
@@ -215,6 +249,8 @@ export interface LetStmt {
 export interface SampleStmt {
   kind: 'sample';
   target: Named;
+  /** `z[t] ~ ...`: the element of the target this site draws (along its first axis). */
+  index?: Expr;
   dist: DistExpr;
   annotations: Annotation[];
   span: Span;

@@ -409,6 +409,8 @@ export interface AnnotationSpec {
   /** How a site writes it, when it takes arguments: '@baseline(b(x))'. Default `@name`. */
   form?: string;
   doc: string;
+  /** May also annotate a `factor(...)` statement. */
+  onFactor?: boolean;
 }
 
 export const ANNOTATIONS = new Map<string, AnnotationSpec>();
@@ -438,6 +440,13 @@ registerAnnotation({
   blocks: ['guide'],
   form: '@baseline(b(x))',
   doc: "an input-dependent baseline b(x) for this local site's score-function signal (NVIL): one number per data point (an error on a global site or for another shape), fitted by squared error when the NVIL baseline is on",
+});
+registerAnnotation({
+  name: 'scale',
+  blocks: ['model'],
+  form: '@scale(c)',
+  onFactor: true,
+  doc: "multiply this site's terms in the objective by the constant c >= 0: a latent's log p(z) - log q(z) (its KL; beta-VAE's beta), data's log-likelihood, a factor's value",
 });
 
 // ---------------------------------------------------------------- reserved names

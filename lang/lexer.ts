@@ -40,10 +40,13 @@ export const Net = keyword('net');
 export const Model = keyword('model');
 export const Guide = keyword('guide');
 export const Let = keyword('let');
+export const For = keyword('for');
+export const In = keyword('in');
+export const Factor = keyword('factor');
 
 /** Keywords that start a top-level declaration (error recovery resynchronises on them). */
 export const declKeywords: readonly TokenType[] = [Const, Data, Latent, Global, Param, Net, Model, Guide];
-export const keywords: readonly TokenType[] = [...declKeywords, Let];
+export const keywords: readonly TokenType[] = [...declKeywords, Let, For, In, Factor];
 
 // ---------------------------------------------------------------- punctuation
 

@@ -13,11 +13,14 @@ import {
 import type {
   Annotation,
   Arg,
+  ArrayLit,
   Binary,
   BinaryOp,
   Decl,
   DistExpr,
   Expr,
+  FactorStmt,
+  ForStmt,
   IndexItem,
   LatentDecl,
   LetStmt,
@@ -32,6 +35,7 @@ import type {
 } from './ast.js';
 import { error, joinSpans, type Diagnostic } from './diagnostics.js';
 import * as T from './lexer.js';
+import { teach } from './teach.js';
 
 export interface ParseResult {
   program: Program;
@@ -44,7 +48,7 @@ const keywordTypes = new Set<TokenType>(T.keywords);
 const declKeywordTypes = new Set<TokenType>(T.declKeywords);
 
 const DECLARATION = 'a declaration (const, data, latent, global, param, net, model, guide)';
-const STATEMENT = "a statement ('let' or NAME ~ ...)";
+const STATEMENT = "a statement ('let', 'for', 'factor' or NAME ~ ...)";
 
 /** How an expected token type reads in "expected X". */
 function describeExpected(t: TokenType): string {
@@ -181,7 +185,11 @@ class PplParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeExpr);
-    return this.ACTION(() => ({ kind: 'data', name, type, span: joinSpans(tokSpan(kw), type.span) }));
+    const modifier = this.OPTION(() => this.SUBRULE2(this.ident));
+    return this.ACTION((): Decl => {
+      const span = joinSpans(tokSpan(kw), (modifier ?? type).span);
+      return modifier ? { kind: 'data', name, type, modifier, span } : { kind: 'data', name, type, span };
+    });
   });
 
   private latentDecl = this.RULE('latentDecl', (): Decl => {
@@ -319,12 +327,7 @@ class PplParser extends EmbeddedActionsParser {
   private block = this.RULE('block', (): Decl => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.Model) }, { ALT: () => this.CONSUME(T.Guide) }]);
     this.CONSUME(T.LBrace);
-    const body: Stmt[] = [];
-    this.MANY(() => {
-      const s = this.SUBRULE(this.stmt);
-      this.OPTION(() => this.CONSUME(T.Semi));
-      this.ACTION(() => body.push(s));
-    });
+    const body = this.SUBRULE(this.stmts);
     const close = this.CONSUME(T.RBrace);
     return this.ACTION(() => {
       const span = joinSpans(tokSpan(kw), tokSpan(close));
@@ -332,9 +335,56 @@ class PplParser extends EmbeddedActionsParser {
     });
   });
 
+  /** Statements up to a closing `}` (of a block or a loop). */
+  private stmts = this.RULE('stmts', (): Stmt[] => {
+    const body: Stmt[] = [];
+    this.MANY(() => {
+      const s = this.SUBRULE(this.stmt);
+      this.OPTION(() => this.CONSUME(T.Semi));
+      this.ACTION(() => body.push(s));
+    });
+    return body;
+  });
+
   private stmt = this.RULE('stmt', (): Stmt =>
-    this.OR<Stmt>([{ ALT: () => this.SUBRULE(this.letStmt) }, { ALT: () => this.SUBRULE(this.sampleStmt) }]),
+    this.OR<Stmt>([
+      { ALT: () => this.SUBRULE(this.letStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.factorStmt) },
+      { ALT: () => this.SUBRULE(this.sampleStmt) },
+    ]),
   );
+
+  /** `for t in 1:T { ... }` */
+  private forStmt = this.RULE('forStmt', (): ForStmt => {
+    const kw = this.CONSUME(T.For);
+    const variable = this.SUBRULE(this.ident);
+    this.CONSUME(T.In);
+    const from = this.SUBRULE(this.expr);
+    this.CONSUME(T.Colon);
+    const to = this.SUBRULE2(this.expr);
+    this.CONSUME(T.LBrace);
+    const body = this.SUBRULE(this.stmts);
+    const close = this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'for', variable, from, to, body, span: joinSpans(tokSpan(kw), tokSpan(close)) }));
+  });
+
+  /** `factor(expr)`, optionally annotated (`@scale(beta)`). */
+  private factorStmt = this.RULE('factorStmt', (): FactorStmt => {
+    const kw = this.CONSUME(T.Factor);
+    this.CONSUME(T.LParen);
+    const value = this.SUBRULE(this.expr);
+    const close = this.CONSUME(T.RParen);
+    const annotations: Annotation[] = [];
+    this.MANY(() => {
+      const a = this.SUBRULE(this.annotation);
+      this.ACTION(() => annotations.push(a));
+    });
+    return this.ACTION(() => {
+      const end = annotations.length > 0 ? annotations[annotations.length - 1]!.span : tokSpan(close);
+      return { kind: 'factor', value, annotations, span: joinSpans(tokSpan(kw), end) };
+    });
+  });
 
   private letStmt = this.RULE('letStmt', (): LetStmt => {
     const kw = this.CONSUME(T.Let);
@@ -346,6 +396,12 @@ class PplParser extends EmbeddedActionsParser {
 
   private sampleStmt = this.RULE('sampleStmt', (): SampleStmt => {
     const target = this.SUBRULE(this.ident);
+    const index = this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      const i = this.SUBRULE(this.expr);
+      this.CONSUME(T.RBracket);
+      return i;
+    });
     this.CONSUME(T.Tilde);
     const dist = this.SUBRULE(this.dist);
     const annotations: Annotation[] = [];
@@ -355,7 +411,8 @@ class PplParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const end = annotations.length > 0 ? annotations[annotations.length - 1]!.span : dist.span;
-      return { kind: 'sample', target, dist, annotations, span: joinSpans(target.span, end) };
+      const span = joinSpans(target.span, end);
+      return index ? { kind: 'sample', target, index, dist, annotations, span } : { kind: 'sample', target, dist, annotations, span };
     });
   });
 
@@ -520,6 +577,14 @@ class PplParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const elements = this.SUBRULE(this.exprList);
+          const close = this.CONSUME(T.RBracket);
+          return this.ACTION((): ArrayLit => ({ kind: 'array', elements, span: joinSpans(tokSpan(open), tokSpan(close)) }));
+        },
+      },
+      {
+        ALT: () => {
           const open = this.CONSUME(T.LParen);
           const inner = this.SUBRULE(this.expr);
           const close = this.CONSUME(T.RParen);
@@ -627,6 +692,25 @@ function skipRestOfBlock(tokens: readonly IToken[], from: number, depth: number)
   return tokens.length;
 }
 
+/**
+ * A teaching message for a syntax error at token `at`, when the statement or declaration it is
+ * in starts with a word the language does not have (`if`, `target +=`, Stan's blocks...), or
+ * is a Stan-style `for (t in ...)`.
+ */
+function teachAt(tokens: readonly IToken[], from: number, at: number): { at: number; message: string } | undefined {
+  if (at < from || at >= tokens.length) return undefined;
+  let j = at;
+  const separators = new Set<TokenType>([T.LBrace, T.RBrace, T.Semi]);
+  while (j > from && (tokens[j - 1]!.endLine ?? 0) === (tokens[j]!.startLine ?? 0) && !separators.has(tokens[j - 1]!.tokenType)) j--;
+  const first = tokens[j]!;
+  const inBlock = braceDepth(tokens, from, j) > 0;
+  if (first.tokenType === T.For && inBlock && tokens[j + 1]?.tokenType === T.LParen) {
+    return { at: j + 1, message: "a loop is written without parentheses: for t in 1:T { ... } (t runs from 1 up to T - 1)" };
+  }
+  const message = teach(first.image, inBlock);
+  return message ? { at: j, message } : undefined;
+}
+
 /** Just past the last token (chevrotain's EOF token has no position). */
 function endOfFileSpan(tokens: readonly IToken[]): Span {
   const last = tokens[tokens.length - 1];
@@ -695,13 +779,14 @@ export function parseProgram(file: string, source: string): ParseResult {
       continue;
     }
 
-    const span = atEof ? endOfFileSpan(tokens) : tokSpan(err.token);
+    const hint = teachAt(tokens, start, atEof ? tokens.length - 1 : errIdx);
+    const span = hint ? tokSpan(tokens[hint.at]!) : atEof ? endOfFileSpan(tokens) : tokSpan(err.token);
     // The stretch of source blamed for the error: the failed declaration up to the offending
     // token, or for a stray token the gap before it. A lex error there (a dropped `#`) is the
     // likely cause, and already reported.
     const blameFrom = stray ? previousEnd(tokens, errIdx) : tokens[lastIndexOf(tokens, declKeywordTypes, start, errIdx)]!.startOffset;
     const blameTo = atEof ? source.length : span.offset + span.length;
-    if (!lexOffsets.some((o) => o >= blameFrom && o < blameTo)) diagnostics.push(error('syntax', span, err.message));
+    if (!lexOffsets.some((o) => o >= blameFrom && o < blameTo)) diagnostics.push(error('syntax', span, hint?.message ?? err.message));
     if (atEof) break;
 
     const resume = declKeywordTypes.has(err.token.tokenType) && isLineStart(tokens, errIdx) ? errIdx : resumePoint(tokens, errIdx + 1);

@@ -1,5 +1,7 @@
-// Picks the fastest TensorFlow.js backend that loads here: tfjs-node (native libtensorflow),
-// else WebAssembly (XNNPACK), else pure JavaScript.
+// Picks the fastest TensorFlow.js backend that loads and runs here: tfjs-node (native
+// libtensorflow), else WebAssembly (XNNPACK), else pure JavaScript. A backend that loads but
+// fails its first computation (say a libtensorflow built for another CPU) is passed over too,
+// and why is kept for the message (describeBackend).
 import { tf } from './tf.js';
 import { OptionError, UserError } from './errors.js';
 
@@ -20,17 +22,41 @@ const TF_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm',
 
 let current: BackendInfo | undefined;
 
-async function load(name: BackendName): Promise<void> {
+/** Imports the package that registers a backend (none for cpu, which tfjs itself has). */
+export type BackendImporter = (name: BackendName) => Promise<unknown>;
+
+const importPackage: BackendImporter = async (name) => {
   if (name === 'node') {
     // An optional dependency: its install downloads libtensorflow, which fails offline.
     const moduleName = '@tensorflow/tfjs-node';
-    await import(moduleName);
-  } else if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
+    return import(moduleName);
   }
-  const ok = await tf.setBackend(TF_NAME[name]);
-  if (!ok) throw new Error(`tfjs could not initialise the ${TF_NAME[name]} backend`);
-  await tf.ready();
+  if (name === 'wasm') return import('@tensorflow/tfjs-backend-wasm');
+  return undefined;
+};
+
+async function load(name: BackendName, importer: BackendImporter): Promise<void> {
+  await importer(name);
+  try {
+    const ok = await tf.setBackend(TF_NAME[name]);
+    if (!ok) throw new Error(`tfjs could not initialise the ${TF_NAME[name]} backend`);
+    await tf.ready();
+    smokeTest();
+  } catch (e) {
+    // Leave no broken backend registered for a later setBackend to pick.
+    try {
+      if (tf.findBackend(TF_NAME[name])) tf.removeBackend(TF_NAME[name]);
+    } catch {
+      // its dispose failed too: it is gone from the registry all the same
+    }
+    throw new Error(`loads but fails to compute: ${reason(e)}`);
+  }
+}
+
+/** A matmul and an element-wise op, read back: what every training step needs. */
+function smokeTest(): void {
+  const got = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d([1, 2], [1, 2]), tf.tensor2d([3, 4], [2, 1])), 1).dataSync()[0]);
+  if (got !== 12) throw new Error(`1 * 3 + 2 * 4 + 1 gave ${got}`);
 }
 
 function reason(e: unknown): string {
@@ -41,13 +67,18 @@ function reason(e: unknown): string {
 
 /** Initialise a backend once per process; later calls return the same choice. */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+  return initBackendWith(choice, importPackage);
+}
+
+/** initBackend with the packages imported by `importer` (tests: a package that fails to load or to run). */
+export async function initBackendWith(choice: BackendChoice, importer: BackendImporter): Promise<BackendInfo> {
   if (current && (choice === 'auto' || choice === current.name)) return current;
   tf.enableProdMode();
   const order: BackendName[] = choice === 'auto' ? ['node', 'wasm', 'cpu'] : [choice];
   const skipped: string[] = [];
   for (const name of order) {
     try {
-      await load(name);
+      await load(name, importer);
       current = { name, tfName: TF_NAME[name], skipped };
       return current;
     } catch (e) {

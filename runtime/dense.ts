@@ -12,13 +12,21 @@
 //    ones-row matmul, since cpu sums over axis 0 by transposing first (~10x slower).
 //  - 'fused' (tensorflow, i.e. tfjs-node): tf.fused.matMul and tfjs' own gradients; native.
 //  - 'naive': matMul + add + activation with tfjs autodiff; the reference the tests compare to.
+// `denseForProgram` (the compiled nets) adds one formulation on wasm, 'kernel-weights-left',
+// for layers whose weight matrix is large against the batch: XNNPACK packs the right operand
+// of every matmul afresh when its buffer is new, as the weights are after every optimizer
+// step, and for a 784x400 matrix at batch 100 that packing is ~0.3 ms of a ~2 ms matmul. With
+// the weights as the left operand, y^T = W^T x^T, only the small x^T is packed; W^T costs one
+// transpose, y one more, and the bias and activation follow the matmul instead of being fused
+// (so values may differ from 'kernel' in the last bit). Same gradient as 'kernel'.
 import { tf } from './tf.js';
+import { fusedOps } from './fusion.js';
 
 import type { Activation } from './activations.js';
 
 export { ACTIVATIONS, isActivation, type Activation } from './activations.js';
 
-export type DenseStrategy = 'kernel' | 'fused' | 'naive';
+export type DenseStrategy = 'kernel' | 'kernel-weights-left' | 'fused' | 'naive';
 
 /** The formulation `dense` uses on a tfjs backend (tfjs' name: 'wasm', 'cpu', 'tensorflow'). */
 export function denseStrategyFor(backendName: string): DenseStrategy {
@@ -28,6 +36,20 @@ export function denseStrategyFor(backendName: string): DenseStrategy {
 /** act(x w + b) for x [n, in], w [in, out], b [out]; differentiable w.r.t. all three. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   return denseWith(denseStrategyFor(tf.getBackend()), x, w, b, activation);
+}
+
+/**
+ * `dense` as the compiler emits it: on wasm, with the weights as the left operand where packing
+ * them would cost more than packing and transposing the batch (in * out > n * (in + out)).
+ */
+export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  if (!fusedOps()) return denseNaive(x, w, b, activation);
+  return denseWith(programDenseStrategy(tf.getBackend(), x.shape[0], w.shape[0], w.shape[1]), x, w, b, activation);
+}
+
+/** The formulation denseForProgram uses for an [n, k] x [k, m] layer on a backend. */
+export function programDenseStrategy(backendName: string, n: number, k: number, m: number): DenseStrategy {
+  return backendName === 'wasm' && k * m > n * (k + m) ? 'kernel-weights-left' : denseStrategyFor(backendName);
 }
 
 /** `dense` with an explicit formulation (benchmarks and tests). */
@@ -41,6 +63,8 @@ export function denseWith(
   switch (strategy) {
     case 'kernel':
       return denseKernel(x, w, b, activation);
+    case 'kernel-weights-left':
+      return denseKernel(x, w, b, activation, true);
     case 'fused':
       return denseFused(x, w, b, activation);
     case 'naive':
@@ -87,7 +111,7 @@ const UNARY_KERNEL: Record<Exclude<Activation, 'relu' | 'linear'>, string> = {
 };
 
 /** Custom kernel formulation (wasm and cpu only; elsewhere falls back to 'fused'). */
-export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, weightsLeft = false): tf.Tensor2D {
   const backendName = tf.getBackend();
   if (!KERNEL_BACKENDS.includes(backendName)) return denseFused(x, w, b, activation);
   if (x.rank !== 2 || w.rank !== 2 || b.rank !== 1 || x.shape[1] !== w.shape[0] || b.shape[0] !== w.shape[1]) {
@@ -97,7 +121,7 @@ export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, acti
     throw new Error('dense: float32 tensors only');
   }
   registerOnce(backendName);
-  const attrs: tf.NamedAttrMap = { activation };
+  const attrs: tf.NamedAttrMap = { activation, weightsLeft: weightsLeft && backendName === 'wasm' };
   return tf.engine().runKernel(KERNEL_NAME, { x, w, b }, attrs) as tf.Tensor2D;
 }
 
@@ -132,6 +156,7 @@ function denseKernelFunc(params: { inputs: tf.NamedTensorInfoMap; backend: {}; a
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
   const fusable = activation === 'relu' || activation === 'linear';
+  if (attrs?.['weightsLeft'] === true) return weightsLeftForward(backend, x, w, b, activation);
   // tfjs-backend-wasm checks the bias's rank as stored when its data was created, so a bias
   // that is a reshape (e.g. of a [1, out] slice) fails there, in tf.fused.matMul too; copy it.
   const biasCopy =
@@ -155,6 +180,23 @@ function denseKernelFunc(params: { inputs: tf.NamedTensorInfoMap; backend: {}; a
   const y = backendKernel(UNARY_KERNEL[activation], backendName)({ inputs: { x: z2 }, backend, attrs: {} }) as tf.TensorInfo;
   backend.disposeData(z.dataId);
   return y;
+}
+
+/** act((W^T x^T)^T + b) on wasm: the weights are XNNPACK's unpacked left operand. */
+function weightsLeftForward(backend: tf.KernelBackend, x: tf.TensorInfo, w: tf.TensorInfo, b: tf.TensorInfo, activation: Activation): tf.TensorInfo {
+  const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo =>
+    backendKernel(name, 'wasm')({ inputs, backend, attrs }) as tf.TensorInfo;
+  const [n, k] = x.shape as [number, number];
+  const m = w.shape[1]!;
+  const wT = run('Transpose', { x: w }, { perm: [1, 0] });
+  const xT = run('Transpose', { x }, { perm: [1, 0] });
+  const zT = run('BatchMatMul', { a: wT, b: xT }, { transposeA: false, transposeB: false });
+  const z = run('Transpose', { x: { dataId: zT.dataId, shape: [m, n], dtype: zT.dtype } }, { perm: [1, 0] });
+  const pre = run('Add', { a: z, b });
+  const y = activation === 'linear' ? pre : run(activation === 'relu' ? 'Relu' : UNARY_KERNEL[activation], { x: pre });
+  for (const t of [wT, xT, zT, z, ...(y === pre ? [] : [pre])]) backend.disposeData(t.dataId);
+  void k;
+  return { dataId: y.dataId, shape: [n, m], dtype: y.dtype };
 }
 
 /** The rank tfjs-backend-wasm recorded for a tensor's data (undefined elsewhere). */

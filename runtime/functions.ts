@@ -1,6 +1,6 @@
 // Runtime implementations of the built-in functions named in lang/builtins.ts, over the
 // [particles, batch, ...event] layout.
-import { tf, type Tensor } from './tf.js';
+import { tf, withoutGradient, type Tensor } from './tf.js';
 import { EVENT_AXIS } from './layout.js';
 
 export type Elementwise = (x: Tensor) => Tensor;
@@ -78,4 +78,29 @@ export function concatEvent(parts: readonly Tensor[], axis: number): Tensor {
 export function joinedDataInput(values: readonly Tensor[]): Tensor {
   const flat = values.map((v) => tf.reshape(v, [v.shape[0]!, v.shape[1]!, -1]));
   return flat.length === 1 ? flat[0]! : concatEvent(flat, 0);
+}
+
+/** Values of one event shape stacked on a new first event axis, their particle and batch axes broadcast first. */
+export function stackEvent(parts: readonly Tensor[]): Tensor {
+  const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
+  return tf.stack(parts.map((p) => broadcastLeading(p, lead)), EVENT_AXIS);
+}
+
+/**
+ * `x[i]` for integer values i, per particle and data point, with gradients to x: entries of
+ * event axis `axis` of x ([P, B, ...event]) picked by i ([P', B', ...S]). A scalar index drops
+ * the axis; an index with axes S (axis 0 only) puts S first: [P, B, ...S, ...rest]. Written as
+ * a one-hot contraction so that it broadcasts over particles and data points like every other
+ * operation, and its gradient is exact.
+ */
+export function gatherEvent(x: Tensor, index: Tensor, axis: number): Tensor {
+  const k = x.shape[EVENT_AXIS + axis]!;
+  const picks = withoutGradient((i) => oneHotEvent(i, k))(index); // [P', B', ...S, K]
+  const s = index.rank - EVENT_AXIS;
+  const before = axis;
+  const after = x.rank - EVENT_AXIS - axis - 1;
+  const ones = (n: number): number[] => Array.from({ length: n }, () => 1);
+  const oh = tf.reshape(picks, [...picks.shape.slice(0, EVENT_AXIS + s), ...ones(before), k, ...ones(after)]);
+  const xs = s > 0 ? tf.reshape(x, [x.shape[0]!, x.shape[1]!, ...ones(s), ...x.shape.slice(EVENT_AXIS)]) : x;
+  return tf.sum(tf.mul(oh, xs), EVENT_AXIS + s + before);
 }

@@ -1,7 +1,7 @@
 // Multi-layer perceptrons over a parameter store. A net maps the last axis of its input and
 // keeps every leading axis (particles, batch, event prefix).
 import { tf, type Tensor } from './tf.js';
-import { dense, type Activation } from './dense.js';
+import { denseForProgram, type Activation } from './dense.js';
 import type { ParamStore } from './params.js';
 import { headTransform, type Constraint } from './constraints.js';
 import type { Rng } from './random.js';
@@ -72,7 +72,7 @@ export class Mlp {
     for (let i = 0; i < this.weightNames.length; i++) {
       const w = this.store.variable(this.weightNames[i]!) as tf.Tensor as tf.Tensor2D;
       const b = this.store.variable(this.biasNames[i]!) as tf.Tensor as tf.Tensor1D;
-      h = dense(h, w, b, this.activations[i]!);
+      h = denseForProgram(h, w, b, this.activations[i]!);
     }
     const heads = this.spec.heads;
     if (!heads) return tf.reshape(h, [...lead, h.shape[1]]);

@@ -3,8 +3,8 @@
 // look at the program.
 import { tf, type Tensor } from './tf.js';
 import type { Distribution } from './distributions/index.js';
-import { sumEvent } from './layout.js';
-import type { EstimatorKind, Plate, SampleMessage } from './effects/messages.js';
+import { EVENT_AXIS, sumEvent } from './layout.js';
+import type { EstimatorKind, Plate, SampleMessage, SiteElementRef } from './effects/messages.js';
 
 export type { EstimatorKind, Plate } from './effects/messages.js';
 
@@ -29,6 +29,10 @@ export interface TraceSite {
   scale: number;
   /** A guide site's declared baseline b(x) for its score-function signal (@baseline), [1 or P, M]. */
   baseline?: Tensor;
+  /** Multiplies the site's terms in an objective (@scale, KL annealing); 1 by default. */
+  weight: number;
+  /** The element of a value drawn element by element that this site is (`z[3]` of `z`). */
+  element?: SiteElementRef;
 }
 
 function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
@@ -53,6 +57,8 @@ function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
     },
     estimator: msg.infer.estimator,
     scale: msg.scale,
+    weight: msg.infer.weight ?? 1,
+    ...(msg.element ? { element: msg.element } : {}),
     baseline: baseline && msg.batchShape ? tf.reshape(baseline, [-1, msg.batchShape[1]]) : undefined,
   };
 }
@@ -87,6 +93,20 @@ export class Trace {
     for (const site of this.sites.values()) if (keep(site)) out.add(site);
     out.enumeration = this.enumeration;
     return out;
+  }
+
+  /**
+   * The whole value of `name` ([P, B, ...shape]): its site's, or for a value drawn element by
+   * element (`z[0]`, `z[1]`, ...) its elements stacked along the first event axis. A new tensor
+   * in the second case; undefined when neither is recorded.
+   */
+  wholeValue(name: string): Tensor | undefined {
+    const site = this.sites.get(name);
+    if (site) return site.value;
+    const parts = [...this.sites.values()].filter((s) => s.element?.of === name).sort((a, b) => a.element!.at - b.element!.at);
+    if (parts.length === 0) return undefined;
+    const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.value.shape[i]!)));
+    return tf.stack(parts.map((p) => tf.broadcastTo(p.value, [...lead, ...p.value.shape.slice(EVENT_AXIS)])), EVENT_AXIS);
   }
 
   latents(): TraceSite[] {

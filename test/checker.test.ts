@@ -248,7 +248,7 @@ const ROWS: Row[] = [
   { name: 'index out of range', source: base([PRIOR, '  x ~ Normal(z[3], 1)']), message: 'index 3 is out of range for axis 0 of z, which has size 3', at: '5:16' },
   { name: 'slice bound out of range', source: base([PRIOR, '  x ~ Normal(z[0:5], 1)']), message: 'slice bound 5 is out of range for axis 0 of z, which has size 3', at: '5:18' },
   { name: 'empty slice', source: base([PRIOR, '  x ~ Normal(z[2:1], 1)']), message: 'the slice 2:1 of axis 0 of z is empty', at: '5:16' },
-  { name: 'index that is not constant', source: base([PRIOR, '  let k = 1', '  x ~ Normal(z[k], 1)']), message: 'an index must be a constant, but k is a let', at: '6:16' },
+  { name: 'index that is not constant', source: base([PRIOR, '  let k = 1', '  x ~ Normal(z[k], 1)']), message: 'an index must be a constant, a loop variable (t, t - 1, ...) or integer-valued', at: '6:16' },
   // ---- distributions with event axes, argument-dependent supports, new domains
   { name: 'simplex without a last axis', source: lines('param a : positive[3] = 1', 'data p : simplex', 'model {', '  p ~ Dirichlet(a)', '}'), message: 'a simplex is a vector along a last axis: declare p : simplex[K]', at: '2:10' },
   { name: 'simplex with one entry', source: observed(['data p : simplex[1]']), message: 'simplex[1] has a single point', at: '1:10' },
@@ -361,10 +361,10 @@ describe('checker: programs that check clean', () => {
   it('gives params their folded or default init', () => {
     const c = clean(observed(['param a : real[3]', 'param b : positive[3]', 'param c : unit', 'param d : positive = 2 * 0.25'], ['  x ~ Normal(a * c, b + d)']));
     expect(c.params.map((p) => [p.name, p.shape, p.constraint.kind, p.init])).toEqual([
-      ['a', [3], 'real', 0],
-      ['b', [3], 'positive', 1],
-      ['c', [], 'unit', 0.5],
-      ['d', [], 'positive', 0.5],
+      ['a', [3], 'real', { kind: 'value', value: 0 }],
+      ['b', [3], 'positive', { kind: 'value', value: 1 }],
+      ['c', [], 'unit', { kind: 'value', value: 0.5 }],
+      ['d', [], 'positive', { kind: 'value', value: 0.5 }],
     ]);
   });
 

@@ -102,13 +102,15 @@ describe('arrayData: wrong lengths and values', async () => {
     await expectUserError(() => bindFields([decl('y', [])], arrayData({ y: [[1, 2], [3, 4]] }, { test: { y: [[1, 2]] } }).train), "field 'y', row 0: 2 values, but data y [] takes 1 value per point");
   });
 
-  it('rejects NaN (reserved for missing values) and non-numbers, naming the field, the row and the entry', async () => {
-    await expectUserError(() => arrayData({ x: [[1, 2], [3, NaN]] }), "arrays: field 'x', row 1 (entry 1): NaN; missing values are not supported");
-    await expectUserError(() => arrayData({ y: [1, 2, Number.NaN] }), "arrays: field 'y', row 2 (entry 0): NaN");
+  it('NaN marks a missing entry, allowed only for a declaration with missing entries; non-numbers are errors naming the field, the row and the entry', async () => {
+    const missing = arrayData({ x: [[1, 2], [3, NaN]] });
+    await expectUserError(() => bindFields([decl('x', [2])], missing.train), "arrays: field 'x', row 1 (entry 1): NaN (a missing entry), but data x is not declared with missing entries");
+    expect(bindFields([{ ...decl('x', [2]), missing: true }], missing.train).get('x')).toBe('x');
+    await expectUserError(() => bindFields([decl('y', [])], arrayData({ y: [1, 2, Number.NaN] }).train), "arrays: field 'y', row 2: NaN");
     await expectUserError(() => arrayData({ x: [[1, 2], [3, '4']] as unknown as number[][] }), "arrays: field 'x', row 1 (entry 1): the string '4' is not a number");
     await expectUserError(() => arrayData({ x: [[1, 2], [3, undefined]] as unknown as number[][] }), "field 'x', row 1 (entry 1): undefined is not a number");
     const flat = new Float32Array([1, 2, 3, 4, 5, NaN]);
-    await expectUserError(() => arrayData({ x: flat, y: [0, 1, 0] }), "arrays: field 'x', row 2 (entry 1): NaN");
+    await expectUserError(() => bindFields([decl('x', [2]), decl('y', [])], arrayData({ x: flat, y: [0, 1, 0] }).train), "arrays: field 'x', row 2 (entry 1): NaN");
     const split = arrayData({ x: flat }, { test: { x: new Float32Array(2) } });
     await expectUserError(() => bindFields([decl('x', [2])], split.train), "arrays: field 'x', row 2 (entry 1): NaN");
   });

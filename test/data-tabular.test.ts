@@ -143,12 +143,13 @@ describe('csv: errors name the file and line', () => {
     await expectUserError(() => openData(`csv:${g}`, NONE), `${g}:3: expected 2 fields, found 3`);
   });
 
-  it("non-numbers: file:line: column NAME: 'abc' is not a number (empty fields, hex and NaN too)", async () => {
+  it("non-numbers: file:line: column NAME: 'abc' is not a number (hex too); empty, NA and NaN are missing entries", async () => {
     const f = file('x,y\n1,2\n3,abc\n');
     await expectUserError(() => openData(`csv:${f}`, NONE), `${f}:3: column y: 'abc' is not a number`);
-    await expectUserError(() => openData(`csv:${file('x,y\n1,\n')}`, NONE), ":2: column y: '' is not a number", 'missing values are not supported');
     await expectUserError(() => openData(`csv:${file('x\n0x10\n')}`, NONE), ":2: column x: '0x10' is not a number");
-    await expectUserError(() => openData(`csv:${file('x\n1\nNaN\n')}`, NONE), ":3: column x: 'NaN' is not a number");
+    const gaps = await openData(`csv:${file('x,y\n1,\n2,NA\n3,4\n')}`, { ...NONE, testFraction: undefined });
+    await expectUserError(() => bindFields([decl('x', []), decl('y', [])], gaps.train), ":2: column y is empty (a missing entry), but data y is not declared with missing entries");
+    expect(bindFields([decl('x', []), { ...decl('y', []), missing: true }], gaps.train).get('y')).toBe('y');
     // quoted numbers, a BOM, spaces and exponents are fine
     const ok = await openData(`csv:${file('\ufeff"x", y\n"1.5", -2e2\n.5,+3\n')},${file('x,y\n0,0\n')}`, NONE);
     expect(Array.from((await all(ok.train)).fields.y!)).toEqual([-200, 3]);

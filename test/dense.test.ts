@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
-import { ACTIVATIONS as DENSE_ACTIVATIONS, dense, denseFused, denseNaive, denseStrategyFor, type Activation } from '../runtime/dense.js';
+import { ACTIVATIONS as DENSE_ACTIVATIONS, dense, denseForProgram, denseFused, denseNaive, denseStrategyFor, denseWith, programDenseStrategy, type Activation } from '../runtime/dense.js';
 
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation) => tf.Tensor2D;
 
@@ -12,6 +12,8 @@ const SHAPES: [number, number, number][] = [
   [5, 7, 3],
   [1, 33, 20],
   [16, 33, 20],
+  // large weights against the batch: denseForProgram takes the weights-left route on wasm
+  [3, 60, 50],
 ];
 
 let seed = 1;
@@ -72,6 +74,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     it('value and gradients equal the naive formulation, every activation', () => {
       compareTo(dense);
+    });
+
+    it('the weights-left formulation (compiled nets, large weights on wasm) equals the naive one, and denseForProgram picks it only there', () => {
+      compareTo((x, w, b, a) => denseWith('kernel-weights-left', x, w, b, a));
+      compareTo(denseForProgram);
+      const vae = (n: number) => programDenseStrategy(backend, n, 784, 400);
+      expect([vae(100), vae(128), vae(256), vae(1024), programDenseStrategy(backend, 100, 400, 40)]).toEqual(
+        backend === 'wasm' ? ['kernel-weights-left', 'kernel-weights-left', 'kernel-weights-left', 'kernel', 'kernel'] : ['kernel', 'kernel', 'kernel', 'kernel', 'kernel'],
+      );
     });
 
     it('tfjs-node formulation (fused matmul) equals the naive one', () => {

@@ -98,7 +98,9 @@ describe('effect handlers', () => {
     const scaled = run([subsample(30, 3), scale(0.5, (msg) => msg.name === 'w'), seed(new Rng('m')), plate(1, 3)]).model;
     expect(scaled.get('z')!.scale).toBe(10);
     expect(scaled.get('x')!.scale).toBe(10);
-    expect(scaled.get('w')!.scale).toBe(0.5);
+    expect(scaled.get('w')!.scale).toBe(1);
+    expect(scaled.get('w')!.weight).toBe(0.5);
+    expect(scaled.get('z')!.weight).toBe(1);
   });
 
   it('block hides the messages it selects from the handlers outside it, the trace among them', () => {

@@ -422,7 +422,7 @@ describe('syntax errors', () => {
       decls: ['const'],
     },
     { what: 'missing expression', source: 'const a = (1 + )', errors: [["expected an expression but found ')'", 1, 16]] },
-    { what: 'statement expected', source: 'model { 3 ~ Normal(0, 1) }', errors: [["expected a statement ('let' or NAME ~ ...) or '}' but found '3'", 1, 9]] },
+    { what: 'statement expected', source: 'model { 3 ~ Normal(0, 1) }', errors: [["expected a statement ('let', 'for', 'factor' or NAME ~ ...) or '}' but found '3'", 1, 9]] },
     { what: 'assignment instead of let', source: 'guide { q = encoder(x) }', errors: [["expected '~' but found '=' (use 'let NAME = ...'", 1, 11]] },
     { what: 'empty index', source: 'const a = x[]', errors: [["expected an index (an expression or a slice 'a:b') but found ']'", 1, 13]] },
     {
@@ -434,14 +434,14 @@ describe('syntax errors', () => {
     {
       what: 'declaration inside a block (no cascade on the rest of the block)',
       source: 'model {\n  const c = 3\n  z ~ Normal(c, 1)\n}\nguide { z ~ auto }',
-      errors: [["but found keyword 'const'", 2, 3]],
+      errors: [['a const is declared at the top of the file, not in a block', 2, 3]],
       decls: ['const', 'guide'],
     },
     {
       what: 'declaration inside a block, then a real error in a later declaration',
       source: 'model {\n  const c = 3\n  z ~ Normal(c, 1) { }\n}\nguide { z ~ auto }\nconst e = )',
       errors: [
-        ["but found keyword 'const'", 2, 3],
+        ['a const is declared at the top of the file, not in a block', 2, 3],
         ["expected an expression but found ')'", 6, 11],
       ],
       decls: ['const', 'guide'],

@@ -85,15 +85,24 @@ export function logLikelihoodBatch(program: CompiledProgram, batch: Minibatch, r
   return { logp, ess };
 }
 
-/** The per-point ELBO estimate (analytic KL where training uses it), averaged over `particles`. */
-export function elboBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles: number, globals: GlobalValues): Float64Array {
-  const t = tf.tidy(() => {
+/**
+ * The per-point ELBO estimate (analytic KL where training uses it), averaged over `particles`,
+ * and its split into distortion -E_q[log p(x | z)] and rate KL(q(z | x) || p(z)) (NaN where
+ * latents are summed out).
+ */
+export function elboBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles: number, globals: GlobalValues): { elbo: Float64Array; distortion: Float64Array; rate: Float64Array } {
+  const parts = tf.tidy(() => {
     const { guide, model } = runConditioned(program, batch.data, onMinibatch(batch, { particles, rng }), globals);
-    return tf.mean(estimateElbo(guide, model, particles, { kl: 'analytic' }).local, 0);
+    const est = estimateElbo(guide, model, particles, { kl: 'analytic' });
+    const none = (): tf.Tensor => tf.fill([batch.size], NaN);
+    return [tf.mean(est.local, 0), est.split ? tf.neg(tf.mean(est.split.data, 0)) : none(), est.split ? tf.neg(tf.mean(est.split.latent, 0)) : none()];
   });
-  const out = Float64Array.from(t.dataSync());
-  t.dispose();
-  return out;
+  const [elbo, distortion, rate] = parts.map((t) => {
+    const v = Float64Array.from(t.dataSync());
+    t.dispose();
+    return v;
+  }) as [Float64Array, Float64Array, Float64Array];
+  return { elbo, distortion, rate };
 }
 
 /** Mean and its standard error over points. */
@@ -135,6 +144,12 @@ export interface Evaluation {
   /** log p(x) - ELBO, paired per point. */
   gap: MeanWithError;
   meanEss: number;
+  /**
+   * -E_q[log p(x | z)] and KL(q(z | x) || p(z)) per point, unweighted by @scale (without one,
+   * ELBO = -(distortion + rate)); NaN where latents are summed out.
+   */
+  distortion: MeanWithError;
+  rate: MeanWithError;
 }
 
 /** ELBO and K-sample log p(x) of every point of a data set, per point in nats. */
@@ -146,11 +161,16 @@ export async function evaluateLogLikelihood(program: CompiledProgram, dataset: D
   let done = 0;
   const logp: number[] = [];
   const elbo: number[] = [];
+  const distortion: number[] = [];
+  const rate: number[] = [];
   const ess: number[] = [];
   for await (const batch of dataset.batches(opts.batchSize ?? 100, { rng: rng.derive('data'), shuffle: false })) {
     const mb = toMinibatch(batch, program.lowered, bindings);
     try {
-      elbo.push(...elboBatch(program, mb, elboRng, opts.elboParticles ?? 1, opts.globals));
+      const e = elboBatch(program, mb, elboRng, opts.elboParticles ?? 1, opts.globals);
+      elbo.push(...e.elbo);
+      distortion.push(...e.distortion);
+      rate.push(...e.rate);
       const r = logLikelihoodBatch(program, mb, isRng, opts, (d) => {
         done += d;
         opts.onProgress?.(done, total);
@@ -174,5 +194,7 @@ export async function evaluateLogLikelihood(program: CompiledProgram, dataset: D
     elboMean: meanWithError(elbo),
     gap: meanWithError(gap),
     meanEss: ess.reduce((a, b) => a + b, 0) / Math.max(1, ess.length),
+    distortion: meanWithError(distortion),
+    rate: meanWithError(rate),
   };
 }

@@ -109,7 +109,9 @@ export function runModelWith(
   fixed: ReadonlyMap<string, Tensor>,
   globals: GlobalValues,
   others: OtherLatents,
+  /** Sum Markov chains out (scoring data) rather than draw them step by step (generating data). */
+  sumChains = true,
 ): Trace {
   const given = [fixGlobals(globals), substitute(fixed)];
-  return traceModel(program, inputs, others === 'prior-mean' ? [priorMeans(), ...given, ...handlers] : [...given, ...handlers]);
+  return traceModel(program, inputs, others === 'prior-mean' ? [priorMeans(), ...given, ...handlers] : [...given, ...handlers], undefined, { sumChains });
 }

@@ -78,12 +78,13 @@ function prepareInputs(lowered: LoweredProgram, n: number, rng: Rng, given: Read
 
 /**
  * n synthetic data points from the model's generative process, reproducible from `rng`. Models
- * that sum a latent out (@enumerate) are not supported: their model block never draws it.
+ * that sum a latent out as a joint table (@enumerate) are not supported: their model block never
+ * draws it. A Markov chain summed out by the forward algorithm is drawn step by step here.
  */
 export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: SimulateOptions = {}): Simulated {
   const lowered = program.lowered;
   if (!Number.isInteger(n) || n < 1) throw new UserError(`the number of points to simulate must be a positive integer, got ${n}`);
-  const enumerated = lowered.latents.filter((l) => l.enumerated).map((l) => l.name);
+  const enumerated = lowered.latents.filter((l) => l.enumerated && !l.chain).map((l) => l.name);
   if (enumerated.length) {
     throw new UserError(`${lowered.file}: cannot simulate a model that sums latents out (@enumerate on ${enumerated.join(', ')}): its model block does not draw them`);
   }
@@ -103,7 +104,7 @@ export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: Si
         data.set(d.name, tf.tensor(inputs.get(d.name)!.subarray(start * per, (start + m) * per), [1, m, ...d.shape], 'float32'));
       }
       // The first run draws the globals from their priors; later runs replay that one draw.
-      const trace = runModelWith(program, data, onMinibatch({ data, size: m }, { particles: 1, rng: sampleRng }), new Map(), globals, 'sample');
+      const trace = runModelWith(program, data, onMinibatch({ data, size: m }, { particles: 1, rng: sampleRng }), new Map(), globals, 'sample', false);
       if (start === 0 && !opts.globals) {
         for (const site of trace.latents()) {
           if (site.plate !== 'global') continue;
@@ -112,10 +113,10 @@ export function simulate(program: CompiledProgram, n: number, rng: Rng, opts: Si
         }
       }
       for (const d of modelled) {
-        const site = trace.get(d.name);
-        if (!site) throw new Error(`internal: the model did not draw data ${d.name}`);
+        const value = trace.wholeValue(d.name);
+        if (!value) throw new Error(`internal: the model did not draw data ${d.name}`);
         const per = valuesPerPoint(d.shape);
-        const v = tf.broadcastTo(site.value, [1, m, ...d.shape]).dataSync();
+        const v = tf.broadcastTo(value, [1, m, ...d.shape]).dataSync();
         out.get(d.name)!.set(v, start * per);
       }
     });

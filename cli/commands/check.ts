@@ -18,7 +18,9 @@ export function summarize(model: Model, mode: EstimatorMode): string {
   for (const l of lowered.latents) {
     const est = guideSites.find((s) => s.name === l.name)?.estimator ?? 'reparam';
     const auto = l.guideSource === 'auto' || l.guideSource === 'implicit';
-    const how = l.enumerated
+    const how = l.chain
+      ? `a Markov chain summed out by the forward algorithm (${enumerationSize(l.support, l.shape.slice(1))} values per step, no guide)`
+      : l.enumerated
       ? `summed out exactly (${enumerationSize(l.support, l.shape)} values, no guide)`
       : `guide ${auto ? describeAutoGuide(lowered, l) : l.guide}, ${est === 'reparam' ? 'pathwise (reparameterized) gradient' : 'score-function (REINFORCE) gradient'}`;
     lines.push(`  ${l.plate === 'local' ? 'latent' : 'global'}  ${l.name}: ${describeSupport(l.support)} ${shape(l.shape)}  prior ${l.prior}, ${how}`);

@@ -45,6 +45,8 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
       elbo: ev.elboMean,
       logLikelihood: ev.logLikelihood,
       gap: ev.gap,
+      distortion: ev.distortion,
+      rate: ev.rate,
       meanEss: ev.meanEss,
       seconds,
     };
@@ -56,6 +58,12 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
       ['ELBO', `${f2(ev.elboMean.mean)} +- ${f2(ev.elboMean.stderr)}`],
       [`log p(x), IS with K = ${ev.k}`, `${f2(ev.logLikelihood.mean)} +- ${f2(ev.logLikelihood.stderr)}`],
       ['log p(x) - ELBO', `${f2(ev.gap.mean)} +- ${f2(ev.gap.stderr)}`],
+      ...(Number.isFinite(ev.rate.mean)
+        ? ([
+            ['distortion -E_q[log p(x | z)]', `${f2(ev.distortion.mean)} +- ${f2(ev.distortion.stderr)}`],
+            ['rate KL(q(z | x) || p(z))', `${f2(ev.rate.mean)} +- ${f2(ev.rate.stderr)}`],
+          ] as [string, string][])
+        : []),
       ['mean effective sample size', `${ev.meanEss.toFixed(1)} of ${ev.k}`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;

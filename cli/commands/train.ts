@@ -11,7 +11,7 @@ import { progressView } from '../progress.js';
 import { appendCsvLog } from '../csv-log.js';
 import { latestRunNumber, runFolder, runsDir } from '../runs.js';
 import { writeElboChart } from '../render/chart.js';
-import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
+import { finiteNumber, nonNegativeInt, positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
 import { DESCRIPTIONS } from './descriptions.js';
@@ -34,6 +34,7 @@ export function trainOptions(f: TrainFlags): Partial<TrainOptions> {
     optimizer: f.optimizer,
     particles: f.particles,
     kl: f.kl,
+    klAnneal: f.klAnneal,
     estimator: f.estimator,
     objective: f.objective,
     alpha: f.alpha,
@@ -185,6 +186,7 @@ export function registerTrain(program: Command): void {
     .option('--particles <L>', 'samples of the latents per data point and step', positiveInt('--particles'), d.particles)
     .option('--init-tries <n>', 'initialize n times (seeds derived from --seed) and train the one with the best ELBO on the first 1000 training points', positiveInt('--init-tries'), d.initTries)
     .addOption(new Option('--kl <mode>', 'KL term: closed form where prior and guide allow, or Monte Carlo').choices(KL_MODES).default(d.kl))
+    .option('--kl-anneal <steps>', 'KL annealing: the latents\' terms (the KL) weigh 1/S, 2/S, ... 1 over the first S steps (0: off)', nonNegativeInt('--kl-anneal'), d.klAnneal)
     .addOption(estimatorOption())
     .addOption(
       new Option('--objective <kind>', 'elbo; iwae: the K-sample importance weighted bound with K = --particles (VIMCO for score-function sites); renyi: the Rényi bound of order --alpha')

@@ -11,7 +11,7 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
 
   const data: DataInfo[] = ctx.symbolsOf('data').map((s) => {
     const t = typeOf(s.name);
-    return { name: s.name, shape: t.shape, support: t.support, decl: s.decl };
+    return { name: s.name, shape: t.shape, support: t.support, decl: s.decl, missing: s.decl.modifier?.name === 'missing' };
   });
 
   // Implicit automatic guide sites are checked like written ones, but the checked program keeps
@@ -29,7 +29,8 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
         plate: d.plate,
         dist: match.spec,
         argNames: match.argNames.map((n) => n ?? internal(`an argument of ${d.target} is unbound`)),
-        shape: typeOf(d.target).shape,
+        shape: d.element ? typeOf(d.target).shape.slice(1) : typeOf(d.target).shape,
+        ...(d.element ? { element: d.element } : {}),
       };
     });
 
@@ -66,5 +67,12 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
     guide: ctx.guide?.body.filter((s) => !(s.kind === 'sample' && s.implicit)) ?? [],
     sites,
     shapes: ctx.shapes,
+    factors: [...ctx.factorPlates].map(([stmt, plate]) => ({ stmt, plate })),
+    loops: ctx.loopRanges,
+    constArrays: ctx.constArrays,
+    arrays: ctx.arrays,
+    indexKinds: ctx.indexKinds,
+    chains: ctx.chains,
+    loopVarRefs: new Set([...ctx.bindings].filter(([, b]) => b.kind === 'loop').map(([id]) => id)),
   };
 }

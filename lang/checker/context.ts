@@ -3,7 +3,12 @@
 // recorded; a rule that finds a problem reports it and leaves the entry out, so that later
 // rules treat the value as unknown instead of reporting follow-on errors.
 import type {
+  ArrayLit,
   ConstDecl,
+  FactorStmt,
+  ForStmt,
+  IndexItem,
+  Stmt,
   DataDecl,
   Expr,
   GuideBlock,
@@ -19,7 +24,9 @@ import type {
   Call,
 } from '../ast.js';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
-import type { NetHeadInfo, Plate, Shape } from '../checked.js';
+import type { ChainShape, ConstArray, IndexKind, LoopRange, NetHeadInfo, ParamInit, Plate, Shape, SiteElement } from '../checked.js';
+
+export type { ChainShape, ConstArray, IndexKind, LoopRange, ParamInit, SiteElement } from '../checked.js';
 import type { Support } from '../../runtime/support.js';
 import type { DistSpec } from '../../runtime/distributions/spec.js';
 import type { BuiltinFunction } from '../builtins.js';
@@ -40,6 +47,8 @@ export type Binding =
   | { kind: 'decl'; symbol: DeclSymbol }
   | { kind: 'let'; stmt: LetStmt; block: BlockKind }
   | { kind: 'builtin'; what: 'function' | 'distribution' }
+  /** The integer variable of an enclosing `for` loop. */
+  | { kind: 'loop'; loop: ForStmt }
   /** Already reported (undefined, or used before its definition): stay silent about it. */
   | { kind: 'unresolved' };
 
@@ -74,8 +83,9 @@ export interface DeclaredType {
 
 export interface FoldedParam {
   constraint: Support;
-  init: number;
+  init: ParamInit;
 }
+
 
 export interface FoldedNet {
   layers: readonly number[];
@@ -90,6 +100,8 @@ export interface SiteDraft {
   target: string;
   targetKind: 'latent' | 'data';
   plate: Plate;
+  /** `z[i] ~ ...`: the element drawn (absent: the whole value). */
+  element?: SiteElement;
 }
 
 /** The distribution of a `~` and the parameter each argument binds (undefined where invalid). */
@@ -122,6 +134,19 @@ export class CheckContext {
   /** First declaration of each name (later duplicates are reported and left out). */
   readonly symbols = new Map<string, DeclSymbol>();
   readonly consts = new Map<string, number>();
+  readonly constArrays = new Map<string, ConstArray>();
+  /** The folded range of every loop whose bounds are valid. */
+  readonly loopRanges = new Map<ForStmt, LoopRange>();
+  /** The loops around each statement in a loop, outermost first. */
+  readonly loopsOf = new Map<Stmt, ForStmt[]>();
+  /** Array literals inside blocks, folded. */
+  readonly arrays = new Map<ArrayLit, ConstArray>();
+  /** Every index that is not a constant, and how it picks. */
+  readonly indexKinds = new Map<IndexItem, IndexKind>();
+  /** Latents summed out as Markov chains, and where their statements are. */
+  readonly chains = new Map<string, ChainShape>();
+  /** Each factor statement's plate. */
+  readonly factorPlates = new Map<FactorStmt, Plate>();
   /** Consts whose value could not be folded (already reported). */
   readonly brokenConsts = new Set<string>();
   /** Folded domain and shape of data, latents and params (absent when invalid). */
@@ -207,6 +232,7 @@ export class CheckContext {
       }
       this.used.add(sym.name);
       if (sym.kind !== 'const') return { error: `${what} must be a constant, but ${describeSymbol(sym)} is not a const` };
+      if (this.constArrays.has(sym.name)) return { error: `${what} must be a number, but const ${sym.name} is an array` };
       const v = this.consts.get(sym.name);
       return v === undefined ? 'silent' : { value: v };
     });
@@ -218,10 +244,12 @@ export class CheckContext {
       const b = this.bindings.get(id);
       if (!b || b.kind === 'unresolved') return 'silent';
       if (b.kind === 'decl' && b.symbol.kind === 'const') {
+        if (this.constArrays.has(b.symbol.name)) return { error: `${what} must be a number, but const ${b.symbol.name} is an array` };
         const v = this.consts.get(b.symbol.name);
         return v === undefined ? 'silent' : { value: v };
       }
       if (b.kind === 'decl') return { error: `${what} must be a constant, but ${describeSymbol(b.symbol)} is not a const` };
+      if (b.kind === 'loop') return { error: `${what} must be a constant, but ${id.name} is the variable of the loop on line ${b.loop.span.line}` };
       if (b.kind === 'let') return { error: `${what} must be a constant, but ${id.name} is a let` };
       return 'silent';
     });
@@ -234,6 +262,38 @@ export class CheckContext {
     const failed = this.diagnostics.length > saved;
     this.diagnostics.length = saved;
     return failed ? undefined : v;
+  }
+
+  /** Fold an array literal whose elements are constant expressions (nested literals for more axes). */
+  foldArray(e: ArrayLit, what: string, resolve: ConstResolver): ConstArray | undefined {
+    const parts = e.elements.map((x) => (x.kind === 'array' ? this.foldArray(x, what, resolve) : this.fold(x, what, resolve)));
+    if (parts.some((p) => p === undefined)) return undefined;
+    if (parts.every((p): p is number => typeof p === 'number')) return { shape: [parts.length], values: parts };
+    const rows = parts.filter((p): p is ConstArray => typeof p === 'object');
+    const first = rows[0]!;
+    const same = rows.length === parts.length && rows.every((r) => r.shape.length === first.shape.length && r.shape.every((d, i) => d === first.shape[i]));
+    if (!same) {
+      this.error('ragged-array', e.span, `the elements of this array differ in shape: every element must be a number, or every one an array of the same shape`);
+      return undefined;
+    }
+    return { shape: [parts.length, ...first.shape], values: rows.flatMap((r) => r.values) };
+  }
+
+  /** Fold an array literal inside a block (elements may use consts). */
+  foldBlockArray(e: ArrayLit): ConstArray | undefined {
+    const cached = this.arrays.get(e);
+    if (cached) return cached;
+    const out = this.foldArray(e, 'an element of an array', (id) => {
+      const b = this.bindings.get(id);
+      if (!b || b.kind === 'unresolved') return 'silent';
+      if (b.kind === 'decl' && b.symbol.kind === 'const') {
+        const v = this.consts.get(b.symbol.name);
+        return v === undefined ? 'silent' : { value: v };
+      }
+      return { error: `an element of an array literal must be a constant, but ${id.name} is not: build vectors of values with concat(...)` };
+    });
+    if (out) this.arrays.set(e, out);
+    return out;
   }
 
   fold(e: Expr, what: string, resolve: ConstResolver): number | undefined {
@@ -269,7 +329,7 @@ export class CheckContext {
         return applyBinary(e.op, a, b);
       }
       default: {
-        const kind = e.kind === 'call' ? 'a call' : e.kind === 'field' ? 'a field access' : 'an indexing';
+        const kind = e.kind === 'call' ? 'a call' : e.kind === 'field' ? 'a field access' : e.kind === 'array' ? 'an array' : 'an indexing';
         this.error('not-constant', e.span, `${what} must be a constant expression (numbers, consts and + - * / ^), not ${kind}`);
         return undefined;
       }

@@ -1,26 +1,88 @@
 // A lowered block compiled to a list of steps. Each sample site builds its distribution and
 // sends a sample message through the run's handlers, which decide its value: drawn, replayed,
-// observed, enumerated or substituted.
-import type { Tensor } from '../../runtime/tf.js';
+// observed, enumerated or substituted. Loops run their body once per value of their variable,
+// in order; a factor sends its term as an observed site; a Markov chain is summed out by the
+// forward algorithm (chain.ts) when the run asks for it, and drawn step by step otherwise.
+import { tf, type Tensor } from '../../runtime/tf.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
+import { FactorTerm } from '../../runtime/distributions/factor.js';
 import { send } from '../../runtime/effects/messages.js';
-import { padEventAxes } from '../../runtime/layout.js';
-import type { LoweredSite, LoweredStmt } from '../lower/program.js';
+import { EVENT_AXIS, padEventAxes, sumEvent } from '../../runtime/layout.js';
+import type { LoweredFactor, LoweredLoop, LoweredSite, LoweredStmt } from '../lower/program.js';
 import { compileExpr, compileTensor, type Env } from './expressions.js';
+import { compileChain } from './chain.js';
 
 export type Step = (env: Env) => void;
 
 export function compileBlock(stmts: readonly LoweredStmt[]): Step[] {
   return stmts.map((stmt): Step => {
-    if (stmt.kind === 'let') {
-      const value = compileExpr(stmt.value);
-      const name = stmt.name;
-      return (env) => {
-        env.values.set(name, value(env));
-      };
+    switch (stmt.kind) {
+      case 'let': {
+        const value = compileExpr(stmt.value);
+        const name = stmt.name;
+        return (env) => {
+          env.values.set(name, value(env));
+        };
+      }
+      case 'sample':
+        return compileSite(stmt);
+      case 'loop':
+        return compileLoop(stmt);
+      case 'factor':
+        return compileFactor(stmt);
+      case 'chain':
+        return compileChain(stmt, compileBlock(stmt.init), compileLoop(stmt.loop), compileBlock(stmt.loop.body));
     }
-    return compileSite(stmt);
   });
+}
+
+function compileLoop(loop: LoweredLoop): Step {
+  const body = compileBlock(loop.body);
+  const { variable, from, to } = loop;
+  return (env) => {
+    for (let t = from; t < to; t++) {
+      env.loops.set(variable, t);
+      runSteps(body, env);
+    }
+    env.loops.delete(variable);
+  };
+}
+
+function compileFactor(factor: LoweredFactor): Step {
+  const value = compileTensor(factor.value);
+  const { name, plate } = factor;
+  const weight = factor.scale;
+  return (env) => {
+    const term = sumEvent(value(env));
+    send(env.stack, {
+      type: 'sample',
+      name,
+      block: 'model',
+      kind: 'data',
+      plate,
+      fn: new FactorTerm(term),
+      eventShape: [],
+      value: term,
+      observed: true,
+      scale: 1,
+      infer: { estimator: 'reparam', rule: { reparameterizable: true }, enumerated: false, ...(weight !== undefined ? { weight } : {}) },
+      stop: false,
+    });
+  };
+}
+
+/** Store element `at` of `name`; once every element is there, the whole value too ([P, B, N, ...]). */
+function storeElement(env: Env, name: string, count: number, at: number, value: Tensor): void {
+  let elements = env.elements.get(name);
+  if (!elements) {
+    elements = new Array<Tensor | undefined>(count).fill(undefined);
+    env.elements.set(name, elements);
+  }
+  elements[at] = value;
+  if (elements.some((e) => e === undefined)) return;
+  const parts = elements as Tensor[];
+  const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
+  env.values.set(name, tf.stack(parts.map((p) => tf.broadcastTo(p, [...lead, ...p.shape.slice(EVENT_AXIS)])), EVENT_AXIS));
 }
 
 function compileSite(site: LoweredSite): Step {
@@ -30,24 +92,41 @@ function compileSite(site: LoweredSite): Step {
     return [a.name, (env: Env) => padEventAxes(raw(env), rank)] as const;
   });
   const baselineOf = site.baseline ? compileTensor(site.baseline) : undefined;
-  const { name, block, target, plate, shape, estimator, rule, enumerated } = site;
+  const { name, block, target, plate, shape, estimator, rule, enumerated, element } = site;
+  const weight = site.scale;
   const distName = site.dist.name;
+  const elementAt = (env: Env): number | undefined => {
+    if (!element) return undefined;
+    if (element.kind === 'at') return element.at;
+    const t = env.loops.get(element.variable);
+    if (t === undefined) throw new Error(`internal: loop variable '${element.variable}' read outside its loop`);
+    return t;
+  };
   return (env) => {
     const fn = makeDistribution(distName, Object.fromEntries(args.map(([argName, c]): [string, Tensor] => [argName, c(env)])));
+    const at = elementAt(env);
     const msg = send(env.stack, {
       type: 'sample',
-      name,
+      name: at === undefined ? name : `${name}[${at}]`,
       block,
       kind: target,
       plate,
       fn,
       eventShape: shape,
+      ...(at === undefined ? {} : { element: { of: name, at } }),
       observed: false,
       scale: 1,
-      infer: { estimator, rule, enumerated, ...(baselineOf ? { baseline: baselineOf(env) } : {}) },
+      infer: {
+        estimator,
+        rule,
+        enumerated,
+        ...(baselineOf ? { baseline: baselineOf(env) } : {}),
+        ...(weight !== undefined ? { weight } : {}),
+      },
       stop: false,
     });
-    env.values.set(name, msg.value);
+    if (at === undefined || !element) env.values.set(name, msg.value);
+    else storeElement(env, name, element.count, at, msg.value);
   };
 }
 

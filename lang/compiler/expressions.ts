@@ -6,7 +6,7 @@ import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { send, type Stack } from '../../runtime/effects/messages.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from '../../runtime/layout.js';
 import type { IndexPart, LExpr } from '../lower/program.js';
-import { ELEMENTWISE, concatEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
+import { ELEMENTWISE, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 
@@ -16,6 +16,10 @@ export interface Env {
   readonly params: ParamStore;
   readonly nets: ReadonlyMap<string, Mlp>;
   readonly stack: Stack;
+  /** The current value of each running loop's variable. */
+  readonly loops: Map<string, number>;
+  /** The elements drawn so far of values drawn element by element (`z[t] ~ ...`), by name. */
+  readonly elements: Map<string, (Tensor | undefined)[]>;
 }
 
 export type Compiled = (env: Env) => RtValue;
@@ -43,6 +47,18 @@ export function compileExpr(e: LExpr): Compiled {
     case 'const': {
       const v = e.value;
       return () => constant(v);
+    }
+    case 'tensor': {
+      const { shape, values } = e;
+      return () => tf.tensor(values as number[], [1, 1, ...shape], 'float32');
+    }
+    case 'stack': {
+      const parts = e.parts.map(compileTensor);
+      return (env) => stackEvent(parts.map((p) => p(env)));
+    }
+    case 'loopVar': {
+      const name = e.name;
+      return (env) => constant(loopValue(env, name));
     }
     case 'ref': {
       const name = e.name;
@@ -114,7 +130,7 @@ export function compileExpr(e: LExpr): Compiled {
       };
     }
     case 'index':
-      return compileIndex(compileTensor(e.object), e.parts);
+      return compileIndex(e.object, e.parts);
     case 'joinData': {
       const names = e.names;
       return (env) =>
@@ -142,20 +158,61 @@ export function compileTensor(e: LExpr): CompiledTensor {
   return (env) => asTensor(c(env));
 }
 
-function compileIndex(object: CompiledTensor, parts: readonly IndexPart[]): Compiled {
+function loopValue(env: Env, name: string): number {
+  const t = env.loops.get(name);
+  if (t === undefined) throw new Error(`internal: loop variable '${name}' read outside its loop`);
+  return t;
+}
+
+/** The position a constant or loop index picks on an axis of size `dim` (negative counts from the end). */
+function position(env: Env, p: IndexPart, dim: number): number {
+  const at = p.kind === 'at' ? p.at : p.kind === 'loop' ? loopValue(env, p.variable) + p.offset : 0;
+  return at < 0 ? dim + at : at;
+}
+
+/**
+ * Indexing. An element of a value drawn element by element is read where it was stored (the
+ * whole value may not exist yet); constant, loop and slice parts become one slice; a gather by
+ * integer values (at most one) comes last, on its axis among those left.
+ */
+function compileIndex(objectExpr: LExpr, parts: readonly IndexPart[]): Compiled {
+  const object = compileTensor(objectExpr);
+  const gatherAt = parts.findIndex((p) => p.kind === 'gather');
+  const gatherPart = gatherAt >= 0 ? parts[gatherAt]! : undefined;
+  const gatherIndex = gatherPart?.kind === 'gather' ? compileTensor(gatherPart.index) : undefined;
+  const stored = objectExpr.kind === 'ref' && (parts[0]?.kind === 'at' || parts[0]?.kind === 'loop') ? objectExpr.name : undefined;
+  const rest = compileSlices(parts.slice(1));
+  const all = compileSlices(parts);
   return (env) => {
-    const x = object(env);
+    let x: Tensor;
+    if (stored !== undefined && env.elements.has(stored)) {
+      const elements = env.elements.get(stored)!;
+      const v = elements[position(env, parts[0]!, elements.length)];
+      if (!v) throw new Error(`internal: element ${position(env, parts[0]!, elements.length)} of '${stored}' is read before it is drawn`);
+      x = rest(env, v);
+    } else x = all(env, object(env));
+    if (!gatherIndex) return x;
+    // The gather's axis among the axes left after the slices dropped theirs.
+    const dropped = parts.slice(0, gatherAt).filter((p) => p.kind !== 'slice').length;
+    return gatherEvent(x, gatherIndex(env), gatherAt - dropped);
+  };
+}
+
+/** Constant, loop and slice parts on the event axes from the first (gathers keep their axis whole). */
+function compileSlices(parts: readonly IndexPart[]): (env: Env, x: Tensor) => Tensor {
+  if (parts.length === 0) return (_env, x) => x;
+  return (env, x) => {
     const begin = x.shape.map(() => 0);
     const size = x.shape.map(() => -1);
     const squeeze: number[] = [];
     parts.forEach((p, k) => {
       const axis = EVENT_AXIS + k;
       const dim = x.shape[axis]!;
-      if (p.kind === 'at') {
-        begin[axis] = p.at < 0 ? dim + p.at : p.at;
+      if (p.kind === 'at' || p.kind === 'loop') {
+        begin[axis] = position(env, p, dim);
         size[axis] = 1;
         squeeze.push(axis);
-      } else {
+      } else if (p.kind === 'slice') {
         const s = p.start === undefined ? 0 : p.start < 0 ? dim + p.start : p.start;
         const t = p.end === undefined ? dim : p.end < 0 ? dim + p.end : p.end;
         begin[axis] = s;

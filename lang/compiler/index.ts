@@ -2,7 +2,7 @@
 // and its blocks as closures that send messages through a stack of effect handlers.
 import type { CheckedProgram } from '../checked.js';
 import { lowerProgram } from '../lower/lower.js';
-import type { LoweredProgram } from '../lower/program.js';
+import type { LoweredParam, LoweredProgram } from '../lower/program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Mlp } from '../../runtime/nets.js';
 import { Rng } from '../../runtime/random.js';
@@ -21,10 +21,42 @@ export interface CompileOptions {
   seed: string;
 }
 
-function initialValues(init: number, jitter: number | undefined, shape: readonly number[], rng: Rng | undefined): Float32Array | number {
+function initialValues(p: LoweredParam, rng: Rng | undefined): Float32Array | number {
+  const { init, jitter, shape } = p;
+  const size = shapeSize(shape);
+  if (p.initValues) return broadcastValues(p.initValues.values, p.initValues.shape, shape);
+  if (p.initRandom && rng) {
+    const { dist, a, b } = p.initRandom;
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      // strictly inside (a, b): a bound may sit on the edge of an open constraint
+      const u = (rng.uniform() * (2 ** 32 - 1) + 0.5) / 2 ** 32;
+      out[i] = dist === 'uniform' ? a + (b - a) * u : a + b * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.uniform());
+    }
+    return out;
+  }
   if (jitter === undefined || !rng) return init;
-  const out = new Float32Array(shapeSize(shape));
+  const out = new Float32Array(size);
   for (let i = 0; i < out.length; i++) out[i] = init + (2 * rng.uniform() - 1) * jitter;
+  return out;
+}
+
+/** Row-major `values` of shape `from` broadcast (numpy rules) to `to`. */
+function broadcastValues(values: readonly number[], from: readonly number[], to: readonly number[]): Float32Array {
+  const out = new Float32Array(shapeSize(to));
+  const pad = to.length - from.length;
+  const strides = from.map((_, i) => shapeSize(from.slice(i + 1)));
+  for (let i = 0; i < out.length; i++) {
+    let rest = i;
+    let src = 0;
+    for (let axis = to.length - 1; axis >= 0; axis--) {
+      const coord = rest % to[axis]!;
+      rest = Math.floor(rest / to[axis]!);
+      const f = axis - pad;
+      if (f >= 0 && from[f]! > 1) src += coord * strides[f]!;
+    }
+    out[i] = values[src]!;
+  }
   return out;
 }
 
@@ -45,6 +77,8 @@ export class CompiledProgram {
   private readonly enumerated: EnumeratedLatent[] = [];
   /** The number of joint values of the enumerated latents (1 when none is). */
   readonly enumerationSize: number;
+  /** Some latent is a Markov chain summed out by the forward algorithm. */
+  readonly hasChains: boolean;
 
   constructor(
     readonly lowered: LoweredProgram,
@@ -53,7 +87,7 @@ export class CompiledProgram {
     const initRng = new Rng(`${options.seed}/init`);
     for (const p of lowered.params) {
       const rng = p.initStream ? new Rng(`${initRng.seed}/${p.initStream}`) : undefined;
-      this.params.create(p.name, p.shape, initialValues(p.init, p.jitter, p.shape, rng), p.constraint);
+      this.params.create(p.name, p.shape, initialValues(p, rng), p.constraint);
     }
     for (const n of lowered.nets) {
       const mlp = new Mlp({ name: n.name, layers: n.layers, activation: n.activation, heads: n.heads }, this.params, new Rng(`${initRng.seed}/${n.initStream}`));
@@ -61,7 +95,7 @@ export class CompiledProgram {
     }
     let stride = 1;
     for (const l of lowered.latents) {
-      if (!l.enumerated) continue;
+      if (!l.enumerated || l.chain) continue;
       const values = supportValues(l.support);
       if (!values) throw new Error(`internal: ${l.name} is enumerated but its support is not finite`);
       const count = values.length ** l.shape.reduce((a, b) => a * b, 1);
@@ -69,6 +103,7 @@ export class CompiledProgram {
       stride *= count;
     }
     this.enumerationSize = stride;
+    this.hasChains = lowered.latents.some((l) => l.chain);
     this.guideSteps = compileBlock(lowered.guide);
     this.modelSteps = compileBlock(lowered.model);
   }
@@ -79,7 +114,7 @@ export class CompiledProgram {
   }
 
   private env(stack: Stack, inputs: ReadonlyMap<string, Tensor>): Env {
-    return { values: new Map<string, RtValue>(inputs), params: this.params, nets: this.nets, stack };
+    return { values: new Map<string, RtValue>(inputs), params: this.params, nets: this.nets, stack, loops: new Map(), elements: new Map() };
   }
 
   /** Run the guide block under `stack`, reading the data in `inputs` ([1, M, ...shape] by name). */

@@ -42,7 +42,15 @@ export class ExpressionLowering {
       case 'ident': {
         const c = this.program.consts.get(e.name);
         if (c !== undefined) return { kind: 'const', value: c };
+        const array = this.program.constArrays.get(e.name);
+        if (array) return { kind: 'tensor', shape: array.shape, values: array.values };
+        if (this.program.loopVarRefs.has(e)) return { kind: 'loopVar', name: e.name };
         return this.params.has(e.name) ? { kind: 'param', name: e.name } : { kind: 'ref', name: e.name };
+      }
+      case 'array': {
+        const array = this.program.arrays.get(e);
+        if (array) return { kind: 'tensor', shape: array.shape, values: array.values };
+        return { kind: 'stack', parts: e.elements.map((x) => this.lower(x)) };
       }
       case 'unary':
         return { kind: 'neg', operand: this.lower(e.operand) };
@@ -62,6 +70,11 @@ export class ExpressionLowering {
   }
 
   private indexPart(it: IndexItem): IndexPart {
+    const dynamic = this.program.indexKinds.get(it);
+    if (dynamic && it.kind === 'at') {
+      if (dynamic.kind === 'loop') return { kind: 'loop', variable: dynamic.loop.variable.name, offset: dynamic.offset };
+      return { kind: 'gather', index: this.lower(it.value) };
+    }
     if (it.kind === 'at') return { kind: 'at', at: this.fold(it.value) };
     return { kind: 'slice', start: it.start ? this.fold(it.start) : undefined, end: it.end ? this.fold(it.end) : undefined };
   }

@@ -3,14 +3,15 @@
 // does not mention get their automatic guide sites, where automatic guides become ordinary
 // sites over generated learnables, and where each site's estimator is decided.
 import type { Annotation, SampleStmt, Stmt } from '../ast.js';
-import type { CheckedProgram, LatentInfo, SiteInfo } from '../checked.js';
+import type { CheckedProgram, LatentInfo, ParamInfo, SiteInfo } from '../checked.js';
+import { supportValues } from '../../runtime/enumeration.js';
 import { distributionSpec } from '../builtins.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 import { constraintOfSupport } from '../../runtime/constraint-kinds.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
-import { ExpressionLowering } from './expressions.js';
+import { ExpressionLowering, foldNumber } from './expressions.js';
 import { autoFamily, lowerAutoGuide } from './auto-guides.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
@@ -41,6 +42,38 @@ function ruleOf(site: SiteInfo): EstimatorRule {
 function activationOf(name: string): Activation {
   if (!isActivation(name)) throw new Error(`internal: unknown activation '${name}' passed the checker`);
   return name;
+}
+
+/** `@scale(c)`'s constant, if the statement has one. */
+function scaleOf(annotations: readonly Annotation[], checked: CheckedProgram): number | undefined {
+  const an = annotations.find((a) => a.name.name === 'scale');
+  return an ? foldNumber(an.args[0]!.value, checked.consts) : undefined;
+}
+
+/** A param's initial values: one number, values per element, or a seeded draw (its stream is its name). */
+function paramInit(p: ParamInfo): Pick<LoweredParam, 'init' | 'initValues' | 'initRandom' | 'initStream'> {
+  const init = p.init;
+  if (init.kind === 'value') return { init: init.value };
+  if (init.kind === 'array') return { init: 0, initValues: { shape: init.array.shape, values: init.array.values } };
+  return { init: 0, initRandom: { dist: init.dist, a: init.a, b: init.b }, initStream: `param/${p.name}` };
+}
+
+/**
+ * The model's top-level statements with each Markov chain's span (from `z[0] ~` through its
+ * loop) gathered into one chain statement, which the compiler sums out by the forward algorithm.
+ */
+function withChains(checked: CheckedProgram, model: LoweredStmt[]): LoweredStmt[] {
+  const spans = [...checked.chains].sort((a, b) => b[1].first - a[1].first);
+  const out = [...model];
+  for (const [latent, { first, last }] of spans) {
+    const loop = out[last];
+    if (loop?.kind !== 'loop') throw new Error(`internal: the chain of ${latent} does not end in a loop`);
+    const info = checked.latents.find((l) => l.name === latent)!;
+    const values = supportValues(info.support);
+    if (!values) throw new Error(`internal: the chain ${latent} has no finite support`);
+    out.splice(first, last - first + 1, { kind: 'chain', latent, values, init: out.slice(first, last), loop });
+  }
+  return out;
 }
 
 export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}): LoweredProgram {
@@ -95,11 +128,19 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       });
     }
     const baseline = site.block === 'guide' ? annotation(stmt, 'baseline')?.args[0] : undefined;
+    const scale = scaleOf(stmt.annotations, checked);
+    const count = [...checked.latents, ...checked.data].find((d) => d.name === site.target)?.shape[0] ?? 0;
+    const element = site.element
+      ? site.element.kind === 'at'
+        ? { kind: 'at' as const, at: site.element.at, count }
+        : { kind: 'loop' as const, variable: site.element.loop.variable.name, count }
+      : undefined;
     return {
       kind: 'sample',
       name: site.target,
       block: site.block,
-      target: site.targetKind,
+      // A guide site on data proposes its missing entries: a latent value.
+      target: site.block === 'guide' ? 'latent' : site.targetKind,
       plate: site.plate,
       shape: site.shape,
       dist: site.dist,
@@ -108,12 +149,31 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       rule,
       enumerated: site.block === 'model' && Boolean(annotation(stmt, 'enumerate')),
       ...(baseline ? { baseline: exprs.lower(baseline.value) } : {}),
+      ...(element ? { element } : {}),
+      ...(scale !== undefined ? { scale } : {}),
     };
   };
+
+  const factorPlates = new Map(checked.factors.map((f) => [f.stmt, f.plate]));
 
   const lowerBlock = (stmts: readonly Stmt[]): LoweredStmt[] =>
     stmts.map((stmt): LoweredStmt => {
       if (stmt.kind === 'let') return { kind: 'let', name: stmt.name.name, value: exprs.lower(stmt.value) };
+      if (stmt.kind === 'for') {
+        const range = checked.loops.get(stmt);
+        if (!range) throw new Error(`internal: the loop at ${stmt.span.line}:${stmt.span.column} has no range`);
+        return { kind: 'loop', variable: stmt.variable.name, from: range.from, to: range.to, body: lowerBlock(stmt.body) };
+      }
+      if (stmt.kind === 'factor') {
+        const scale = scaleOf(stmt.annotations, checked);
+        return {
+          kind: 'factor',
+          name: `factor@${stmt.span.line}:${stmt.span.column}`,
+          plate: factorPlates.get(stmt) ?? 'global',
+          value: exprs.lower(stmt.value),
+          ...(scale !== undefined ? { scale } : {}),
+        };
+      }
       const site = sitesByStmt.get(stmt);
       if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
       return lowerSite(site);
@@ -125,7 +185,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const implicit = checked.latents.filter((l) => l.implicitGuide).map((l) => implicitAutoSite(checked, l));
   for (const site of implicit) guideRules.set(site.name, site.rule);
   const guide = [...implicit, ...lowerBlock(checked.guide)];
-  const model = lowerBlock(checked.model);
+  const model = withChains(checked, lowerBlock(checked.model));
   const modelled = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data').map((s) => s.target));
 
   const latents: LoweredLatent[] = checked.latents.map((l) => ({
@@ -134,6 +194,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     shape: l.shape,
     support: l.support,
     enumerated: l.enumerated,
+    ...(checked.chains.has(l.name) ? { chain: true } : {}),
     prior: l.prior.dist.name.name,
     ...(l.implicitGuide ? { guide: autoFamily(l).distribution, guideSource: 'implicit' as const } : {}),
     ...(l.guide
@@ -147,11 +208,11 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   return {
     file: checked.file,
     source: checked.source,
-    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name) })),
+    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name), missing: d.missing, proposed: checked.sites.some((s) => s.block === 'guide' && s.target === d.name) })),
     latents,
     params: [
       ...autoParams,
-      ...checked.params.map((p) => ({ name: p.name, shape: p.shape, constraint: constraintOfSupport(p.constraint), init: p.init, generated: false })),
+      ...checked.params.map((p): LoweredParam => ({ name: p.name, shape: p.shape, constraint: constraintOfSupport(p.constraint), generated: false, ...paramInit(p) })),
     ],
     nets: [
       ...autoNets,

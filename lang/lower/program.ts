@@ -14,6 +14,12 @@ export type Shape = readonly number[];
 /** An expression over the [particles, batch, ...event] layout. */
 export type LExpr =
   | { kind: 'const'; value: number }
+  /** A constant array (row-major values), as an event value [1, 1, ...shape]. */
+  | { kind: 'tensor'; shape: Shape; values: readonly number[] }
+  /** The current value of a loop's variable. */
+  | { kind: 'loopVar'; name: string }
+  /** Values of one shape stacked on a new first event axis (`[a, b]` with a non-constant element). */
+  | { kind: 'stack'; parts: readonly LExpr[] }
   /** A data value, a latent's draw or a let binding, by name. */
   | { kind: 'ref'; name: string }
   | { kind: 'param'; name: string }
@@ -33,7 +39,13 @@ export type LExpr =
   /** The event axes reshaped to `shape` (a generated head's flat output to the latent's shape). */
   | { kind: 'reshapeEvent'; operand: LExpr; shape: Shape };
 
-export type IndexPart = { kind: 'at'; at: number } | { kind: 'slice'; start?: number; end?: number };
+export type IndexPart =
+  | { kind: 'at'; at: number }
+  | { kind: 'slice'; start?: number; end?: number }
+  /** The current value of a loop's variable plus a constant. */
+  | { kind: 'loop'; variable: string; offset: number }
+  /** Entries picked by integer values, per particle and data point (with gradients to the indexed value). */
+  | { kind: 'gather'; index: LExpr };
 
 export interface LoweredData {
   name: string;
@@ -41,6 +53,10 @@ export interface LoweredData {
   support: Support;
   /** Has a `~` in the model (generated), rather than read as an input only. */
   modelled: boolean;
+  /** Entries may be missing; where one is, it is a latent (proposed by a guide site or summed out). */
+  missing: boolean;
+  /** A guide site proposes the missing entries (else they are summed out: they count nothing). */
+  proposed: boolean;
 }
 
 export interface LoweredLatent {
@@ -55,6 +71,8 @@ export interface LoweredLatent {
   guide?: string;
   /** How its guide came about: written by the user, `~ auto`, or implicit (not in the guide block). */
   guideSource?: 'written' | 'auto' | 'implicit';
+  /** Summed out element by element along its first axis by the forward algorithm (a Markov chain). */
+  chain?: boolean;
 }
 
 export interface LoweredParam {
@@ -63,6 +81,10 @@ export interface LoweredParam {
   constraint: Constraint;
   /** Initial value in the constrained space, broadcast to the shape. */
   init: number;
+  /** Initial values per element in the constrained space (row-major, broadcast to the shape), instead of `init`. */
+  initValues?: { shape: Shape; values: readonly number[] };
+  /** A seeded random draw per element in the constrained space, instead of `init`. */
+  initRandom?: { dist: 'normal' | 'uniform'; a: number; b: number };
   /** Start at init plus a uniform draw of this half-width in unconstrained space, per element. */
   jitter?: number;
   /** The label of its random initial values' stream, under the program's init seed. */
@@ -110,6 +132,46 @@ export interface LoweredSite {
   enumerated: boolean;
   /** A guide site's declared input-dependent baseline b(x). */
   baseline?: LExpr;
+  /** `z[i] ~`: the element of the target this site draws along its first axis. */
+  element?: SiteElement;
+  /** `@scale(c)`: the site's terms in the objective count c times. */
+  scale?: number;
+}
+
+/** The element a site draws, and how many elements its target has along its first axis. */
+export type SiteElement = { kind: 'at'; at: number; count: number } | { kind: 'loop'; variable: string; count: number };
+
+/** `for t in from:to { body }`. */
+export interface LoweredLoop {
+  kind: 'loop';
+  variable: string;
+  from: number;
+  to: number;
+  body: readonly LoweredStmt[];
+}
+
+/** `factor(value)`: an extra log-density term, summed over its entries. */
+export interface LoweredFactor {
+  kind: 'factor';
+  /** A name for traces: `factor@LINE:COL`. */
+  name: string;
+  plate: Plate;
+  value: LExpr;
+  scale?: number;
+}
+
+/**
+ * A discrete latent drawn element by element along its first axis and summed out by the forward
+ * algorithm: `init` draws element 0 (and may observe data that depend on it), `loop` draws
+ * element t given element t - 1 (and observes data that depend on them).
+ */
+export interface LoweredChain {
+  kind: 'chain';
+  latent: string;
+  /** The values of one element (its finite support). */
+  values: readonly number[];
+  init: readonly LoweredStmt[];
+  loop: LoweredLoop;
 }
 
 export interface LoweredLet {
@@ -118,7 +180,7 @@ export interface LoweredLet {
   value: LExpr;
 }
 
-export type LoweredStmt = LoweredSite | LoweredLet;
+export type LoweredStmt = LoweredSite | LoweredLet | LoweredLoop | LoweredFactor | LoweredChain;
 
 export interface LoweredProgram {
   file: string;
@@ -132,7 +194,18 @@ export interface LoweredProgram {
   model: readonly LoweredStmt[];
 }
 
+/** Every sample site of statements, inside loops and chains too, in order. */
+export function sitesIn(stmts: readonly LoweredStmt[]): LoweredSite[] {
+  const out: LoweredSite[] = [];
+  for (const s of stmts) {
+    if (s.kind === 'sample') out.push(s);
+    else if (s.kind === 'loop') out.push(...sitesIn(s.body));
+    else if (s.kind === 'chain') out.push(...sitesIn(s.init), ...sitesIn(s.loop.body));
+  }
+  return out;
+}
+
 /** Every sample site of a block. */
 export function sitesOf(program: LoweredProgram, block: 'model' | 'guide'): LoweredSite[] {
-  return program[block].filter((s): s is LoweredSite => s.kind === 'sample');
+  return sitesIn(program[block]);
 }

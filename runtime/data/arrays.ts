@@ -9,7 +9,7 @@
 // by the number of rows of the array fields, or, when every field is flat, by the size of the
 // declaration it binds to. Binding is by exact name, and checks each row against the declared
 // size and every value against the declared support, naming the field and the row (0-based).
-// NaN (reserved for 'missing') is rejected.
+// NaN marks a missing entry: allowed only where the declaration says `missing`.
 import { formatCount } from '../format.js';
 import { OptionError, UserError } from '../errors.js';
 import { describeSupport, REAL } from '../support.js';
@@ -120,7 +120,6 @@ class ArraySource {
       const start = values.length;
       const add = (v: unknown): void => {
         if (typeof v === 'number') {
-          if (Number.isNaN(v)) throw new UserError(`${this.where(name, r, values.length - start)}: NaN; missing values are not supported`);
           values.push(v);
         } else if (Array.isArray(v) || isFlat(v)) {
           for (let i = 0; i < v.length; i++) add(v[i]);
@@ -144,8 +143,6 @@ class ArraySource {
       throw new UserError(`${this.label}: field '${c.name}' holds ${formatCount(c.values.length)} values, which do not split into the ${formatCount(n)} rows of field '${this.rowsFrom}'`);
     }
     const size = c.values.length / n;
-    const nan = c.values.findIndex((v) => Number.isNaN(v));
-    if (nan >= 0) throw new UserError(`${this.where(c.name, Math.floor(nan / size), nan % size)}: NaN; missing values are not supported`);
     c.size = size;
     c.shape ??= size === 1 ? [] : [size];
   }
@@ -187,6 +184,10 @@ class ArraySource {
     for (let r = 0; r < this.rows!; r++) {
       const base = r * size;
       for (let j = 0; j < size; j++) {
+        if (Number.isNaN(values[base + j]!)) {
+          if (decl.missing) continue;
+          throw new UserError(`${this.where(name, r, size > 1 ? j : undefined)}: NaN (a missing entry), but data ${decl.name} is not declared with missing entries: declare it \`data ${decl.name} : ... missing\` to treat them as latents, or fill them in`);
+        }
         const why = outside(values[base + j]!, s);
         if (why) {
           throw new UserError(

@@ -28,6 +28,9 @@ export interface CsvTable {
   lines: Uint32Array;
 }
 
+/** How a CSV field says that its entry is missing. */
+const MISSING = new Set(['', 'NA', 'NaN', 'nan']);
+
 /** Decimal numbers only: `12`, `-0.5`, `.5`, `1e-3`, `+2.5E+2` (no hex, no Infinity, no NaN). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -77,10 +80,12 @@ export function parseCsv(text: string, file: string): CsvTable {
     }
     for (let c = 0; c < cols; c++) {
       const raw = record[c]!;
-      if (!NUMBER.test(raw)) {
-        const why = raw === '' ? ' (the field is empty; missing values are not supported)' : '';
-        throw new UserError(`${file}:${line}: column ${header[c]}: '${raw}' is not a number${why}`);
+      // An empty field, NA or NaN is a missing entry: allowed where the declaration says `missing` (checkOwn).
+      if (MISSING.has(raw)) {
+        values[used++] = NaN;
+        continue;
       }
+      if (!NUMBER.test(raw)) throw new UserError(`${file}:${line}: column ${header[c]}: '${raw}' is not a number`);
       values[used++] = Number(raw);
     }
     lines.push(line);
@@ -210,6 +215,10 @@ export class TableDataset implements Dataset {
     for (const r of this.rows) {
       for (let j = 0; j < idx.length; j++) {
         const v = values[r * cols + idx[j]!]!;
+        if (Number.isNaN(v)) {
+          if (decl.missing) continue;
+          throw new UserError(`${file}:${lines[r]}: column ${names[j]} is empty (a missing entry), but data ${decl.name} is not declared with missing entries: declare it \`data ${decl.name} : ... missing\` to treat them as latents, or fill them in`);
+        }
         const why = outside(v, s);
         if (why) {
           throw new UserError(

@@ -9,6 +9,8 @@ export interface DataDeclLike {
   name: string;
   shape: readonly number[];
   support: Support;
+  /** Entries may be missing (NaN in memory, empty in a CSV file). */
+  missing?: boolean;
 }
 
 /** One field of every data point, e.g. `image` of shape [784]. */

@@ -5,7 +5,8 @@
 import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import { Trace } from '../trace.js';
-import { repeatParticles } from '../layout.js';
+import { EVENT_AXIS, repeatParticles } from '../layout.js';
+import { PartlyObserved } from '../distributions/partly-observed.js';
 import { resolveEstimator, type EstimatorMode, type Handler, type Message, type SampleMessage } from './messages.js';
 
 type SampleFilter = (msg: SampleMessage) => boolean;
@@ -13,29 +14,85 @@ type SampleFilter = (msg: SampleMessage) => boolean;
 /** Records every sample message that reaches it into `into`. */
 export function trace(into: Trace): Handler {
   return {
+    records: true,
     postprocess(msg) {
       if (msg.type === 'sample') into.record(msg);
     },
   };
 }
 
-/** Latents take the values a guide trace drew (data sites are left alone). */
+/** Element `at` of the first event axis of a [P, B, N, ...] value: [P, B, ...]. */
+export function elementOf(value: Tensor, at: number): Tensor {
+  const begin = value.shape.map(() => 0);
+  const size = value.shape.map(() => -1);
+  begin[EVENT_AXIS] = at;
+  size[EVENT_AXIS] = 1;
+  return tf.squeeze(tf.slice(value, begin, size), [EVENT_AXIS]);
+}
+
+/**
+ * A value by site name from `values`; for an element site (`z[3]`) the site's own entry, else
+ * its element of the whole value (`z`). Masks and the like broadcast: a value with fewer axes
+ * than the element's position is returned whole.
+ */
+export function lookupSite(values: ReadonlyMap<string, Tensor> | ((name: string) => Tensor | undefined), msg: SampleMessage): Tensor | undefined {
+  const get = typeof values === 'function' ? values : (name: string) => values.get(name);
+  const own = get(msg.name);
+  if (own || !msg.element) return own;
+  const whole = get(msg.element.of);
+  if (!whole) return undefined;
+  return whole.rank > EVENT_AXIS ? elementOf(whole, msg.element.at) : whole;
+}
+
+/**
+ * Latents take the values a guide trace drew; so does data with missing entries, where the guide
+ * proposed them (its draw holds the observations elsewhere). Other data sites are left alone.
+ */
 export function replay(guide: Trace): Handler {
   return {
     process(msg) {
-      if (msg.type !== 'sample' || msg.kind !== 'latent' || msg.value) return;
-      const site = guide.get(msg.name);
-      if (site) msg.value = site.value;
+      if (msg.type !== 'sample' || msg.value) return;
+      if (msg.kind === 'data') {
+        const proposal = guide.get(msg.name);
+        if (proposal?.kind !== 'latent') return;
+        msg.value = proposal.value;
+        msg.observed = true;
+        return;
+      }
+      const v = lookupSite((name) => guide.get(name)?.value, msg);
+      if (v) msg.value = v;
     },
   };
 }
 
-/** Sites named in `values` are observed at those values: data from a minibatch, a fixed part of x. */
+/**
+ * Data with missing entries: the guide's site of the same name proposes the missing entries
+ * only (its draws keep the observations, its log-density counts the proposed entries). `masks`
+ * are 1 where observed, by data name; `values` the observations.
+ */
+export function partlyObserved(values: ReadonlyMap<string, Tensor>, masks: ReadonlyMap<string, Tensor>): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'sample' || msg.block !== 'guide') return;
+      const m = masks.get(msg.name);
+      const v = values.get(msg.name);
+      if (!m || !v) return;
+      msg.fn = new PartlyObserved(msg.fn, v, m);
+      const missing = tf.sub(1, m);
+      msg.mask = msg.mask ? tf.mul(msg.mask, missing) : missing;
+    },
+  };
+}
+
+/**
+ * Sites named in `values` are observed at those values: data from a minibatch, a fixed part of x.
+ * Guide sites are never conditioned (a guide site named like data proposes its missing entries).
+ */
 export function condition(values: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
-      if (msg.type !== 'sample' || msg.value) return;
-      const v = values.get(msg.name);
+      if (msg.type !== 'sample' || msg.value || msg.block === 'guide') return;
+      const v = lookupSite(values, msg);
       if (v) {
         msg.value = v;
         msg.observed = true;
@@ -49,7 +106,7 @@ export function condition(values: ReadonlyMap<string, Tensor>): Handler {
  * that may answer for any message (undefined leaves it alone), e.g. a prior mean.
  */
 export function substitute(values: ReadonlyMap<string, Tensor> | ((msg: Message) => Tensor | undefined)): Handler {
-  const lookup = typeof values === 'function' ? values : (msg: Message) => values.get(msg.name);
+  const lookup = typeof values === 'function' ? values : (msg: Message) => (msg.type === 'sample' ? lookupSite(values, msg) : values.get(msg.name));
   return {
     process(msg) {
       if (msg.value) return;
@@ -64,24 +121,32 @@ export function mask(masks: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
       if (msg.type !== 'sample') return;
-      const m = masks.get(msg.name);
+      const m = lookupSite(masks, msg);
       if (m) msg.mask = msg.mask ? tf.mul(msg.mask, m) : m;
     },
   };
 }
 
-/** Multiplies the log-density of the sites `which` selects (all by default) by `factor`. */
+/**
+ * Multiplies the terms of the sites `which` selects (all by default) by `factor` in every
+ * objective: @scale(c), beta-VAE's beta, KL annealing.
+ */
 export function scale(factor: number, which: SampleFilter = () => true): Handler {
   return {
     process(msg) {
-      if (msg.type === 'sample' && which(msg)) msg.scale *= factor;
+      if (msg.type === 'sample' && which(msg)) msg.infer = { ...msg.infer, weight: (msg.infer.weight ?? 1) * factor };
     },
   };
 }
 
 /** The N/M of a minibatch: every local site's log-density counts for N/M points. */
 export function subsample(datasetSize: number, batchSize: number): Handler {
-  return scale(datasetSize / batchSize, (msg) => msg.plate === 'local');
+  const factor = datasetSize / batchSize;
+  return {
+    process(msg) {
+      if (msg.type === 'sample' && msg.plate === 'local') msg.scale *= factor;
+    },
+  };
 }
 
 /**
@@ -94,6 +159,15 @@ export function plate(particles: number, rows: number): Handler {
       if (msg.type === 'sample') msg.batchShape = [particles, msg.plate === 'local' ? rows : 1];
     },
   };
+}
+
+/**
+ * Markov chains of discrete latents (@enumerate, drawn element by element) are summed out by the
+ * forward algorithm, each sending its log-likelihood as one factor; without this handler they
+ * are drawn step by step.
+ */
+export function markov(): Handler {
+  return { sumsChains: true };
 }
 
 /** The random stream for every draw below it that has none yet. */

@@ -18,6 +18,18 @@ export interface SiteInfer {
   enumerated: boolean;
   /** A guide site's declared input-dependent baseline b(x), [1 or P, M, ...]. */
   baseline?: Tensor;
+  /**
+   * Multiplies the site's terms in an objective (@scale(c), KL annealing): a latent's
+   * log p(z) - log q(z), data's log-likelihood, a factor. 1 when absent. Unlike `scale`, which
+   * turns a minibatch's sum into an estimate over the data set, it changes what is estimated.
+   */
+  weight?: number;
+}
+
+/** `z[t] ~ ...`: the site draws element `at` of `of`'s first axis (the site's own name is `of[at]`). */
+export interface SiteElementRef {
+  readonly of: string;
+  readonly at: number;
 }
 
 export interface SampleMessage {
@@ -26,9 +38,11 @@ export interface SampleMessage {
   readonly block: 'model' | 'guide';
   readonly kind: 'latent' | 'data';
   readonly plate: Plate;
-  readonly fn: Distribution;
-  /** The declared shape of one value. */
+  fn: Distribution;
+  /** The declared shape of one value (of one element, for an element site). */
   readonly eventShape: readonly number[];
+  /** Set when the site draws one element of a declared value along its first axis. */
+  readonly element?: SiteElementRef;
   /** [particles, rows], set by the plate handler; rows is 1 for a global site. */
   batchShape?: [number, number];
   value?: Tensor;
@@ -62,6 +76,10 @@ export type Message = SampleMessage | ParamMessage;
 export interface Handler {
   process?(msg: Message): void;
   postprocess?(msg: Message): void;
+  /** Records what it sees (a trace): a computation that must not be recorded runs without it. */
+  readonly records?: boolean;
+  /** Asks Markov chains of discrete latents to be summed out by the forward algorithm. */
+  readonly sumsChains?: boolean;
 }
 
 /** Handlers from the outermost to the innermost, as nested blocks read top to bottom. */

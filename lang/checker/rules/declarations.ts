@@ -3,6 +3,7 @@ import type { CheckContext, CheckRule, DeclSymbol } from '../context.js';
 import { describeSymbol } from '../context.js';
 import { builtinKind } from '../../builtins.js';
 import type { LetStmt, Named } from '../../ast.js';
+import { statements } from '../walk.js';
 
 function checkNotBuiltin(ctx: CheckContext, name: Named, what: string): void {
   const kind = builtinKind(name.name);
@@ -23,11 +24,14 @@ export const declarationsRule: CheckRule = {
         return;
       }
       ctx.symbols.set(name, { kind: decl.kind, name, decl, index } as DeclSymbol);
+      if (decl.kind === 'data' && decl.modifier && decl.modifier.name !== 'missing') {
+        ctx.error('unknown-modifier', decl.modifier.span, `unknown word '${decl.modifier.name}' after the type of data ${name}: the only one is 'missing' (entries may be absent), e.g. data ${name} : real missing`);
+      }
     });
 
     for (const { kind, block } of ctx.blocks()) {
       const lets = new Map<string, LetStmt>();
-      for (const stmt of block.body) {
+      for (const stmt of statements(block.body)) {
         if (stmt.kind !== 'let') continue;
         const name = stmt.name.name;
         checkNotBuiltin(ctx, stmt.name, `let ${name}`);

@@ -1,5 +1,6 @@
 // The right of `~`: a known distribution whose arguments bind exactly one of its
 // parameterizations. Constant arguments are also checked against the parameter's domain.
+import { sampleStatements } from '../walk.js';
 import type { CheckContext, CheckRule } from '../context.js';
 import { describeSymbol } from '../context.js';
 import type { SampleStmt } from '../../ast.js';
@@ -73,8 +74,7 @@ export const distributionsRule: CheckRule = {
   name: 'distributions',
   run(ctx: CheckContext): void {
     for (const block of ctx.blocks()) {
-      for (const stmt of block.block.body) {
-        if (stmt.kind !== 'sample') continue;
+      for (const stmt of sampleStatements(block.block.body)) {
         const dname = stmt.dist.name.name;
         if (dname === 'auto' && !stmt.dist.args) {
           resolveAuto(ctx, stmt, block.kind);

@@ -22,6 +22,13 @@ export const enumerationRule: CheckRule = {
       }
       const t = ctx.declTypes.get(site.target);
       if (!t) continue;
+      if (site.element) {
+        // A Markov chain, summed out step by step (rules/chains.ts): K values per element, K^2 per step.
+        const k = enumerationSize(t.support, t.shape.slice(1));
+        if (!Number.isFinite(k)) ctx.error('enumerate-infinite', an.span, `@enumerate: ${site.target} is ${describeSupport(t.support)}; only finite supports (binary, int(lo, hi)) can be summed out`);
+        else if (k * k > MAX_ENUMERATION) ctx.error('enumerate-too-large', an.span, `@enumerate: summing out ${site.target} step by step means ${k} x ${k} pairs of values per step, more than ${MAX_ENUMERATION}; sample it with a guide instead`);
+        continue;
+      }
       const size = enumerationSize(t.support, t.shape);
       if (!Number.isFinite(size)) {
         ctx.error('enumerate-infinite', an.span, `@enumerate: ${site.target} is ${describeSupport(t.support)}; only finite supports (binary, int(lo, hi)) can be summed out`);

@@ -5,7 +5,8 @@
 // out, and lowering (lang/lower/lower.ts) adds them. Latents summed out by @enumerate in the
 // model need no guide site and get none.
 import type { CheckContext, CheckRule } from '../context.js';
-import type { GuideBlock, LatentDecl, SampleStmt } from '../../ast.js';
+import type { GuideBlock, LatentDecl, SampleStmt, Stmt } from '../../ast.js';
+import { sampleStatements } from '../walk.js';
 
 function implicitAuto(decl: LatentDecl): SampleStmt {
   const span = decl.name.span;
@@ -23,8 +24,7 @@ export const implicitGuidesRule: CheckRule = {
   name: 'implicit-guides',
   run(ctx: CheckContext): void {
     if (!ctx.model) return;
-    const sampled = (body: readonly { kind: string }[], name: string): SampleStmt | undefined =>
-      body.find((s): s is SampleStmt => s.kind === 'sample' && (s as SampleStmt).target.name === name);
+    const sampled = (body: readonly Stmt[], name: string): SampleStmt | undefined => [...sampleStatements(body)].find((s) => s.target.name === name);
     const seen = new Set<string>();
     const added: SampleStmt[] = [];
     for (const decl of ctx.program.decls) {

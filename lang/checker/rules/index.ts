@@ -10,6 +10,7 @@ import { paramsRule } from './params.js';
 import { netsRule } from './nets.js';
 import { namesRule } from './names.js';
 import { sitesRule } from './sites.js';
+import { loopsRule } from './loops.js';
 import { distributionsRule } from './distributions.js';
 import { annotationsRule } from './annotations.js';
 import { shapesRule } from './shapes.js';
@@ -18,6 +19,8 @@ import { platesRule } from './plates.js';
 import { unusedRule } from './unused.js';
 import { estimatorsRule } from './estimators.js';
 import { enumerationRule } from './enumeration.js';
+import { chainsRule } from './chains.js';
+import { missingRule } from './missing.js';
 
 export const RULES: readonly CheckRule[] = [
   blocksRule,
@@ -28,6 +31,7 @@ export const RULES: readonly CheckRule[] = [
   paramsRule,
   netsRule,
   namesRule,
+  loopsRule,
   sitesRule,
   distributionsRule,
   annotationsRule,
@@ -36,5 +40,7 @@ export const RULES: readonly CheckRule[] = [
   platesRule,
   estimatorsRule,
   enumerationRule,
+  chainsRule,
+  missingRule,
   unusedRule,
 ];

@@ -2,9 +2,10 @@
 // undefined names, latents used before their `~` in the block, lets used before their
 // definition. Data, params, nets and consts are in scope everywhere.
 import type { BlockKind, Binding, CheckContext, CheckRule, Callee } from '../context.js';
-import type { Expr, LetStmt, Stmt } from '../../ast.js';
+import { describeSymbol } from '../context.js';
+import type { Expr, ForStmt, LetStmt, Stmt } from '../../ast.js';
 import { builtinKind, FUNCTIONS } from '../../builtins.js';
-import { allExprs, siteExprs } from '../walk.js';
+import { allExprs, factorExprs, sampleStatements, siteExprs, statements } from '../walk.js';
 import { didYouMean, suggestOr } from '../suggest.js';
 
 class BlockScope {
@@ -12,6 +13,8 @@ class BlockScope {
   readonly lets = new Map<string, LetStmt>();
   /** Latents sampled so far. */
   readonly sampled = new Set<string>();
+  /** The variables of the loops around the statement being resolved. */
+  readonly loops = new Map<string, ForStmt>();
 
   constructor(
     readonly kind: BlockKind,
@@ -26,11 +29,13 @@ class BlockScope {
 
 function blockLets(ctx: CheckContext, body: readonly Stmt[]): Map<string, LetStmt> {
   const m = new Map<string, LetStmt>();
-  for (const s of body) if (s.kind === 'let' && ctx.lets.has(s)) m.set(s.name.name, s);
+  for (const s of statements(body)) if (s.kind === 'let' && ctx.lets.has(s)) m.set(s.name.name, s);
   return m;
 }
 
 function resolveName(ctx: CheckContext, scope: BlockScope, name: string, span: Expr['span']): Binding {
+  const loop = scope.loops.get(name);
+  if (loop) return { kind: 'loop', loop };
   const letStmt = scope.lets.get(name);
   if (letStmt) {
     ctx.usedLets.add(letStmt);
@@ -64,7 +69,7 @@ function resolveName(ctx: CheckContext, scope: BlockScope, name: string, span: E
 }
 
 function resolveCallee(ctx: CheckContext, scope: BlockScope, name: string, span: Expr['span']): Callee {
-  const inScope = scope.lets.has(name) || ctx.symbols.has(name);
+  const inScope = scope.lets.has(name) || ctx.symbols.has(name) || scope.loops.has(name);
   if (!inScope) {
     const fn = FUNCTIONS.get(name);
     if (fn) return { kind: 'function', fn };
@@ -91,6 +96,55 @@ function resolveExpr(ctx: CheckContext, scope: BlockScope, root: Expr): void {
   }
 }
 
+function resolveBody(ctx: CheckContext, scope: BlockScope, body: readonly Stmt[]): void {
+  for (const stmt of body) {
+    if (stmt.kind === 'let') {
+      resolveExpr(ctx, scope, stmt.value);
+      if (ctx.lets.has(stmt)) scope.lets.set(stmt.name.name, stmt);
+      continue;
+    }
+    if (stmt.kind === 'factor') {
+      for (const e of factorExprs(stmt)) resolveExpr(ctx, scope, e);
+      continue;
+    }
+    if (stmt.kind === 'for') {
+      resolveExpr(ctx, scope, stmt.from);
+      resolveExpr(ctx, scope, stmt.to);
+      const name = stmt.variable.name;
+      const clash = scope.loops.get(name) ?? scope.lets.get(name) ?? ctx.symbols.get(name);
+      if (clash) {
+        const what = 'kind' in clash && clash.kind === 'for' ? `the variable of the loop on line ${clash.span.line}` : 'decl' in clash ? describeSymbol(clash) : `the let on line ${clash.span.line}`;
+        ctx.error('duplicate-name', stmt.variable.span, `the loop variable ${name} hides ${what}: choose another name`);
+      }
+      // Lets of a loop body are its own: they are gone after the loop.
+      const outerLets = new Map(scope.lets);
+      scope.loops.set(name, stmt);
+      resolveBody(ctx, scope, stmt.body);
+      scope.loops.delete(name);
+      scope.lets.clear();
+      for (const [k, v] of outerLets) scope.lets.set(k, v);
+      continue;
+    }
+    for (const e of siteExprs(stmt)) resolveExpr(ctx, scope, e);
+    if (stmt.index) resolveExpr(ctx, scope, stmt.index);
+    const target = stmt.target.name;
+    const letStmt = scope.lets.get(target);
+    const sym = ctx.symbols.get(target);
+    let binding: Binding;
+    if (letStmt) binding = { kind: 'let', stmt: letStmt, block: scope.kind };
+    else if (sym) {
+      ctx.used.add(target);
+      binding = { kind: 'decl', symbol: sym };
+    } else {
+      const candidates = [...ctx.symbolsOf('latent'), ...ctx.symbolsOf('data')].map((s) => s.name);
+      ctx.error('undefined-name', stmt.target.span, `undefined name '${target}'${suggestOr(target, candidates, `: the left of ~ must be a declared latent or data variable`)}`);
+      binding = { kind: 'unresolved' };
+    }
+    ctx.targets.set(stmt, binding);
+    if (sym?.kind === 'latent' && !letStmt) scope.sampled.add(target);
+  }
+}
+
 export const namesRule: CheckRule = {
   name: 'names',
   run(ctx: CheckContext): void {
@@ -100,32 +154,9 @@ export const namesRule: CheckRule = {
       const otherLets = new Map<string, BlockKind>();
       for (const [k, lets] of letsOf) if (k !== kind) for (const n of lets.keys()) otherLets.set(n, k);
       const sampledSomewhere = new Set<string>();
-      for (const s of block.body) if (s.kind === 'sample' && ctx.symbols.get(s.target.name)?.kind === 'latent') sampledSomewhere.add(s.target.name);
+      for (const s of sampleStatements(block.body)) if (ctx.symbols.get(s.target.name)?.kind === 'latent') sampledSomewhere.add(s.target.name);
       const scope = new BlockScope(kind, letsOf.get(kind)!, sampledSomewhere, otherLets);
-
-      for (const stmt of block.body) {
-        if (stmt.kind === 'let') {
-          resolveExpr(ctx, scope, stmt.value);
-          if (ctx.lets.has(stmt)) scope.lets.set(stmt.name.name, stmt);
-          continue;
-        }
-        for (const e of siteExprs(stmt)) resolveExpr(ctx, scope, e);
-        const target = stmt.target.name;
-        const letStmt = scope.lets.get(target);
-        const sym = ctx.symbols.get(target);
-        let binding: Binding;
-        if (letStmt) binding = { kind: 'let', stmt: letStmt, block: kind };
-        else if (sym) {
-          ctx.used.add(target);
-          binding = { kind: 'decl', symbol: sym };
-        } else {
-          const candidates = [...ctx.symbolsOf('latent'), ...ctx.symbolsOf('data')].map((s) => s.name);
-          ctx.error('undefined-name', stmt.target.span, `undefined name '${target}'${suggestOr(target, candidates, `: the left of ~ must be a declared latent or data variable`)}`);
-          binding = { kind: 'unresolved' };
-        }
-        ctx.targets.set(stmt, binding);
-        if (sym?.kind === 'latent' && !letStmt) scope.sampled.add(target);
-      }
+      resolveBody(ctx, scope, block.body);
     }
   },
 };

@@ -1,9 +1,10 @@
 // Plates: a global latent is shared by every data point, so its prior and its guide may not
 // depend on anything that changes with the data point (data and local latents), directly or
-// through lets. A local latent may depend on globals.
+// through lets. A local latent may depend on globals. A factor is local when its value changes
+// with the data point (its terms are then scaled by N/M on a minibatch), else global.
 import type { CheckContext, CheckRule } from '../context.js';
 import type { Expr, LetStmt } from '../../ast.js';
-import { allExprs } from '../walk.js';
+import { allExprs, statements } from '../walk.js';
 
 /** A per-data-point value an expression depends on. */
 interface LocalSource {
@@ -33,11 +34,16 @@ export const platesRule: CheckRule = {
     };
 
     for (const { kind, block } of ctx.blocks()) {
-      for (const stmt of block.body) {
+      for (const stmt of statements(block.body)) {
         if (stmt.kind === 'let') {
           letSources.set(stmt, sourcesOf(stmt.value));
           continue;
         }
+        if (stmt.kind === 'factor') {
+          ctx.factorPlates.set(stmt, sourcesOf(stmt.value).length > 0 ? 'local' : 'global');
+          continue;
+        }
+        if (stmt.kind === 'for') continue;
         const site = ctx.sites.find((s) => s.stmt === stmt);
         if (!site || site.plate !== 'global') continue;
         const role = kind === 'model' ? 'prior' : 'guide';

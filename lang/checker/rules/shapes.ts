@@ -2,10 +2,11 @@
 // outputs, heads, built-in functions, indexing, and distribution arguments against the site.
 import type { CheckContext, CheckRule, DeclaredType, DistMatch, ValueType } from '../context.js';
 import { describeSymbol, tensor, UNKNOWN } from '../context.js';
-import type { Arg, Call, Expr, FieldAccess, IndexAccess, SampleStmt } from '../../ast.js';
+import type { Arg, Call, Expr, FieldAccess, ForStmt, IndexAccess, LetStmt, SampleStmt } from '../../ast.js';
+import type { IndexKind } from '../context.js';
 import type { Shape } from '../../checked.js';
 import { broadcast, broadcastsTo, formatShape } from '../shapes.js';
-import { siteExprs } from '../walk.js';
+import { siteExprs, statements } from '../walk.js';
 import { suggestOr } from '../suggest.js';
 import { arityAccepts, describeArity, formatType } from '../../builtins.js';
 import type { Support } from '../../../runtime/support.js';
@@ -59,10 +60,11 @@ class ShapeInference {
           ctx.error('not-a-value', e.span, message);
           return UNKNOWN;
         }
+        if (b.kind === 'loop') return tensor([]);
         const sym = b.symbol;
         switch (sym.kind) {
           case 'const':
-            return tensor([]);
+            return tensor(ctx.constArrays.get(sym.name)?.shape ?? []);
           case 'net':
             ctx.error('not-a-value', e.span, `net ${sym.name} is not a value: call it on an input, ${sym.name}(...)`);
             return UNKNOWN;
@@ -93,7 +95,82 @@ class ShapeInference {
         return this.field(e);
       case 'index':
         return this.index(e);
+      case 'array': {
+        // All constants: a constant array. Otherwise the elements' values stacked on a new first axis.
+        const saved = ctx.diagnostics.length;
+        const a = ctx.foldBlockArray(e);
+        ctx.diagnostics.length = saved;
+        if (a) return tensor(a.shape);
+        ctx.arrays.delete(e);
+        const shapes = e.elements.map((x) => this.tensor(x));
+        if (shapes.some((s) => s === undefined)) return UNKNOWN;
+        const first = shapes[0]!;
+        const bad = shapes.findIndex((s) => !sameShape(s!, first));
+        if (bad >= 0) {
+          ctx.error('shape-mismatch', e.elements[bad]!.span, `the elements of an array must have one shape: element 0 has shape ${formatShape(first)}, element ${bad} ${formatShape(shapes[bad]!)}`);
+          return UNKNOWN;
+        }
+        return tensor([e.elements.length, ...first]);
+      }
     }
+  }
+
+  /** `t`, `t + c` or `t - c` for a loop variable t and a constant c: the loop and the offset. */
+  private loopOffset(e: Expr): { loop: ForStmt; offset: number } | undefined {
+    const loopOf = (x: Expr): ForStmt | undefined => {
+      if (x.kind !== 'ident') return undefined;
+      const b = this.ctx.bindings.get(x);
+      return b?.kind === 'loop' ? b.loop : undefined;
+    };
+    const direct = loopOf(e);
+    if (direct) return { loop: direct, offset: 0 };
+    if (e.kind !== 'binary' || (e.op !== '+' && e.op !== '-')) return undefined;
+    const left = loopOf(e.left);
+    if (left) {
+      const c = this.ctx.tryFold(e.right);
+      return c === undefined || !Number.isInteger(c) ? undefined : { loop: left, offset: e.op === '+' ? c : -c };
+    }
+    const right = loopOf(e.right);
+    if (right && e.op === '+') {
+      const c = this.ctx.tryFold(e.left);
+      return c === undefined || !Number.isInteger(c) ? undefined : { loop: right, offset: c };
+    }
+    return undefined;
+  }
+
+  /** The integer values an expression can take, when it is integer data, an integer latent, or an integer array. */
+  private intRange(e: Expr): { lo: number; hi: number } | undefined {
+    const ctx = this.ctx;
+    if (e.kind === 'ident') {
+      const b = ctx.bindings.get(e);
+      if (b?.kind === 'let') return this.letRanges.get(b.stmt);
+      if (b?.kind !== 'decl') return undefined;
+      const sym = b.symbol;
+      if (sym.kind === 'const') {
+        const a = ctx.constArrays.get(sym.name);
+        return a && a.values.every(Number.isInteger) ? { lo: Math.min(...a.values), hi: Math.max(...a.values) } : undefined;
+      }
+      if (sym.kind !== 'data' && sym.kind !== 'latent') return undefined;
+      const s = ctx.declTypes.get(sym.name)?.support;
+      if (s?.kind === 'int') return { lo: s.low, hi: s.high };
+      if (s?.kind === 'binary') return { lo: 0, hi: 1 };
+      return undefined;
+    }
+    if (e.kind === 'array') {
+      const a = ctx.foldBlockArray(e);
+      return a && a.values.every(Number.isInteger) ? { lo: Math.min(...a.values), hi: Math.max(...a.values) } : undefined;
+    }
+    // An element of integer values is as integer as the whole.
+    if (e.kind === 'index') return this.intRange(e.object);
+    return undefined;
+  }
+
+  /** Integer ranges of lets bound to integer values (`let s = state_of[c]`). */
+  readonly letRanges = new Map<LetStmt, { lo: number; hi: number }>();
+
+  noteLet(stmt: LetStmt): void {
+    const r = this.intRange(stmt.value);
+    if (r) this.letRanges.set(stmt, r);
   }
 
   private call(e: Call): ValueType {
@@ -218,9 +295,20 @@ class ShapeInference {
     }
     const out: number[] = [];
     let ok = true;
+    const lead: number[] = [];
     e.indices.forEach((it, k) => {
       const dim = s[k]!;
       if (it.kind === 'at') {
+        const constant = ctx.tryFold(it.value);
+        if (constant === undefined) {
+          const dynamic = this.dynamicIndex(e, it.value, k, dim, text);
+          if (!dynamic) ok = false;
+          else {
+            ctx.indexKinds.set(it, dynamic.kind);
+            if (dynamic.shape.length) lead.push(...dynamic.shape);
+          }
+          return;
+        }
         const v = ctx.foldBlockConst(it.value, 'an index');
         if (v === undefined) ok = false;
         else if (!Number.isInteger(v)) {
@@ -260,7 +348,45 @@ class ShapeInference {
       out.push(end - start);
     });
     if (!ok) return UNKNOWN;
-    return tensor([...out, ...s.slice(e.indices.length)]);
+    return tensor([...lead, ...out, ...s.slice(e.indices.length)]);
+  }
+
+  /**
+   * An index that is not a constant: the loop variable plus a constant (its whole range must lie
+   * inside the axis), or integer data or an integer latent (a gather, one entry per data point
+   * and particle; its declared range must lie inside the axis). An integer index with axes of
+   * its own (a vector of group ids) may index only the first axis; the result takes its axes first.
+   */
+  private dynamicIndex(e: IndexAccess, index: Expr, k: number, dim: number, text: string): { kind: IndexKind; shape: Shape } | undefined {
+    const ctx = this.ctx;
+    const loop = this.loopOffset(index);
+    if (loop) {
+      const range = ctx.loopRanges.get(loop.loop);
+      if (!range) return undefined;
+      const lo = range.from + loop.offset;
+      const hi = range.to - 1 + loop.offset;
+      if (lo < 0 || hi >= dim) {
+        ctx.error('bad-index', index.span, `${ctx.text(index.span)} runs from ${lo} to ${hi} over the loop ${loop.loop.variable.name} in ${range.from}:${range.to}, but axis ${k} of ${text} has size ${dim} (valid: 0 to ${dim - 1}); start the loop later or handle the first steps before it`);
+        return undefined;
+      }
+      return { kind: { kind: 'loop', loop: loop.loop, offset: loop.offset }, shape: [] };
+    }
+    const shape = this.tensor(index);
+    if (!shape) return undefined;
+    const r = this.intRange(index);
+    if (!r) {
+      ctx.error('bad-index', index.span, `an index must be a constant, a loop variable (t, t - 1, ...) or integer-valued (data or a latent declared int(lo, hi) or binary, or an array of integers); ${ctx.text(index.span)} is none of these`);
+      return undefined;
+    }
+    if (r.lo < 0 || r.hi >= dim) {
+      ctx.error('bad-index', index.span, `${ctx.text(index.span)} takes values ${r.lo} to ${r.hi}, but axis ${k} of ${text} has size ${dim} (valid: 0 to ${dim - 1})`);
+      return undefined;
+    }
+    if (shape.length > 0 && (k !== 0 || e.indices.length > 1)) {
+      ctx.error('bad-index', index.span, `${ctx.text(index.span)} has shape ${formatShape(shape)}: an index with axes of its own picks entries of the first axis only, alone (${text}[${ctx.text(index.span)}])`);
+      return undefined;
+    }
+    return { kind: { kind: 'gather' }, shape };
   }
 
   site(stmt: SampleStmt): void {
@@ -268,7 +394,9 @@ class ShapeInference {
     const match = ctx.dists.get(stmt);
     const target = ctx.targets.get(stmt);
     const draft = ctx.sites.find((s) => s.stmt === stmt);
-    const declared = draft ? ctx.declTypes.get(draft.target) : undefined;
+    const whole = draft ? ctx.declTypes.get(draft.target) : undefined;
+    // An element site draws one entry of the first axis.
+    const declared = whole && draft?.element ? { ...whole, shape: whole.shape.slice(1) } : whole;
     const args = stmt.dist.args ?? [];
     const shapes = args.map((a) => this.tensor(a.value));
     if (match && declared && draft && target && target.kind === 'decl') siteShapes(ctx, stmt, match, declared, draft.target, shapes);
@@ -336,9 +464,12 @@ export const shapesRule: CheckRule = {
   run(ctx: CheckContext): void {
     const inf = new ShapeInference(ctx);
     for (const { block } of ctx.blocks()) {
-      for (const stmt of block.body) {
-        if (stmt.kind === 'let') ctx.letTypes.set(stmt, inf.any(stmt.value));
-        else inf.site(stmt);
+      for (const stmt of statements(block.body)) {
+        if (stmt.kind === 'let') {
+          ctx.letTypes.set(stmt, inf.any(stmt.value));
+          inf.noteLet(stmt);
+        } else if (stmt.kind === 'sample') inf.site(stmt);
+        else if (stmt.kind === 'factor') inf.tensor(stmt.value);
       }
     }
   },

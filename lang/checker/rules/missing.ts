@@ -1,0 +1,42 @@
+// Data declared `missing` may lack entries; where one is missing it is a latent (Pyro's
+// obs_mask). The model must give it a distribution (`x ~ ...`), and the guide a proposal for
+// the missing entries (`x ~ ...` in the guide; its draws keep the observed entries) unless the
+// data is observed inside a Markov chain summed out by the forward algorithm, where a missing
+// entry is summed out too (sequences of different lengths, padded with missing entries).
+import type { CheckContext, CheckRule } from '../context.js';
+import type { Stmt } from '../../ast.js';
+import { statements } from '../walk.js';
+
+/** Is `stmt` among the model's top-level statements first..last (or inside one of them)? */
+function isInside(ctx: CheckContext, stmt: Stmt, first: number, last: number): boolean {
+  const body = ctx.model?.body ?? [];
+  for (let i = first; i <= last; i++) for (const s of statements([body[i]!])) if (s === stmt) return true;
+  return false;
+}
+
+export const missingRule: CheckRule = {
+  name: 'missing',
+  run(ctx: CheckContext): void {
+    for (const sym of ctx.symbolsOf('data')) {
+      if (sym.decl.modifier?.name !== 'missing') continue;
+      const name = sym.name;
+      const prior = ctx.sites.find((s) => s.block === 'model' && s.target === name);
+      const proposal = ctx.sites.find((s) => s.block === 'guide' && s.target === name);
+      if (!prior) {
+        ctx.error('missing-unmodelled', sym.decl.modifier.span, `data ${name} may have missing entries, but the model gives it no distribution: add \`${name} ~ ...\` to the model, so that a missing entry is a latent with that prior`);
+        continue;
+      }
+      // Inside a Markov chain summed out by the forward algorithm, a missing entry is summed out
+      // too (it adds nothing): variable-length sequences padded with missing entries.
+      const inChains = ctx.sites.filter((s) => s.block === 'model' && s.target === name).every((s) => [...ctx.chains.values()].some((c) => isInside(ctx, s.stmt, c.first, c.last)));
+      if (!proposal && inChains) continue;
+      if (!proposal) {
+        ctx.error('missing-unproposed', sym.decl.modifier.span, `data ${name} may have missing entries: the guide must propose them, e.g. \`${name} ~ Normal(loc, scale)\` in the guide (its draws keep the observed entries)`);
+        continue;
+      }
+      if (proposal.element || prior.element) {
+        ctx.error('missing-elements', (proposal.element ? proposal : prior).stmt.span, `data ${name} with missing entries is modelled and proposed whole (${name} ~ ...), not element by element`);
+      }
+    }
+  },
+};

@@ -1,0 +1,40 @@
+// A guide's proposal for a value whose entries are partly observed (data declared `missing`):
+// where an entry is observed its draw is the observation, elsewhere the proposal's draw. Its
+// log-density is the proposal's; the site's mask (1 where missing) keeps only the proposed
+// entries in log q.
+import { tf, type Tensor } from '../tf.js';
+import type { Rng } from '../random.js';
+import type { Distribution } from './distribution.js';
+
+export class PartlyObserved implements Distribution {
+  readonly spec;
+
+  constructor(
+    private readonly base: Distribution,
+    /** The observed values, [1, M, ...shape] (fillers where missing). */
+    private readonly observed: Tensor,
+    /** 1 where observed, 0 where missing, like `observed`. */
+    private readonly observedMask: Tensor,
+  ) {
+    this.spec = base.spec;
+  }
+
+  private fill(proposed: Tensor): Tensor {
+    const shape = proposed.shape;
+    return tf.where(tf.greater(tf.broadcastTo(this.observedMask, shape), 0.5), tf.broadcastTo(this.observed, shape), proposed);
+  }
+
+  sample(shape: readonly number[], rng: Rng): Tensor {
+    return this.fill(this.base.sample(shape, rng));
+  }
+
+  logProb(value: Tensor): Tensor {
+    return this.base.logProb(value);
+  }
+
+  mean(): Tensor {
+    const m = this.base.mean();
+    const lead = [0, 1].map((i) => Math.max(m.shape[i]!, this.observed.shape[i]!));
+    return this.fill(tf.broadcastTo(m, [...lead, ...this.observed.shape.slice(2)]));
+  }
+}
