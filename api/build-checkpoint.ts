@@ -12,6 +12,8 @@ import type { Picture } from '../runtime/data/dataset.js';
 export function optionRecord(options: TrainOptions): Checkpoint['flags'] {
   const out: Checkpoint['flags'] = {};
   for (const [k, v] of Object.entries(options) as [string, Checkpoint['flags'][string] | undefined][]) if (v !== undefined) out[k] = v;
+  // A run of `steps` is not one of `epochs`: the default epochs recorded beside it would mislead.
+  if (options.steps !== undefined) delete out['epochs'];
   return out;
 }
 
@@ -25,6 +27,11 @@ function picturesOf(trainer: Trainer): Pick<Checkpoint, 'pictures'> {
   return Object.keys(pictures).length ? { pictures } : {};
 }
 
+function inEpochOf(trainer: Trainer): Pick<Checkpoint, 'inEpoch'> {
+  const inEpoch = trainer.position();
+  return inEpoch ? { inEpoch } : {};
+}
+
 export async function buildCheckpoint(model: Model, options: TrainOptions, trainer: Trainer): Promise<Checkpoint> {
   const optimizer = await trainer.optimizerState();
   return {
@@ -34,6 +41,7 @@ export async function buildCheckpoint(model: Model, options: TrainOptions, train
     epoch: trainer.epoch,
     step: trainer.step,
     history: trainer.history.map((r) => ({ ...r })),
+    ...inEpochOf(trainer),
     params: trainer.snapshot().map((p) => ({ ...p, shape: [...p.shape], values: p.values.slice() })),
     optimizer,
     ...picturesOf(trainer),

@@ -47,7 +47,7 @@ export interface BoundSplit {
 
 export function bindSplit(model: Model, split: DataSplit): BoundSplit {
   const { bindings, warnings } = bindData(model, split.train);
-  return { split, bindings, warnings };
+  return { split, bindings, warnings: [...(split.warnings ?? []), ...warnings] };
 }
 
 /** What fit accepts as training data (and, in Node, a data spec string: api/node.ts). */

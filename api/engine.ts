@@ -9,7 +9,7 @@ export * from './front.js';
 export { essThreshold, lowEssWarning, type LowEss } from './ess-warning.js';
 
 // Training.
-export { fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
+export { DEFAULT_CHECKPOINT_SECONDS, fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
 export { DEFAULT_TRAIN_OPTIONS, ESTIMATORS, KL_MODES, OBJECTIVES, resolveTrainOptions, type TrainObjective, type TrainOptions } from '../inference/train-options.js';
 export { OPTIMIZERS, type OptimizerName } from '../inference/optimizers.js';
 export { BASELINES, parseBaselines, type BaselineKind } from '../inference/objectives/baselines.js';
@@ -20,7 +20,7 @@ export { TrainingDiverged } from '../inference/train.js';
 export { checkResume } from './resume.js';
 
 // Checkpoints as objects and as JSON text.
-export { parseCheckpoint, serializeCheckpoint, sourceHash, type Checkpoint, type OptionValue } from '../inference/checkpoint.js';
+export { parseCheckpoint, serializeCheckpoint, sourceHash, type Checkpoint, type EpochProgress, type OptionValue } from '../inference/checkpoint.js';
 
 // Trained models.
 export {

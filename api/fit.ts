@@ -9,7 +9,7 @@ import { OptionError } from '../runtime/errors.js';
 import { Trainer, type StepInfo } from '../inference/train.js';
 import { bestInitialization, type InitTry } from '../inference/initialization.js';
 import type { Checkpoint, EpochRecord } from '../inference/checkpoint.js';
-import { resolveTrainOptions, type TrainOptions } from '../inference/train-options.js';
+import { plannedEpochs, resolveTrainOptions, totalSteps, type TrainOptions } from '../inference/train-options.js';
 import { trainingSplit, type BoundSplit, type TrainingData } from './data.js';
 import { loadModel, type Model } from './model.js';
 import { checkResume } from './resume.js';
@@ -38,12 +38,16 @@ export interface FitStart {
   /** What training maximizes, e.g. 'ELBO, KL analytic' or 'IWAE bound (K = 5)'. */
   objective: string;
   stepsPerEpoch: number;
+  /** The optimizer step the run ends at (counting a resumed checkpoint's): `steps`, or `epochs` times stepsPerEpoch. */
+  totalSteps: number;
+  /** The epochs the run reaches (with `steps`, the last may end early). */
+  epochs: number;
   /** How each guide site's gradient is estimated. */
   estimators: ReadonlyMap<string, EstimatorKind>;
   initialization?: InitializationReport;
   /** Set when training continues a checkpoint. */
   resumedFrom?: { epoch: number; step: number };
-  /** The checkpoint resumed already has `epochs` epochs: there is nothing to train. */
+  /** The checkpoint resumed already has `epochs` epochs (or `steps` steps): there is nothing to train. */
   complete: boolean;
 }
 
@@ -54,7 +58,11 @@ export interface FitCallbacks {
   onStep?(info: StepInfo): void;
   /** After every epoch, with its train and test ELBO. */
   onEpoch?(record: EpochRecord): void;
-  /** When a checkpoint is due (every `checkpointEvery` epochs and after the last): save it here. Training waits for it. */
+  /**
+   * When a checkpoint is due: every `checkpointSeconds` of training, every `checkpointEvery`
+   * epochs if set, at the end, and when the signal stops training (after at least one step).
+   * Save it here; training waits for a returned promise.
+   */
   onCheckpoint?(checkpoint: Checkpoint): void | Promise<void>;
   /** Data declarations whose declared domain does not contain their field's values. */
   onWarning?(message: string): void;
@@ -65,12 +73,17 @@ export interface FitOptions extends Partial<TrainOptions>, FitCallbacks {
   signal?: AbortSignal;
   /** Continue this checkpoint (same source, same data, batch size, optimizer and seed). */
   resume?: Checkpoint;
-  /** Epochs between checkpoints handed to onCheckpoint. Default 1. */
+  /** Seconds of training between the checkpoints handed to onCheckpoint; 0: only at the end and on a stop. Default 60. */
+  checkpointSeconds?: number;
+  /** Also hand one out after every this many epochs. Default: none. */
   checkpointEvery?: number;
 }
 
+/** Seconds between checkpoints unless `checkpointSeconds` says otherwise. */
+export const DEFAULT_CHECKPOINT_SECONDS = 60;
+
 /** The option names of FitOptions that are not training options. */
-const FIT_ONLY = ['signal', 'resume', 'checkpointEvery', 'onStart', 'onEpochStart', 'onStep', 'onEpoch', 'onCheckpoint', 'onWarning'] as const;
+const FIT_ONLY = ['signal', 'resume', 'checkpointSeconds', 'checkpointEvery', 'onStart', 'onEpochStart', 'onStep', 'onEpoch', 'onCheckpoint', 'onWarning'] as const;
 
 export interface FitResult {
   trained: TrainedModel;
@@ -78,11 +91,12 @@ export interface FitResult {
   /** Epochs completed and optimizer steps taken, counting those of a resumed checkpoint. */
   epoch: number;
   step: number;
-  /** Stopped by the signal before the last epoch finished. */
+  /** Stopped by the signal before the run's end. */
   interrupted: boolean;
   /**
-   * The run after its last epoch; undefined when interrupted (training stopped inside an epoch:
-   * resume from the last checkpoint onCheckpoint received).
+   * The run where it stopped: after its last step, or where the signal stopped it (possibly
+   * inside an epoch; resuming it finishes that epoch as an uninterrupted run would have).
+   * Undefined when the signal stopped training before its first step.
    */
   checkpoint?: Checkpoint;
 }
@@ -102,25 +116,36 @@ async function initialProgram(model: Model, data: BoundSplit, o: TrainOptions, r
 }
 
 /**
- * The epochs still to run, with the callbacks; a checkpoint is built only when one is due and
- * someone takes it. `last` is the latest checkpoint built.
+ * The steps still to run, with the callbacks; a checkpoint is built only when one is due and
+ * someone takes it: by time, by epochs when asked, and after the last step taken (at the end or
+ * on a stop). `last` is the latest checkpoint built.
  */
-async function train(trainer: Trainer, model: Model, o: TrainOptions, options: FitOptions): Promise<{ interrupted: boolean; last?: Checkpoint }> {
+async function train(trainer: Trainer, model: Model, o: TrainOptions, options: FitOptions, epochs: number): Promise<{ interrupted: boolean; last?: Checkpoint }> {
   if (options.signal?.aborted) return { interrupted: true };
-  const every = options.checkpointEvery ?? 1;
+  const onCheckpoint = options.onCheckpoint;
+  const every = options.checkpointEvery;
+  const seconds = options.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS;
   let last: Checkpoint | undefined;
+  let saved = performance.now();
+  const save = async (t: Trainer): Promise<void> => {
+    last = await buildCheckpoint(model, o, t);
+    await onCheckpoint!(last);
+    saved = performance.now();
+  };
+  const dueByTime = (): boolean => seconds > 0 && performance.now() - saved >= seconds * 1000;
   const run = await trainer.run({
-    onEpochStart: (epoch, steps) => options.onEpochStart?.(epoch, o.epochs, steps),
+    onEpochStart: (epoch, steps) => options.onEpochStart?.(epoch, epochs, steps),
     onStep: options.onStep && ((info) => options.onStep!(info)),
+    afterStep: onCheckpoint && (async (t) => {
+      if (dueByTime()) await save(t);
+    }),
     onEpoch: async (record, t) => {
       options.onEpoch?.(record);
-      if (options.onCheckpoint && (t.epoch % every === 0 || t.epoch === o.epochs)) {
-        last = await buildCheckpoint(model, o, t);
-        await options.onCheckpoint(last);
-      }
+      if (onCheckpoint && ((every !== undefined && t.epoch % every === 0) || dueByTime())) await save(t);
     },
     shouldStop: () => options.signal?.aborted ?? false,
   });
+  if (onCheckpoint && last?.step !== trainer.step && trainer.step > (options.resume?.step ?? 0)) await save(trainer);
   return { interrupted: run.interrupted, last };
 }
 
@@ -131,8 +156,10 @@ async function train(trainer: Trainer, model: Model, o: TrainOptions, options: F
  */
 export async function fit(model: Model, data: TrainingData, options: FitOptions = {}): Promise<FitResult> {
   const o = resolveTrainOptions(trainOptionsOf(options));
-  const every = options.checkpointEvery ?? 1;
-  if (!Number.isInteger(every) || every < 1) throw new OptionError('checkpointEvery', `must be a positive whole number (got ${every})`);
+  const every = options.checkpointEvery;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new OptionError('checkpointEvery', `must be a positive whole number (got ${every})`);
+  const seconds = options.checkpointSeconds;
+  if (seconds !== undefined && (typeof seconds !== 'number' || !(seconds >= 0))) throw new OptionError('checkpointSeconds', `must be a number of seconds >= 0 (got ${String(seconds)})`);
   // The checker refuses a model that cannot be trained pathwise throughout; the compiler would fall back to score-function gradients.
   if (o.estimator === 'reparam') loadModel(model.source, { file: model.file, estimator: 'reparam' });
   const resume = options.resume;
@@ -154,19 +181,24 @@ export async function fit(model: Model, data: TrainingData, options: FitOptions 
   };
   try {
     if (resume) await trainer.restore(resume, 'the checkpoint to resume');
-    const complete = resume !== undefined && resume.epoch >= o.epochs;
+    const stepsPerEpoch = Math.ceil(bound.split.train.size / o.batchSize);
+    const epochs = plannedEpochs(o, stepsPerEpoch);
+    const complete = resume !== undefined && (o.steps === undefined ? resume.epoch >= o.epochs : resume.step >= o.steps);
     options.onStart?.({
       options: o,
       parameters: trainer.parameterCount(),
       objective: trainer.svi.objective.describe(o.particles),
-      stepsPerEpoch: Math.ceil(bound.split.train.size / o.batchSize),
+      stepsPerEpoch,
+      totalSteps: totalSteps(o, stepsPerEpoch),
+      epochs,
       estimators: program.estimators(),
       initialization,
       resumedFrom: resume && { epoch: resume.epoch, step: resume.step },
       complete,
     });
-    const { interrupted, last } = complete ? { interrupted: false, last: undefined } : await train(trainer, model, o, options);
-    const checkpoint = interrupted ? undefined : last?.epoch === trainer.epoch && last.step === trainer.step ? last : await buildCheckpoint(model, o, trainer);
+    const { interrupted, last } = complete ? { interrupted: false, last: undefined } : await train(trainer, model, o, options, epochs);
+    const moved = trainer.step > (resume?.step ?? 0);
+    const checkpoint = last?.step === trainer.step ? last : interrupted && !moved ? resume : await buildCheckpoint(model, o, trainer);
     release();
     return {
       trained: new TrainedModel(model, program, { seed: o.seed, checkpoint }),

@@ -16,7 +16,9 @@ export function checkResume(model: Model, checkpoint: Checkpoint, options: Parti
   if (checkpoint.model.sha256 !== model.sha256) {
     throw new OptionError('resume', `the checkpoint was trained from a different version of ${model.file} (source hash differs); train afresh`);
   }
-  const now = resolveTrainOptions(options);
+  // The run's length may change on resume; resolved options carry both epochs and steps.
+  const { epochs: _epochs, steps: _steps, ...fixed } = options;
+  const now = resolveTrainOptions(fixed);
   for (const k of FIXED_ON_RESUME) {
     const saved = recorded(checkpoint, k);
     const wanted = now[k];

@@ -9,6 +9,8 @@ import { OptionError, UserError } from '../api/errors.js';
  */
 const MENTIONED_OPTIONS: ReadonlySet<string> = new Set([
   'data',
+  'epochs',
+  'steps',
   'binarize',
   'threshold',
   'trainSize',

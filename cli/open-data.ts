@@ -12,10 +12,11 @@ export interface DataSetupFlags {
   testSize?: number;
 }
 
-export async function openBoundData(model: Model, flags: DataSetupFlags): Promise<BoundSplit> {
+/** `print` takes the description line (default: stdout); warnings always go to stderr. */
+export async function openBoundData(model: Model, flags: DataSetupFlags, print: (line: string) => void = (line) => process.stdout.write(line)): Promise<BoundSplit> {
   const split = await openData(flags.data, { binarize: flags.binarize, threshold: flags.threshold, trainSize: flags.trainSize, testSize: flags.testSize });
   const bound = bindSplit(model, split);
-  for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}\n`);
+  for (const w of bound.warnings) process.stderr.write(`warning: ${flagText(w)}\n`);
+  print(`data: ${flagText(split.description)}\n`);
   return bound;
 }

@@ -59,7 +59,7 @@ export function addDataOptions(cmd: Command, defaults: 'fixed' | 'checkpoint' = 
     .option('--threshold <t>', `threshold for --binarize threshold${fixed ? '' : asTrained}`, positiveNumber('--threshold'), fixed ? DEFAULT_TRAIN_OPTIONS.threshold : undefined)
     .option('--train-size <n>', 'use only the first n training points', positiveInt('--train-size'))
     .option('--test-size <n>', 'use only the first n test points', positiveInt('--test-size'))
-    .option('--test-fraction <f>', `csv: or idx: with one file: the share of rows held out as the test set, by a fixed-seed permutation (default ${DEFAULT_TEST_FRACTION})`, testFraction)
+    .option('--test-fraction <f>', `csv: or idx: with one file: the share of rows held out as the test set, by a fixed-seed permutation; 0 trains on every row (default ${DEFAULT_TEST_FRACTION})`, testFraction)
     .option('--columns <map>', 'csv: bind a data declaration to these columns, in order: NAME=COL,COL,... (repeatable)', collectColumns)
     .hook('preAction', (command) => {
       const opts = command.opts<{ data?: string; testFraction?: number; columns?: string[] }>();

@@ -131,6 +131,8 @@ export interface OpenedData {
   split: DataSplit;
   /** The chosen part of the split (--split), bound to the model. */
   bound: BoundData;
+  /** Which part that is: --split, or the training set when the test set is empty. */
+  part: 'train' | 'test';
 }
 
 /**
@@ -150,11 +152,18 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
     trainSize: flags.trainSize,
     testSize: flags.testSize,
   });
-  const dataset = split[flags.split];
+  let which = flags.split;
+  if (split[which].size === 0 && split.train.size > 0) {
+    // A model trained on every point (--test-fraction 0) has no test set: its training set is what there is.
+    if (cmd.getOptionValueSource('split') !== 'default') throw new UserError(`--split ${which}: the ${which} set is empty (${flagText(split.description)}); use --split train`);
+    process.stderr.write(`note: the test set is empty (trained on every point); using the training set\n`);
+    which = 'train';
+  }
+  const dataset = split[which];
   const bound = bindData(t.model, dataset);
   for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  (t.outDir === '-' ? process.stderr : process.stdout).write(`data: ${flagText(split.description)}; using the ${flags.split} set (${formatCount(dataset.size)} points)\n`);
-  return { split, bound };
+  (t.outDir === '-' ? process.stderr : process.stdout).write(`data: ${flagText(split.description)}; using the ${which} set (${formatCount(dataset.size)} points)\n`);
+  return { split, bound, part: which };
 }
 
 export function ensureDir(dir: string): void {

@@ -3,7 +3,7 @@
 // the same noise streams, under the same budget (steps or wall-clock seconds of training), the
 // held-out ELBO evaluated at regular intervals on a fixed subset of the test set.
 import { Rng } from '../runtime/random.js';
-import { UserError } from '../runtime/errors.js';
+import { OptionError, UserError } from '../runtime/errors.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { compileProgram, type CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset, DataSplit } from '../runtime/data/dataset.js';
@@ -85,6 +85,9 @@ export async function compareEstimators(
   specs: readonly EstimatorSpec[],
   opts: CompareOptions,
 ): Promise<EstimatorRun[]> {
+  if (data.test.size === 0) {
+    throw new OptionError('testFraction', 'the estimators are compared by the held-out ELBO, but the data have no test set: hold some points out (`testFraction` 0.1) or give a test file');
+  }
   const evalSet = await headDataset(data.test, opts.evalSize);
   const runs: EstimatorRun[] = [];
   const lowered = lowerProgram(checked);

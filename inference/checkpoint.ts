@@ -7,6 +7,7 @@ import { decodeBase64, encodeBase64 } from '../runtime/base64.js';
 import type { Picture } from '../runtime/data/dataset.js';
 import type { SavedParam, Constraint } from '../runtime/params.js';
 import type { SavedOptimizer, SavedTensor } from './optimizers.js';
+import type { RngState } from '../runtime/random.js';
 
 export const CHECKPOINT_FORMAT = 'ppl-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -19,6 +20,23 @@ export interface EpochRecord {
   testElbo: number;
   seconds: number;
   samplesPerSecond: number;
+}
+
+/**
+ * How far training went into the epoch after the last completed one, when a checkpoint is taken
+ * inside an epoch (by time, at an interrupt, or at the end of a run of `steps`): enough to
+ * finish that epoch exactly as an uninterrupted run would have.
+ */
+export interface EpochProgress {
+  /** Steps of the epoch taken. */
+  steps: number;
+  /** Sum of their minibatch ELBO estimates, and the data points they saw. */
+  elboSum: number;
+  samples: number;
+  /** Training seconds spent in the epoch so far. */
+  seconds: number;
+  /** Where the epoch's noise stream stands. */
+  noise: RngState;
 }
 
 /** One recorded training option: a number, a string, a switch, or a list of names. */
@@ -34,6 +52,8 @@ export interface Checkpoint {
   /** Optimizer steps taken. */
   step: number;
   history: EpochRecord[];
+  /** Set when the checkpoint was taken inside epoch `epoch + 1`. */
+  inEpoch?: EpochProgress;
   params: SavedParam[];
   optimizer?: SavedOptimizer;
   /** Data declarations that are pictures in the training data (images of MNIST, IDX, Frey faces), by name. */

@@ -107,7 +107,7 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     total,
     scale,
     get split() {
-      if (e !== 1) return undefined;
+      if (e !== 1 || model.summedOut) return undefined;
       split ??= { data: sum(dataTerms), latent: sum(latentTerms) };
       return split;
     },

@@ -17,8 +17,13 @@ export const ESTIMATORS: readonly EstimatorMode[] = ESTIMATOR_MODES;
 export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];
 
 export interface TrainOptions {
-  /** Passes over the training set. */
+  /** Passes over the training set (ignored when `steps` is set). */
   epochs: number;
+  /**
+   * Optimizer steps in all, instead of `epochs`: training stops after this many steps (counting
+   * those of a resumed checkpoint), inside an epoch if need be.
+   */
+  steps?: number;
   /** Data points per optimizer step. */
   batchSize: number;
   /** Learning rate. */
@@ -83,7 +88,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
 });
 
 /** Every option's name: those with a default, and those that are unset unless given. */
-export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...(Object.keys(DEFAULT_TRAIN_OPTIONS) as (keyof TrainOptions)[]), 'alpha', 'data', 'trainSize', 'testSize'];
+export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...(Object.keys(DEFAULT_TRAIN_OPTIONS) as (keyof TrainOptions)[]), 'steps', 'alpha', 'data', 'trainSize', 'testSize'];
 
 /**
  * Options that must be the same when a run is resumed: they decide the data, the minibatches
@@ -113,13 +118,16 @@ function isSwitch(option: keyof TrainOptions, v: unknown): void {
  */
 export function resolveTrainOptions(given: Partial<TrainOptions> = {}): TrainOptions {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
+  if (given.steps !== undefined && given.epochs !== undefined) {
+    throw new OptionError('steps', `and \`epochs\` both set the length of the run (got steps ${String(given.steps)}, epochs ${String(given.epochs)}); give one of them`);
+  }
   for (const [key, value] of Object.entries(given) as [keyof TrainOptions, unknown][]) {
     // A misspelt option would otherwise be ignored in silence (and recorded in checkpoints).
     if (!TRAIN_OPTION_NAMES.includes(key)) throw new OptionError(key, `is not a training option (the options: ${TRAIN_OPTION_NAMES.join(', ')})`);
     if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
   }
   for (const k of ['epochs', 'batchSize', 'particles', 'initTries'] as const) positiveInteger(k, o[k]);
-  for (const k of ['trainSize', 'testSize'] as const) if (o[k] !== undefined) positiveInteger(k, o[k]);
+  for (const k of ['steps', 'trainSize', 'testSize'] as const) if (o[k] !== undefined) positiveInteger(k, o[k]);
   positiveNumber('lr', o.lr);
   if (typeof o.klAnneal !== 'number' || !Number.isInteger(o.klAnneal) || o.klAnneal < 0) throw new OptionError('klAnneal', `must be a whole number of steps >= 0 (got ${String(o.klAnneal)})`);
   oneOf('optimizer', o.optimizer, OPTIMIZERS);
@@ -142,4 +150,14 @@ export function resolveTrainOptions(given: Partial<TrainOptions> = {}): TrainOpt
     if (typeof o.alpha !== 'number' || !Number.isFinite(o.alpha)) throw new OptionError('alpha', `must be a finite number (got ${String(o.alpha)})`);
   }
   return o;
+}
+
+/** The optimizer steps a run of these options ends at, with `stepsPerEpoch` steps per epoch. */
+export function totalSteps(options: Pick<TrainOptions, 'epochs' | 'steps'>, stepsPerEpoch: number): number {
+  return options.steps ?? options.epochs * stepsPerEpoch;
+}
+
+/** The epochs a run of these options starts (the last one possibly unfinished when `steps` is set). */
+export function plannedEpochs(options: Pick<TrainOptions, 'epochs' | 'steps'>, stepsPerEpoch: number): number {
+  return options.steps === undefined ? options.epochs : Math.ceil(options.steps / Math.max(stepsPerEpoch, 1));
 }

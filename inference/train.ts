@@ -14,7 +14,7 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train-options.js';
 import { makeOptimizer, restoreOptimizer, saveOptimizer, type OptimizerName } from './optimizers.js';
 import { evaluateElbo } from './evaluate.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from './minibatch.js';
-import type { Checkpoint, EpochRecord } from './checkpoint.js';
+import type { Checkpoint, EpochProgress, EpochRecord } from './checkpoint.js';
 import type { ParamStore, SavedParam } from '../runtime/params.js';
 
 export type { TrainOptions } from './train-options.js';
@@ -39,13 +39,21 @@ export interface TrainHooks {
   onStep?(info: StepInfo): void;
   /** After each completed epoch (write the checkpoint and the log here). */
   onEpoch?(record: EpochRecord, trainer: Trainer): Promise<void> | void;
-  /** Checked after every step: true stops training before the next step. */
+  /**
+   * After every step that does not end an epoch, awaited (a checkpoint taken here records
+   * position()); onEpoch follows the last step of an epoch instead.
+   */
+  afterStep?(trainer: Trainer): Promise<void> | void;
+  /** Checked after every step (after the epoch's end for its last step): true stops training before the next step. */
   shouldStop?(): boolean;
 }
 
+/** EpochProgress while the epoch runs: its noise stream itself rather than a copy of its state. */
+type LiveProgress = Omit<EpochProgress, 'noise'> & { noise: Rng };
+
 export interface TrainResult {
   history: EpochRecord[];
-  /** Stopped by shouldStop() before the last epoch finished. */
+  /** Stopped by shouldStop() before the run's end. */
   interrupted: boolean;
 }
 
@@ -83,6 +91,9 @@ export class Trainer {
   epoch = 0;
   step = 0;
   history: EpochRecord[] = [];
+  /** The epoch under way (its noise stream live), and the position a restored checkpoint starts from. */
+  private inEpoch: LiveProgress | undefined;
+  private restored: EpochProgress | undefined;
 
   /** SVI of `program` on `data` with `objective` (default: the one the options name). */
   constructor(
@@ -110,6 +121,7 @@ export class Trainer {
     this.epoch = ckpt.epoch;
     this.step = ckpt.step;
     this.history = [...ckpt.history];
+    this.restored = ckpt.inEpoch && { ...ckpt.inEpoch, noise: { ...ckpt.inEpoch.noise } };
   }
 
   async optimizerState(): Promise<Checkpoint['optimizer']> {
@@ -146,22 +158,41 @@ export class Trainer {
     });
   }
 
+  /** Where training stands inside the current epoch; undefined between epochs. */
+  position(): EpochProgress | undefined {
+    const p = this.inEpoch;
+    return p && { steps: p.steps, elboSum: p.elboSum, samples: p.samples, seconds: p.seconds, noise: p.noise.state() };
+  }
+
+  /**
+   * Epochs until `epochs` are done, or steps until `steps` are taken when that option is set
+   * (stopping inside an epoch if need be; position() then says where). A run restored from a
+   * checkpoint taken inside an epoch finishes that epoch first, drawing what an uninterrupted
+   * run would have drawn.
+   */
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
-    const { epochs, batchSize, seed } = this.options;
+    const { epochs, steps: stepLimit, batchSize, seed } = this.options;
     const n = this.data.train.size;
     const stepsInEpoch = Math.ceil(n / batchSize);
-    while (this.epoch < epochs) {
+    const more = (): boolean => (stepLimit === undefined ? this.epoch < epochs : this.step < stepLimit);
+    while (more()) {
       const epoch = this.epoch + 1;
       // Streams derive from (seed, epoch), so a resumed run draws what an uninterrupted one would.
       const epochRng = new Rng(`${seed}/epoch${epoch}`);
       const orderRng = epochRng.derive('data');
-      const noiseRng = epochRng.derive('noise');
+      const from = this.restored;
+      this.restored = undefined;
+      const noiseRng = from ? new Rng(`${seed}/epoch${epoch}/noise`, from.noise) : epochRng.derive('noise');
+      const skip = from?.steps ?? 0;
+      const live: LiveProgress = { steps: skip, elboSum: from?.elboSum ?? 0, samples: from?.samples ?? 0, seconds: from?.seconds ?? 0, noise: noiseRng };
+      this.inEpoch = live;
       hooks.onEpochStart?.(epoch, stepsInEpoch);
       const started = performance.now();
-      let sum = 0;
-      let k = 0;
-      let seen = 0;
+      const secondsBefore = live.seconds;
+      let drawn = 0;
       for await (const batch of this.data.train.batches(batchSize, { rng: orderRng, shuffle: true })) {
+        // Batches already trained on are still drawn: the data stream (order, binarization) stays the same.
+        if (++drawn <= skip) continue;
         const mb = toMinibatch(batch, this.program.lowered, this.bindings);
         let elbo: number;
         try {
@@ -169,40 +200,47 @@ export class Trainer {
         } finally {
           disposeMinibatch(mb);
         }
-        k++;
+        const k = ++live.steps;
         this.step++;
-        seen += batch.size;
+        live.samples += batch.size;
         if (!Number.isFinite(elbo)) throw new TrainingDiverged(epoch, k, elbo, this.options.lr);
-        sum += elbo;
-        const seconds = (performance.now() - started) / 1000;
+        live.elboSum += elbo;
+        live.seconds = secondsBefore + (performance.now() - started) / 1000;
         hooks.onStep?.({
           epoch,
           stepInEpoch: k,
           stepsInEpoch,
           totalStep: this.step,
           elbo,
-          runningElbo: sum / k,
-          samplesPerSecond: seen / Math.max(seconds, 1e-9),
+          runningElbo: live.elboSum / k,
+          samplesPerSecond: live.samples / Math.max(live.seconds, 1e-9),
         });
         // Steps are synchronous; without this, signals (Ctrl-C) and timers would wait for the run.
         await nextTurn();
-        if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
+        // After an epoch's last step the epoch is finished (evaluated and recorded) before any stop.
+        if (k < stepsInEpoch) {
+          if (stepLimit !== undefined && this.step >= stepLimit) return { history: this.history, interrupted: false };
+          await hooks.afterStep?.(this);
+          if (hooks.shouldStop?.()) return { history: this.history, interrupted: true };
+        }
       }
-      const seconds = (performance.now() - started) / 1000;
+      const k = live.steps;
       const evaluated = this.options.evaluateTest && this.data.test.size > 0;
       const testElbo = evaluated ? await this.evaluate() : NaN;
       if (evaluated && !Number.isFinite(testElbo)) throw new TrainingDiverged(epoch, k, testElbo, this.options.lr);
       const record: EpochRecord = {
         epoch,
         steps: k,
-        trainElbo: sum / Math.max(k, 1),
+        trainElbo: live.elboSum / Math.max(k, 1),
         testElbo,
-        seconds,
-        samplesPerSecond: seen / Math.max(seconds, 1e-9),
+        seconds: live.seconds,
+        samplesPerSecond: live.samples / Math.max(live.seconds, 1e-9),
       };
       this.epoch = epoch;
+      this.inEpoch = undefined;
       this.history.push(record);
       await hooks.onEpoch?.(record, this);
+      if (more() && hooks.shouldStop?.()) return { history: this.history, interrupted: true };
     }
     return { history: this.history, interrupted: false };
   }

@@ -80,7 +80,10 @@ export function joinedDataInput(values: readonly Tensor[]): Tensor {
   return flat.length === 1 ? flat[0]! : concatEvent(flat, 0);
 }
 
-/** Values of one event shape stacked on a new first event axis, their particle and batch axes broadcast first. */
+/**
+ * Values of one event shape stacked on a new first event axis, their particle and batch axes
+ * broadcast first: array literals of values, and values drawn element by element.
+ */
 export function stackEvent(parts: readonly Tensor[]): Tensor {
   const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
   return tf.stack(parts.map((p) => broadcastLeading(p, lead)), EVENT_AXIS);

@@ -2,11 +2,29 @@
 // from the user's --seed and a label, so runs with one seed give the same numbers.
 import seedrandom from 'seedrandom';
 
-export class Rng {
-  private readonly prng: seedrandom.PRNG;
+/** Where a stream stands: a checkpoint taken inside an epoch keeps it, so a resumed run draws on from there. */
+export interface RngState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
 
-  constructor(readonly seed: string) {
-    this.prng = seedrandom.alea(seed);
+export class Rng {
+  private readonly prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+
+  /** The stream of `seed`, from its start, or from `state` (taken by state() of a stream of the same seed). */
+  constructor(
+    readonly seed: string,
+    state?: RngState,
+  ) {
+    this.prng = seedrandom.alea(seed, { state: state ? { ...state } : true }) as seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+  }
+
+  /** A copy of where the stream stands (plain numbers: it survives JSON). */
+  state(): RngState {
+    const { c, s0, s1, s2 } = this.prng.state();
+    return { c, s0, s1, s2 };
   }
 
   /** Uniform in [0, 1). */

@@ -3,7 +3,8 @@
 // look at the program.
 import { tf, type Tensor } from './tf.js';
 import type { Distribution } from './distributions/index.js';
-import { EVENT_AXIS, sumEvent } from './layout.js';
+import { sumEvent } from './layout.js';
+import { stackEvent } from './functions.js';
 import type { EstimatorKind, Plate, SampleMessage, SiteElementRef } from './effects/messages.js';
 
 export type { EstimatorKind, Plate } from './effects/messages.js';
@@ -70,11 +71,14 @@ export class Trace {
    * P * enumeration, row p * enumeration + k holding guide draw p with joint value k.
    */
   enumeration = 1;
+  /** Some latents were summed out inside a site: a Markov chain's factor (its terms do not split into rate and distortion). */
+  summedOut = false;
 
   constructor(readonly block: 'model' | 'guide') {}
 
   record(msg: SampleMessage): void {
     if (!msg.value) throw new Error(`internal: site '${msg.name}' recorded without a value`);
+    if (msg.kind === 'data' && msg.infer.enumerated) this.summedOut = true;
     this.add(siteOf(msg as SampleMessage & { value: Tensor }));
   }
 
@@ -92,6 +96,7 @@ export class Trace {
     const out = new Trace(this.block);
     for (const site of this.sites.values()) if (keep(site)) out.add(site);
     out.enumeration = this.enumeration;
+    out.summedOut = this.summedOut;
     return out;
   }
 
@@ -104,9 +109,7 @@ export class Trace {
     const site = this.sites.get(name);
     if (site) return site.value;
     const parts = [...this.sites.values()].filter((s) => s.element?.of === name).sort((a, b) => a.element!.at - b.element!.at);
-    if (parts.length === 0) return undefined;
-    const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.value.shape[i]!)));
-    return tf.stack(parts.map((p) => tf.broadcastTo(p.value, [...lead, ...p.value.shape.slice(EVENT_AXIS)])), EVENT_AXIS);
+    return parts.length === 0 ? undefined : stackEvent(parts.map((p) => p.value));
   }
 
   latents(): TraceSite[] {

@@ -160,18 +160,18 @@ describe('fit', () => {
     });
     r.trained.dispose();
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(r).toMatchObject({ interrupted: true, epoch: 1, step: 6, checkpoint: undefined });
+    expect(r).toMatchObject({ interrupted: true, epoch: 1, step: 6, checkpoint: { epoch: 1, step: 6, inEpoch: { steps: 2 } } });
     expect(r.history.map((h) => h.epoch)).toEqual([1]);
 
     const never = await fit(model, data, { ...FAST, signal: AbortSignal.abort(), onStep: () => seen.push(-1) });
     never.trained.dispose();
-    expect(never).toMatchObject({ interrupted: true, step: 0 });
+    expect(never).toMatchObject({ interrupted: true, step: 0, checkpoint: undefined });
     expect(seen).not.toContain(-1);
   });
 
   it('hands out checkpoints that survive JSON and a file, and resuming one equals the uninterrupted run', async () => {
     const due: Checkpoint[] = [];
-    const whole = await fit(model, data, { ...FAST, epochs: 4, onCheckpoint: (c) => void due.push(c) });
+    const whole = await fit(model, data, { ...FAST, epochs: 4, checkpointEvery: 1, onCheckpoint: (c) => void due.push(c) });
     expect(due.map((c) => [c.epoch, c.step])).toEqual([[1, 4], [2, 8], [3, 12], [4, 16]]);
     expect(whole.checkpoint).toBe(due[3]);
     expect(due[1]!.flags).toMatchObject({ epochs: 4, batchSize: 10, seed: 'api', baselines: [] });

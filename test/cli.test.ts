@@ -80,9 +80,88 @@ describe.skipIf(!fs.existsSync(BIN))('ppl command line (built by `npm run build`
       child.on('exit', (c) => resolve(c ?? -1));
     });
     expect(code).toBe(130);
-    expect(stdout).toContain('interrupted');
-    const ckpt = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { epoch: number };
-    expect(ckpt.epoch).toBeGreaterThanOrEqual(1);
+    expect(stdout).toContain('interrupted; checkpoint: ');
+    // the command that continues this run: the flags given, this run's folder, --resume
+    expect(stdout).toMatch(new RegExp(`continue with: (npx )?ppl train models/vae.ppl --train-size 300 --test-size 100 --batch-size 50 --epochs 500 --out ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --resume\n`));
+    // written at the interrupt, not only after an epoch
+    const ckpt = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { epoch: number; step: number };
+    expect(ckpt.step).toBeGreaterThanOrEqual(6);
+    const steps = fs.readFileSync(path.join(out, 'steps.csv'), 'utf8').trim().split('\n');
+    expect(steps).toHaveLength(ckpt.step + 1);
+  });
+
+  describe('a ten-point data set', () => {
+    const dir = tmp();
+    const model = path.join(dir, 'coin.ppl');
+    const data = path.join(dir, 'coin.csv');
+    fs.writeFileSync(model, 'data x : binary\nglobal p : unit\nmodel {\n  p ~ Beta(10, 10)\n  x ~ Bernoulli(probs = p)\n}\nguide {\n  p ~ auto\n}\n');
+    fs.writeFileSync(data, `x\n${[1, 1, 1, 1, 1, 1, 0, 0, 0, 0].join('\n')}\n`);
+    const COIN = [model, '--data', `csv:${data}`, '--batch-size', '4', '--lr', '0.03'];
+
+    it('warns that the default split holds out a point, and trains on all of them with --test-fraction 0 (no test ELBO anywhere)', () => {
+      const split = ppl(['train', ...COIN, '--epochs', '2', '--out', path.join(dir, 'split')]);
+      expect(split.code).toBe(0);
+      expect(split.stderr).toContain('the default test fraction 0.1 holds out 1 of its 10 points, so training sees 9; --test-fraction 0 trains on all 10');
+      expect(split.stdout).toMatch(/epoch 2\/2 +train ELBO -\d+\.\d+ +test ELBO -\d+\.\d+/);
+
+      const out = path.join(dir, 'all');
+      const all = ppl(['train', ...COIN, '--test-fraction', '0', '--epochs', '2', '--out', out]);
+      expect(all.code).toBe(0);
+      expect(all.stderr).toBe('');
+      expect(all.stdout).toContain('10 train / 0 test rows');
+      expect(all.stdout).not.toMatch(/NaN|test ELBO/);
+      expect(all.stdout).toContain('(no test set)');
+      const rows = fs.readFileSync(path.join(out, 'log.csv'), 'utf8').trim().split('\n');
+      expect(rows.slice(1).every((r) => r.split(',')[3] === '')).toBe(true);
+      const svg = fs.readFileSync(path.join(out, 'elbo.svg'), 'utf8');
+      expect(svg).toContain(`ELBO of coin.ppl, ${out}`);
+      expect(svg).toContain('train, smoothed');
+      expect(svg).not.toContain('test, per epoch');
+
+      // the commands that use the trained model fall back to the training set, and say so
+      const ev = ppl(['eval', model, '--checkpoint', path.join(out, 'checkpoint.json'), '--k', '50']);
+      expect(ev.code).toBe(0);
+      expect(ev.stderr).toContain('note: the test set is empty (trained on every point); using the training set');
+      expect(ev.stdout).toMatch(/train set, 10 points/);
+      expect(ev.stdout).not.toContain('NaN');
+    });
+
+    it('--steps stops inside an epoch, and a resumed run continues to the new total; --steps with --epochs is refused', () => {
+      const out = path.join(dir, 'steps');
+      const first = ppl(['train', ...COIN, '--steps', '7', '--out', out]);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('7 steps (3 epochs of 3 steps)');
+      expect(first.stdout).toContain('after 2 epochs and 1 step of epoch 3, step 7');
+      const more = ppl(['train', ...COIN, '--steps', '12', '--out', out, '--resume']);
+      expect(more.code).toBe(0);
+      expect(more.stdout).toContain('after 4 epochs, step 12');
+      const ckpt = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { epoch: number; step: number; inEpoch?: unknown };
+      expect([ckpt.epoch, ckpt.step, ckpt.inEpoch]).toEqual([4, 12, undefined]);
+      const steps = fs.readFileSync(path.join(out, 'steps.csv'), 'utf8').trim().split('\n');
+      expect(steps[0]).toBe('step,epoch,step_in_epoch,elbo');
+      expect(steps.slice(1).map((r) => Number(r.split(',')[0]))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(fs.readFileSync(path.join(out, 'log.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+
+      const both = ppl(['train', ...COIN, '--steps', '5', '--epochs', '2', '--out', path.join(dir, 'both')]);
+      expect(both.code).toBe(1);
+      expect(both.stderr).toBe('--steps and --epochs both set the length of the run (got steps 5, epochs 2); give one of them\n');
+      expect(both.stdout).toBe('');
+    });
+
+    it('--log-format json writes one JSON object per step and per epoch on stdout, the rest on stderr; --quiet prints nothing', () => {
+      const json = ppl(['train', ...COIN, '--test-fraction', '0', '--epochs', '2', '--log-format', 'json', '--out', path.join(dir, 'json')]);
+      expect(json.code).toBe(0);
+      const records = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; totalStep?: number; epoch: number; testElbo?: number });
+      expect(records.map((r) => r.type)).toEqual(['step', 'step', 'step', 'epoch', 'step', 'step', 'step', 'epoch']);
+      expect(records.filter((r) => r.type === 'step').map((r) => r.totalStep)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(records.every((r) => !('testElbo' in r))).toBe(true);
+      expect(json.stderr).toContain('done: ');
+
+      const quiet = ppl(['train', ...COIN, '--test-fraction', '0', '--epochs', '2', '--quiet', '--out', path.join(dir, 'quiet')]);
+      expect(quiet.code).toBe(0);
+      expect([quiet.stdout, quiet.stderr]).toEqual(['', '']);
+      expect(fs.existsSync(path.join(dir, 'quiet', 'checkpoint.json'))).toBe(true);
+    });
   });
 
   it('bad flags, files and data are one clear line and exit 1', () => {

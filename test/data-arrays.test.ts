@@ -185,7 +185,7 @@ describe('arrayData: splits and batches', async () => {
   });
 
   it('bad split options are OptionErrors naming the option', async () => {
-    const e = await expectUserError(() => arrayData(rows(10), { testFraction: 1 }), 'must be a number strictly between 0 and 1 (got 1)');
+    const e = await expectUserError(() => arrayData(rows(10), { testFraction: 1 }), 'must be a number in [0, 1): 0 trains on every point (got 1)');
     expect(e).not.toContain('--');
     let caught: unknown;
     try {
@@ -195,7 +195,7 @@ describe('arrayData: splits and batches', async () => {
     }
     expect(caught).toBeInstanceOf(OptionError);
     expect((caught as OptionError).option).toBe('testFraction');
-    await expectUserError(asCli(() => arrayData(rows(10), { testFraction: 0 })), '--test-fraction must be a number strictly between 0 and 1');
+    await expectUserError(asCli(() => arrayData(rows(10), { testFraction: -0.5 })), '--test-fraction must be a number in [0, 1)');
     await expectUserError(() => arrayData(rows(3), { testFraction: 0.9 }), 'arrays: 3 data points cannot be split', 'a smaller `testFraction`');
   });
 

@@ -120,14 +120,15 @@ describe('csv: binding by column name', () => {
     await expectUserError(() => parse(['--test-fraction', '0.2']), '--data');
     await expectUserError(() => parse(['--data', 'mnist', '--columns', 'x=a']), '--columns applies to --data csv:PATH only');
     await expectUserError(() => parse(['--data', 'frey:x', '--test-fraction', '0.3']), 'every 10th Frey face is test');
-    await expectUserError(() => parse(['--data', 'csv:d.csv', '--test-fraction', '1']), '--test-fraction', 'between 0 and 1');
+    await expectUserError(() => parse(['--data', 'csv:d.csv', '--test-fraction', '1']), '--test-fraction', 'in [0, 1)');
   });
 
   it('rejects bad specs: options on other forms, unknown options, a test fraction with a test file, bad fractions', async () => {
     await expectUserError(() => parseDataSpec('mnist;test-fraction=0.1'), 'csv: and idx: data only');
     await expectUserError(() => parseDataSpec('csv:a.csv;shuffle=1'), "unknown option 'shuffle=1'");
     await expectUserError(() => parseDataSpec('csv:a.csv,b.csv;test-fraction=0.2'), 'a test file (b.csv) is given');
-    await expectUserError(() => parseDataSpec('csv:a.csv;test-fraction=0'), 'strictly between 0 and 1');
+    await expectUserError(() => parseDataSpec('csv:a.csv;test-fraction=-0.1'), 'must be a number in [0, 1): 0 trains on every point');
+    expect(parseDataSpec('csv:a.csv;test-fraction=0')).toMatchObject({ kind: 'csv', train: 'a.csv', testFraction: 0 });
     await expectUserError(() => parseDataSpec('csv:a.csv,b.csv,c.csv'), 'csv:TRAIN_PATH,TEST_PATH');
     await expectUserError(() => parseDataSpec('csv:'), 'csv:PATH');
     await expectUserError(asCli(() => openData('tsv:a', NONE)), "unknown --data 'tsv:a'", "'csv:PATH'", "'frey:PATH'", "'mnist:DIR'");

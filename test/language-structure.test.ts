@@ -171,6 +171,19 @@ describe('data with missing entries', () => {
   });
 });
 
+describe('filling in a new data point', () => {
+  it('encode reports the missing entries as the guide proposes them, and the observed ones as observed (sd 0)', async () => {
+    const src = lines('data x : real[3] missing', 'param m : real = 1', 'model { x ~ Normal(m, 1) }', 'guide { x ~ Normal(7, 0.5) }');
+    const program = compileOk(src);
+    const { encodeBatch } = await import('../trained/encode.js');
+    const mb = toMinibatch({ size: 1, indices: new Uint32Array([0]), fields: { x: new Float32Array([0.25, NaN, -1]) } }, program.lowered, new Map([['x', 'x']]));
+    const [x] = encodeBatch(program, mb, new Rng('e'), 4);
+    expect(x!.name).toBe('x');
+    expect(Array.from(x!.stats['mean']!)).toEqual([0.25, 7, -1]);
+    expect(Array.from(x!.stats['sd']!)).toEqual([0, 0.5, 0]);
+  });
+});
+
 describe('checker: the messages of the structure', () => {
   const cases: [string, string, string][] = [
     ['loop with no iteration', lines('data x : real[3]', 'model {', '  for t in 2:2 { x[t] ~ Normal(0, 1) }', '}'), '3:3 the loop t in 2:2 runs no iteration'],

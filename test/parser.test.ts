@@ -34,6 +34,8 @@ function show(e: Expr): string {
       return `${show(e.object)}.${e.field.name}`;
     case 'index':
       return `${show(e.object)}[${e.indices.map(showIndex).join(', ')}]`;
+    case 'array':
+      return `[${e.elements.map(show).join(', ')}]`;
   }
 }
 

@@ -1,8 +1,11 @@
-// Inference of z given x: the guide's posterior summary of every local latent, per data point.
+// Inference of z given x: the guide's posterior summary of every local latent, per data point,
+// and of the missing entries of data declared `missing` (the seed's third task: fill in the
+// missing parts of a new x).
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Normal, Bernoulli, Categorical } from '../runtime/distributions/index.js';
+import { PartlyObserved } from '../runtime/distributions/partly-observed.js';
 import { Rng } from '../runtime/random.js';
 import { onMinibatch, traceGuide, type Minibatch } from '../inference/run.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minibatch.js';
@@ -41,24 +44,27 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
       const shape = site.value.shape.slice(2);
       const full = site.value.shape;
       const stats: Record<string, Float32Array> = {};
-      if (site.dist instanceof Normal) {
-        const loc = tf.broadcastTo(site.dist.loc, full);
-        const scale = tf.broadcastTo(site.dist.scale, full);
+      // Data with missing entries: the observed entries are known (sd 0), the others proposed.
+      const partly = site.dist instanceof PartlyObserved ? site.dist : undefined;
+      const dist = partly?.base ?? site.dist;
+      if (dist instanceof Normal) {
+        const loc = partly ? partly.fill(tf.broadcastTo(dist.loc, full)) : tf.broadcastTo(dist.loc, full);
+        const scale = partly ? partly.zeroObserved(tf.broadcastTo(dist.scale, full)) : tf.broadcastTo(dist.scale, full);
         const mean = tf.mean(loc, 0);
         const variance = tf.add(tf.mean(tf.square(scale), 0), tf.mean(tf.square(tf.sub(loc, mean)), 0));
         stats['mean'] = squeezeStat(mean);
         stats['sd'] = squeezeStat(tf.sqrt(variance));
-      } else if (site.dist instanceof Bernoulli) {
-        stats['prob'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
-      } else if (site.dist instanceof Categorical) {
-        const k = site.dist.classes;
-        const probs = tf.mean(tf.broadcastTo(site.dist.probs(), [...full, k]), 0);
+      } else if (dist instanceof Bernoulli && !partly) {
+        stats['prob'] = squeezeStat(tf.mean(tf.broadcastTo(dist.mean(), full), 0));
+      } else if (dist instanceof Categorical && !partly) {
+        const k = dist.classes;
+        const probs = tf.mean(tf.broadcastTo(dist.probs(), [...full, k]), 0);
         const perClass = tf.unstack(probs, probs.rank - 1);
         perClass.forEach((p, c) => (stats[`prob_${c}`] = squeezeStat(p)));
       } else {
         stats['mean'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
       }
-      out.push({ name: site.name, dist: site.dist.spec.name, shape, stats });
+      out.push({ name: site.name, dist: dist.spec.name, shape, stats });
     }
   });
   return out;

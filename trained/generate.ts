@@ -4,7 +4,8 @@ import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import { UserError } from '../runtime/errors.js';
 import type { Rng } from '../runtime/random.js';
-import type { Trace } from '../runtime/trace.js';
+import type { Trace, TraceSite } from '../runtime/trace.js';
+import { stackEvent } from '../runtime/functions.js';
 import { inputData } from './observed.js';
 import { runModelWith, type GlobalValues, type OtherLatents } from './replay.js';
 import { plate, seed } from '../runtime/effects/handlers.js';
@@ -39,13 +40,28 @@ function read(t: Tensor, rows: number, shape: readonly number[]): PointValues {
   return { shape: [...shape], values: new Float32Array(v.dataSync()) };
 }
 
+/** A site's value, or its likelihood's mean, with the site's own value shape. */
+function valueOf(site: TraceSite, mode: DecodeMode): Tensor {
+  return site.kind === 'data' && mode === 'mean' ? tf.broadcastTo(site.dist.mean(), site.value.shape) : site.value;
+}
+
 function collect(trace: Trace, rows: number, mode: DecodeMode): Generated {
   const data = new Map<string, PointValues>();
   const latents = new Map<string, PointValues>();
+  // A value drawn element by element (z[0], z[1], ...) is reported whole, its elements stacked.
+  const elements = new Map<string, TraceSite[]>();
+  const add = (name: string, kind: TraceSite['kind'], plate: TraceSite['plate'], value: Tensor): void => {
+    const shape = value.shape.slice(2);
+    if (kind === 'data') data.set(name, read(value, rows, shape));
+    else if (plate === 'local') latents.set(name, read(value, rows, shape));
+  };
   for (const site of trace.sites.values()) {
-    const shape = site.value.shape.slice(2);
-    if (site.kind === 'data') data.set(site.name, read(mode === 'mean' ? site.dist.mean() : site.value, rows, shape));
-    else if (site.plate === 'local') latents.set(site.name, read(site.value, rows, shape));
+    if (site.element) elements.set(site.element.of, [...(elements.get(site.element.of) ?? []), site]);
+    else if (!site.name.startsWith('factor@')) add(site.name, site.kind, site.plate, valueOf(site, mode));
+  }
+  for (const [name, sites] of elements) {
+    const parts = [...sites].sort((a, b) => a.element!.at - b.element!.at).map((s) => valueOf(s, mode));
+    add(name, sites[0]!.kind, sites[0]!.plate, stackEvent(parts));
   }
   return { data, latents };
 }
@@ -72,7 +88,7 @@ export function sampleModel(program: CompiledProgram, n: number, rng: Rng, opts:
   checkInputs(program, opts.inputs, 'sample');
   let out: Generated | undefined;
   tf.tidy(() => {
-    const trace = runModelWith(program, new Map(opts.inputs ?? []), ancestral(n, rng), new Map(), opts.globals, 'sample');
+    const trace = runModelWith(program, new Map(opts.inputs ?? []), ancestral(n, rng), new Map(), opts.globals, 'sample', false);
     out = collect(trace, n, opts.mode);
   });
   return out!;

@@ -12,7 +12,8 @@ export function summarize(model: Model, mode: EstimatorMode): string {
   const p = model.checked;
   const lowered = lowerModel(model, { estimator: mode });
   for (const d of lowered.data) {
-    lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${d.modelled ? '' : ' (input, not modelled)'}`);
+    const missing = d.missing ? (d.proposed ? ', missing entries proposed by the guide' : ', missing entries summed out') : '';
+    lines.push(`  data    ${d.name}: ${describeSupport(d.support)} ${shape(d.shape)}${d.modelled ? '' : ' (input, not modelled)'}${missing}`);
   }
   const guideSites = sitesOf(lowered, 'guide');
   for (const l of lowered.latents) {

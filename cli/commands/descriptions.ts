@@ -2,7 +2,7 @@
 // (a command's module, and TensorFlow.js with it, loads only when that command runs).
 export const DESCRIPTIONS = {
   check: 'parse and check a .ppl file; print every error, or a summary of its sites and estimators',
-  train: 'fit a model by stochastic variational inference; writes checkpoint.json and log.csv to --out',
+  train: 'fit a model by stochastic variational inference; writes checkpoint.json, log.csv, steps.csv and elbo.svg to --out',
   summary: "posterior summary of every global latent (the guide's mean, sd, 5/50/95% quantiles) and the value of every param, as a table, CSV or JSON",
   encode: "infer z given x: the guide's posterior mean and sd (or probabilities) of every local latent, per data point, as CSV",
   sample: 'draw from the trained generative model: latents from the prior, then each data variable as its likelihood mean or a draw; PNG grid for pictures, CSV for vectors',

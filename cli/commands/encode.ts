@@ -55,7 +55,7 @@ export function encodedJson(enc: EncodedSet): unknown {
 }
 
 export async function runEncode(file: string, flags: EncodeFlags, cmd: Command): Promise<void> {
-  await withTrainedData(file, flags, cmd, 'encode', async (t, { bound }) => {
+  await withTrainedData(file, flags, cmd, 'encode', async (t, { bound, part }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, particles: flags.particles });
     if (flags.out === '-') {
       // The results alone on stdout, for a pipe: JSON with --json, else CSV.
@@ -66,7 +66,7 @@ export async function runEncode(file: string, flags: EncodeFlags, cmd: Command):
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
     process.stdout.write(`encoded ${enc.indices.length} points: ${what || 'no local latents'}\ncsv: ${csv}\n`);
     if (flags.json) {
-      const json = writeOut(t.outDir, 'encode.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: encodedJson(enc) })}\n`);
+      const json = writeOut(t.outDir, 'encode.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: part, points: encodedJson(enc) })}\n`);
       process.stdout.write(`json: ${json}\n`);
     }
   });

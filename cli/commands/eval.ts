@@ -17,7 +17,7 @@ interface EvalFlags extends TrainedFlags, DataFlags {
 const f2 = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : String(v));
 
 export async function runEval(file: string, flags: EvalFlags, cmd: Command): Promise<void> {
-  await withTrainedData(file, flags, cmd, 'eval', async (t, { bound }) => {
+  await withTrainedData(file, flags, cmd, 'eval', async (t, { bound, part }) => {
     const progress = taskProgress(`log p(x), K = ${flags.k}`, bound.dataset.size * flags.k);
     const started = performance.now();
     let ev;
@@ -37,7 +37,7 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
     const cond = globals.size ? ` given global latents ${[...globals.keys()].join(', ')} at their guide means` : '';
     const report = {
       checkpoint: reportedPath(t.checkpointPath),
-      split: flags.split,
+      split: part,
       points: ev.count,
       k: ev.k,
       seed: flags.seed,
@@ -68,7 +68,7 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     process.stdout.write(
-      `${flags.split} set, ${ev.count} points, nats per data point${cond} (+- one standard error over points):\n` +
+      `${part} set, ${ev.count} points, nats per data point${cond} (+- one standard error over points):\n` +
         rows.map(([label, value]) => `  ${label.padEnd(width)}${value}\n`).join('') +
         `(${seconds.toFixed(1)} s) report: ${json}; per point: ${csv}\n`,
     );

@@ -62,7 +62,7 @@ function fmt(e: HiddenError): string {
 }
 
 export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command): Promise<void> {
-  await withTrainedData(file, flags, cmd, 'inpaint', async (t, { split, bound }) => {
+  await withTrainedData(file, flags, cmd, 'inpaint', async (t, { split, bound, part }) => {
     const d = primaryData(t.trained.program.lowered, 'inpaint');
     const size = valuesPerPoint(d.shape);
     const layout = imageLayout(d.shape, t.trained.pictureOf(d.name, bound));
@@ -85,7 +85,7 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
     const n = result.indices.length;
     const report = {
       checkpoint: reportedPath(t.checkpointPath),
-      split: flags.split,
+      split: part,
       points: n,
       mask: flags.mask,
       method: flags.method,

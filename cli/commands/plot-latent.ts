@@ -13,7 +13,7 @@ interface PlotLatentFlags extends TrainedFlags, DataFlags {
 }
 
 export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: Command): Promise<void> {
-  await withTrainedData(file, flags, cmd, 'plot-latent', async (t, { bound }) => {
+  await withTrainedData(file, flags, cmd, 'plot-latent', async (t, { bound, part }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, limit: flags.n });
     const candidates = enc.latents.filter((l) => l.stats['mean'] && (flags.latent === undefined || l.name === flags.latent));
     if (candidates.length === 0) {
@@ -43,7 +43,7 @@ export async function runPlotLatent(file: string, flags: PlotLatentFlags, cmd: C
       ...(enc.labels ? { label: String(enc.labels[i]) } : {}),
     }));
     const files = await writeChart(
-      scatterSpec(points, { title: `Encoded means of ${l.name}: ${flags.split} set, ${n} points`, x: axis[0], y: axis[1], legend: 'label' }),
+      scatterSpec(points, { title: `Encoded means of ${l.name}: ${part} set, ${n} points`, x: axis[0], y: axis[1], legend: 'label' }),
       `${t.outDir}/latent`,
     );
     process.stdout.write(`scatter of ${n} encoded means: ${files.svg}${files.png ? `, ${files.png}` : ` (PNG skipped: ${files.skipped})`}\n`);

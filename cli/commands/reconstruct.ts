@@ -29,7 +29,7 @@ export function pairedRows(originals: Float32Array, recon: Float32Array, n: numb
 }
 
 export async function runReconstruct(file: string, flags: ReconstructFlags, cmd: Command): Promise<void> {
-  await withTrainedData(file, flags, cmd, 'reconstruct', async (t, { bound }) => {
+  await withTrainedData(file, flags, cmd, 'reconstruct', async (t, { bound, part }) => {
     const r = await t.trained.reconstruct(bound, { n: flags.n, seed: flags.seed });
     const { originals, reconstructions: recon, error: err } = r;
     const size = valuesPerPoint(r.shape);
@@ -51,7 +51,7 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
       for (let p = 0; p < n; p++) lines.push([r.indices[p], ...originals.subarray(p * size, (p + 1) * size), ...recon.subarray(p * size, (p + 1) * size)].join(','));
       out = writeOut(t.outDir, 'reconstruct.csv', `${lines.join('\n')}\n`);
     }
-    const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
+    const json = writeOut(t.outDir, 'reconstruct.json', `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: part, points: n, mse: err.mse, bce: err.bce }, null, 2)}\n`);
     process.stdout.write(
       `${n} points and their reconstructions (${layout ? 'rows of originals, each followed by its reconstructions' : 'CSV'}): ${out}\n` +
         `reconstruction error per value: MSE ${err.mse.toFixed(4)}${err.bce === null ? '' : `, BCE ${err.bce.toFixed(4)}`} (${json})\n`,

@@ -85,8 +85,80 @@ export function elboChartSpec(history: readonly EpochRecord[], title = 'ELBO per
   };
 }
 
-export async function writeElboChart(dir: string, history: readonly EpochRecord[]): Promise<ChartFiles> {
-  return writeChart(elboChartSpec(history), path.join(dir, 'elbo'));
+/** One optimizer step's minibatch ELBO estimate (per data point). */
+export interface StepElbo {
+  step: number;
+  elbo: number;
+}
+
+/** Means over a centred window of `width` steps (narrower at the ends). */
+export function smooth(values: readonly number[], width: number): number[] {
+  const half = Math.max(0, Math.floor(width / 2));
+  const prefix = new Float64Array(values.length + 1);
+  values.forEach((v, i) => (prefix[i + 1] = prefix[i]! + v));
+  return values.map((_, i) => {
+    const lo = Math.max(0, i - half);
+    const hi = Math.min(values.length, i + half + 1);
+    return (prefix[hi]! - prefix[lo]!) / (hi - lo);
+  });
+}
+
+/** At most about `most` points, evenly spaced, the last one kept. */
+function thin<T>(points: readonly T[], most: number): T[] {
+  const stride = Math.max(1, Math.ceil(points.length / most));
+  const out = points.filter((_, i) => i % stride === 0);
+  if (points.length && out[out.length - 1] !== points[points.length - 1]) out.push(points[points.length - 1]!);
+  return out;
+}
+
+const SERIES = ['train, per step', 'train, smoothed', 'test, per epoch'];
+
+/**
+ * The training chart: every step's minibatch ELBO (faint), its moving average over about 2% of
+ * the run, and the test ELBO at the end of each epoch (left out without a test set), against
+ * optimizer steps. The y axis follows the smoothed curve and the test points, so the noisy first
+ * steps do not flatten the rest.
+ */
+export function trainingChartSpec(steps: readonly StepElbo[], history: readonly EpochRecord[], title: { text: string; subtitle?: string }): TopLevelSpec {
+  const width = Math.min(500, Math.max(1, Math.round(steps.length / 50)));
+  const smoothed = smooth(steps.map((s) => s.elbo), width);
+  const raw = thin(steps.map((s) => ({ step: s.step, elbo: s.elbo, series: SERIES[0] })), 2000);
+  const curve = thin(steps.map((s, i) => ({ step: s.step, elbo: smoothed[i]!, series: SERIES[1] })), 2000);
+  let at = 0;
+  const test = history.flatMap((h) => {
+    at += h.steps;
+    return Number.isFinite(h.testElbo) ? [{ step: at, elbo: h.testElbo, series: SERIES[2], epoch: h.epoch }] : [];
+  });
+  const shown = [...curve.map((p) => p.elbo), ...test.map((p) => p.elbo)].filter(Number.isFinite);
+  const lo = Math.min(...shown);
+  const hi = Math.max(...shown);
+  const pad = Math.max((hi - lo) * 0.05, 1e-3);
+  const series = test.length ? SERIES : SERIES.slice(0, 2);
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: series, range: ['#c7d7ea', '#1f77b4', '#d62728'].slice(0, series.length) } } as const;
+  const x = { field: 'step', type: 'quantitative', title: 'optimizer step', scale: { zero: false } } as const;
+  const y = {
+    field: 'elbo',
+    type: 'quantitative',
+    title: 'ELBO (nats per data point)',
+    scale: shown.length ? { domain: [lo - pad, hi + pad], zero: false } : { zero: false },
+  } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title.text, ...(title.subtitle ? { subtitle: title.subtitle } : {}) },
+    config: CONFIG,
+    width: 480,
+    height: 280,
+    layer: [
+      { data: { values: raw }, mark: { type: 'line', clip: true, strokeWidth: 1 }, encoding: { x, y, color } },
+      { data: { values: curve }, mark: { type: 'line', clip: true, strokeWidth: 2 }, encoding: { x, y, color } },
+      ...(test.length ? [{ data: { values: test }, mark: { type: 'line' as const, point: test.length <= 60, clip: true }, encoding: { x, y, color } }] : []),
+    ],
+  } as TopLevelSpec;
+}
+
+/** `elbo.svg` and `elbo.png` in `dir`: the training chart of the run. */
+export async function writeTrainingChart(dir: string, steps: readonly StepElbo[], history: readonly EpochRecord[], title: { text: string; subtitle?: string }): Promise<ChartFiles> {
+  return writeChart(trainingChartSpec(steps, history, title), path.join(dir, 'elbo'));
 }
 
 export interface ScatterPoint {

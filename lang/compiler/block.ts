@@ -3,11 +3,12 @@
 // observed, enumerated or substituted. Loops run their body once per value of their variable,
 // in order; a factor sends its term as an observed site; a Markov chain is summed out by the
 // forward algorithm (chain.ts) when the run asks for it, and drawn step by step otherwise.
-import { tf, type Tensor } from '../../runtime/tf.js';
+import type { Tensor } from '../../runtime/tf.js';
+import { stackEvent } from '../../runtime/functions.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
 import { FactorTerm } from '../../runtime/distributions/factor.js';
 import { send } from '../../runtime/effects/messages.js';
-import { EVENT_AXIS, padEventAxes, sumEvent } from '../../runtime/layout.js';
+import { padEventAxes, sumEvent } from '../../runtime/layout.js';
 import type { LoweredFactor, LoweredLoop, LoweredSite, LoweredStmt } from '../lower/program.js';
 import { compileExpr, compileTensor, type Env } from './expressions.js';
 import { compileChain } from './chain.js';
@@ -80,9 +81,7 @@ function storeElement(env: Env, name: string, count: number, at: number, value: 
   }
   elements[at] = value;
   if (elements.some((e) => e === undefined)) return;
-  const parts = elements as Tensor[];
-  const lead = [0, 1].map((i) => Math.max(...parts.map((p) => p.shape[i]!)));
-  env.values.set(name, tf.stack(parts.map((p) => tf.broadcastTo(p, [...lead, ...p.shape.slice(EVENT_AXIS)])), EVENT_AXIS));
+  env.values.set(name, stackEvent(elements as Tensor[]));
 }
 
 function compileSite(site: LoweredSite): Step {

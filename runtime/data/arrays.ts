@@ -306,8 +306,8 @@ export class ArrayDataset implements Dataset {
 }
 
 function checkTestFraction(f: number): number {
-  if (typeof f !== 'number' || !Number.isFinite(f) || f <= 0 || f >= 1) {
-    throw new OptionError('testFraction', `must be a number strictly between 0 and 1 (got ${String(f)})`);
+  if (typeof f !== 'number' || !Number.isFinite(f) || f < 0 || f >= 1) {
+    throw new OptionError('testFraction', `must be a number in [0, 1): 0 trains on every point (got ${String(f)})`);
   }
   return f;
 }

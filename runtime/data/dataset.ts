@@ -102,6 +102,8 @@ export interface DataSplit {
   train: Dataset;
   test: Dataset;
   description: string;
+  /** What the user should know about how the data were split (e.g. points of a tiny set held out). */
+  warnings?: readonly string[];
 }
 
 /** Number of values in one point of a field of this shape ([] is a scalar: 1). */

@@ -16,7 +16,7 @@ import { checkSize } from './options.js';
 import type { OpenDataOptions } from './options.js';
 import { DEFAULT_TEST_FRACTION, parseDataSpec } from './spec.js';
 import type { DataSpec } from './spec.js';
-import { holdOut } from './split.js';
+import { defaultSplitWarning, holdOut } from './split.js';
 
 
 /** Images (and labels) of the chosen points, in the given order; slices, so a few points do not pin a large file. */
@@ -115,6 +115,7 @@ export function mnistSplit(
 export function idxSplit(parsed: Extract<DataSpec, { kind: 'idx' }>, train: IdxImages, test: IdxImages | undefined, opts: OpenDataOptions, threshold: number): DataSplit {
   const per = train.rows * train.cols;
   let parts: Pick<ImageParts, 'train' | 'test' | 'source'>;
+  let warning: string | undefined;
   if (parsed.test !== undefined && test) {
     if (test.rows !== train.rows || test.cols !== train.cols) {
       throw new UserError(`${parsed.test}: images are ${test.rows}x${test.cols}, but those of ${parsed.train} are ${train.rows}x${train.cols}`);
@@ -123,13 +124,16 @@ export function idxSplit(parsed: Extract<DataSpec, { kind: 'idx' }>, train: IdxI
   } else {
     const f = parsed.testFraction ?? DEFAULT_TEST_FRACTION;
     const split = holdOut(train.count, f, parsed.train);
+    if (parsed.testFraction === undefined) warning = defaultSplitWarning(parsed.train, split, f);
     parts = {
       train: pick(train.pixels, null, split.train, per),
       test: pick(train.pixels, null, split.test, per),
       source: `IDX images from ${parsed.train} (test fraction ${f}, a fixed-seed permutation)`,
     };
   }
-  return imageSplit({ ...parts, prefix: `idx:${parsed.train}`, picture: { rows: train.rows, cols: train.cols } }, opts, threshold);
+  const split = imageSplit({ ...parts, prefix: `idx:${parsed.train}`, picture: { rows: train.rows, cols: train.cols } }, opts, threshold);
+  if (warning) split.warnings = [warning];
+  return split;
 }
 
 /** Frey faces (`file` names them in the description): every 10th is test; grey levels, never binarized. */

@@ -57,11 +57,11 @@ function specOption<T>(spec: string, what: string, parse: () => T): T {
   }
 }
 
-/** `0 < F < 1`, as a number (the option `testFraction`, written as a string). */
+/** `0 <= F < 1`, as a number (the option `testFraction`, written as a string); 0 holds nothing out. */
 export function parseTestFraction(value: string): number {
   const f = Number(value);
-  if (value.trim() === '' || !Number.isFinite(f) || f <= 0 || f >= 1) {
-    throw new OptionError('testFraction', `must be a number strictly between 0 and 1 (got '${value}')`);
+  if (value.trim() === '' || !Number.isFinite(f) || f < 0 || f >= 1) {
+    throw new OptionError('testFraction', `must be a number in [0, 1): 0 trains on every point (got '${value}')`);
   }
   return f;
 }

@@ -15,10 +15,11 @@ export interface RowSplit {
 
 /**
  * Rows 0..n-1 split by a permutation drawn with `seed` (TEST_SPLIT_SEED unless given): its first
- * round(fraction * n) entries (at least 1) are the test rows, the rest the training rows, each
- * kept in row order. `what` names the data in the message when n rows are too few.
+ * round(fraction * n) entries (at least 1, none for fraction 0) are the test rows, the rest the
+ * training rows, each kept in row order. `what` names the data in the message when n rows are too few.
  */
 export function holdOut(n: number, fraction: number, what: string, seed: string = TEST_SPLIT_SEED): RowSplit {
+  if (fraction === 0) return { train: Uint32Array.from({ length: n }, (_, i) => i), test: new Uint32Array(0) };
   const nTest = Math.max(1, Math.round(fraction * n));
   if (n < 2 || nTest >= n) {
     throw new OptionError(
@@ -30,4 +31,20 @@ export function holdOut(n: number, fraction: number, what: string, seed: string 
   const test = perm.slice(0, nTest).sort();
   const train = perm.slice(nTest).sort();
   return { train, test };
+}
+
+/** Below this many points a data set is small enough that the default held-out share is worth a word. */
+export const TINY_DATA_POINTS = 100;
+
+/**
+ * The warning for a split by the default test fraction that holds out points of a tiny data set
+ * (undefined when there is nothing to say): how many, and the option that keeps them.
+ */
+export function defaultSplitWarning(what: string, split: RowSplit, fraction: number): string | undefined {
+  const n = split.train.length + split.test.length;
+  if (n >= TINY_DATA_POINTS || split.test.length === 0) return undefined;
+  return (
+    `${what}: the default test fraction ${fraction} holds out ${split.test.length} of its ${n} points, so training sees ${split.train.length}; ` +
+    `\`testFraction\` 0 trains on all ${n} (no test ELBO is reported then)`
+  );
 }

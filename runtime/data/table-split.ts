@@ -9,7 +9,7 @@ import { checkSize } from './options.js';
 import type { OpenDataOptions } from './options.js';
 import { DEFAULT_TEST_FRACTION } from './spec.js';
 import type { DataSpec } from './spec.js';
-import { holdOut } from './split.js';
+import { defaultSplitWarning, holdOut } from './split.js';
 
 
 /**
@@ -26,6 +26,7 @@ export function tableSplit(
   let train: TableDataset;
   let test: TableDataset;
   let how: string;
+  let warning: string | undefined;
   const rowsOf = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
   if (parsed.test !== undefined && testTable) {
     const missing = table.header.filter((h) => !testTable.header.includes(h));
@@ -40,17 +41,19 @@ export function tableSplit(
   } else {
     const f = parsed.testFraction ?? DEFAULT_TEST_FRACTION;
     const split = holdOut(table.rows, f, parsed.train);
+    if (parsed.testFraction === undefined) warning = defaultSplitWarning(parsed.train, split, f);
     const nTrain = checkSize(opts.trainSize, split.train.length, 'trainSize', 'training');
     const nTest = checkSize(opts.testSize, split.test.length, 'testSize', 'test');
     train = new TableDataset(`${parsed.train}/train`, table, split.train.slice(0, nTrain), fields, parsed.columns);
     test = new TableDataset(`${parsed.train}/test`, table, split.test.slice(0, nTest), fields, parsed.columns);
-    how = `${parsed.train} (test fraction ${f}: rows held out by a fixed-seed permutation)`;
+    how = f === 0 ? `${parsed.train} (test fraction 0: every row trains, no test set)` : `${parsed.train} (test fraction ${f}: rows held out by a fixed-seed permutation)`;
   }
   train.companions = test.companions = [train, test];
   const vectors = fields.filter((x) => x.info.shape.length > 0).map((x) => `${x.info.name} [${x.info.shape.join(', ')}]`);
   return {
     train,
     test,
+    ...(warning ? { warnings: [warning] } : {}),
     description:
       `CSV ${how}: ${formatCount(train.size)} train / ${formatCount(test.size)} test rows of ${table.header.length} columns` +
       (vectors.length ? `; vector fields ${vectors.slice(0, 6).join(', ')}${vectors.length > 6 ? ', ...' : ''}` : ''),

@@ -10,7 +10,8 @@ export class PartlyObserved implements Distribution {
   readonly spec;
 
   constructor(
-    private readonly base: Distribution,
+    /** The guide's proposal, for every entry. */
+    readonly base: Distribution,
     /** The observed values, [1, M, ...shape] (fillers where missing). */
     private readonly observed: Tensor,
     /** 1 where observed, 0 where missing, like `observed`. */
@@ -19,9 +20,15 @@ export class PartlyObserved implements Distribution {
     this.spec = base.spec;
   }
 
-  private fill(proposed: Tensor): Tensor {
+  /** `proposed` where an entry is missing, the observation where it is observed. */
+  fill(proposed: Tensor): Tensor {
     const shape = proposed.shape;
     return tf.where(tf.greater(tf.broadcastTo(this.observedMask, shape), 0.5), tf.broadcastTo(this.observed, shape), proposed);
+  }
+
+  /** `proposed` where an entry is missing, 0 where it is observed (an sd, say). */
+  zeroObserved(proposed: Tensor): Tensor {
+    return tf.mul(proposed, tf.sub(1, tf.broadcastTo(this.observedMask, proposed.shape)));
   }
 
   sample(shape: readonly number[], rng: Rng): Tensor {

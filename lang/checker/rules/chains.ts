@@ -5,7 +5,7 @@
 // between them and inside the loop only lets, data sites and factors (the terms of each step);
 // after the loop, nothing reads z. Separately: no guide reads a latent the model sums out.
 import type { ChainShape, CheckContext, CheckRule } from '../context.js';
-import type { Expr, ForStmt, Stmt } from '../../ast.js';
+import type { Expr, Stmt } from '../../ast.js';
 import { allExprs, factorExprs, siteExprs, statements } from '../walk.js';
 
 
