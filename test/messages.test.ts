@@ -33,7 +33,7 @@ describe.skipIf(!fs.existsSync(BIN))('messages (built by `npm run build`)', () =
     const help = ppl(['encode', '--help']).stdout.replace(/\s+/g, ' ');
     expect(help).not.toContain('(default: "mnist")');
     expect(help).toContain('(default: as the checkpoint was trained)');
-    expect(ppl(['train', '--help']).stdout).toContain('(default: "mnist")');
+    expect(ppl(['train', '--help']).stdout.replace(/\s+/g, ' ')).toContain('(default: "mnist")');
   });
 
   it('a --checkpoint folder without checkpoint.json is refused with a message naming it', () => {
