@@ -2,16 +2,11 @@
 // whole library except what reads or writes files. Nothing imported from here imports a node:
 // module; the Node flavours (model files, data specs, checkpoint files) are api/node.ts.
 
-// Models: check a source, diagnostics as data.
-export { describeAutoGuide, listAutoGuides } from '../lang/lower/auto-guides.js';
-export { sitesOf, type LoweredData, type LoweredLatent, type LoweredProgram, type LoweredSite } from '../lang/lower/program.js';
-export { checkModel, loadModel, lowerModel, DEFAULT_MODEL_FILE, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
-export { formatModelDiagnostics, type ModelDiagnostic, type Severity, type SourceSpan } from './diagnostics.js';
-export { ProgramError } from '../lang/diagnostics.js';
-export { OptionError, UserError } from '../runtime/errors.js';
-export type { EstimatorMode } from '../lang/compiler/index.js';
-export type { CheckedProgram } from '../lang/checked.js';
-export type { EstimatorKind } from '../runtime/effects/messages.js';
+// Models: check a source, diagnostics as data, editor support (the light part: api/front.ts).
+export * from './front.js';
+
+// Importance sampling that rests on a few draws.
+export { essThreshold, lowEssWarning, type LowEss } from './ess-warning.js';
 
 // Training.
 export { DEFAULT_CHECKPOINT_SECONDS, fit, type EpochRecord, type FitCallbacks, type FitOptions, type FitResult, type FitStart, type InitializationReport, type StepInfo } from './fit.js';
@@ -45,6 +40,7 @@ export {
   type TrainedModelInit,
 } from './trained.js';
 export { DEFAULT_SUMMARY_DRAWS, type PosteriorSummary, type SummaryOptions, type VariableSummary } from './summary.js';
+export { elementLabel, formatSummary, summaryCsv, summaryJson, summaryTable, SUMMARY_FORMATS, type SummaryFormat, type SummaryTableOptions } from './summary-format.js';
 export { INPAINT_DEFAULTS, type InpaintOptions, type Inpainting } from './inpaint.js';
 export { INPAINT_METHODS, type HiddenError, type InpaintMethod } from '../trained/inpaint.js';
 export { MASK_SPEC_FORMS, parseMaskSpec, type MaskSpec } from '../trained/mask.js';
@@ -64,7 +60,6 @@ export { compareEstimators, defaultTarget, finalElbo, firstReaching, type Budget
 // Data in memory, and binding data to a model.
 export { arrayData, type ArrayDataOptions, type ArrayField, type ArrayFields } from '../runtime/data/index.js';
 export { bindData, bindSplit, type TrainingData, type Batch, type Bindings, type BoundData, type BoundSplit, type DataInput, type Dataset, type DataSplit, type FieldInfo } from './data.js';
-export type { Support } from '../runtime/support.js';
 export { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 
 // Presenting results: which data a model generates, pictures, projections.
@@ -81,9 +76,6 @@ export { Rng } from '../runtime/random.js';
 export { CompiledProgram } from '../lang/compiler/index.js';
 
 // Presenting values, and the data-spec grammar (a spec string is opened in Node: api/node/).
-export { describeSupport } from '../runtime/support.js';
-export { enumerationSize } from '../runtime/enumeration.js';
-export { formatCount } from '../runtime/format.js';
 export { DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags, FREY_FILE, FREY_SHA256, FREY_URL } from '../runtime/data/index.js';
 
 // The tfjs backend.

@@ -1,7 +1,7 @@
 // A model: its source, parsed and checked. checkModel reports every problem as data;
 // loadModel throws them as one ProgramError. Both work on a string: reading a file is
 // api/model-file.ts (Node only).
-import { frontEnd } from './pipeline.js';
+import { frontEnd } from './front-end.js';
 import { ProgramError } from '../lang/diagnostics.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import type { EstimatorMode } from '../lang/compiler/index.js';

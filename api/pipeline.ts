@@ -8,17 +8,16 @@
 // compileProgram; objectiveFor and Trainer (inference/). checkModel and loadModel run the front
 // end; fit, restoreModel and untrainedModel the back end and training. The command line calls
 // those same library functions, so it shares this path.
-import { checkSource, type CheckOptions, type CheckResult } from '../lang/checker/index.js';
+import type { CheckResult } from '../lang/checker/index.js';
 import { compileProgram, type CompiledProgram, type ProgramOptions } from '../lang/compiler/index.js';
 import type { DataSplit } from '../runtime/data/dataset.js';
 import { objectiveFor, Trainer, type TrainerOptions } from '../inference/train.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../inference/train-options.js';
 import type { Bindings } from '../inference/minibatch.js';
 
-/** Text to the checked program (parse, then check): every problem found comes back as a diagnostic. */
-export function frontEnd(file: string, source: string, options: CheckOptions = {}): CheckResult {
-  return checkSource(file, source, options);
-}
+// The front end is a module of its own (api/front-end.ts) so that checking a model loads no
+// tensor library; it is re-exported here with the other stages.
+export { frontEnd } from './front-end.js';
 
 /** The checked program to closures over tfjs (lower, then compile). */
 export function backEnd(checked: NonNullable<CheckResult['checked']>, options: ProgramOptions): CompiledProgram {

@@ -1,8 +1,11 @@
 // The posterior summary of a trained model: for every global latent, the guide's mean, sd and
 // 5%, 50% and 95% quantiles per element, in the latent's own (constrained) space; for every
 // param, its point value (sd 0, every quantile the value). Local latents are per data point:
-// encode summarizes those.
-import { tf } from '../runtime/tf.js';
+// encode summarizes those. Exact where the guide has a closed form (a Normal or LogNormal
+// whose arguments do not depend on other draws), else from draws of the guide.
+import { tf, type Tensor } from '../runtime/tf.js';
+import { LogNormal, Normal } from '../runtime/distributions/index.js';
+import type { Distribution } from '../runtime/distributions/distribution.js';
 import { Rng } from '../runtime/random.js';
 import { OptionError } from '../runtime/errors.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
@@ -12,6 +15,14 @@ import { hasGlobals, onlyGlobals, withPlaceholders } from '../trained/replay.js'
 
 export interface VariableSummary {
   kind: 'global' | 'param';
+  /**
+   * How the statistics were obtained: 'exact' from the guide's closed form, 'draws' from
+   * `draws` samples of the guide (the mean is still exact where the guide's mean is known),
+   * 'value' for a param (a point value).
+   */
+  method: 'exact' | 'draws' | 'value';
+  /** The guide's distribution for a global latent (e.g. 'Normal'); absent for a param. */
+  guide?: string;
   /** The declared shape; every statistic below is one number per element, row-major. */
   shape: number[];
   mean: number[];
@@ -44,7 +55,7 @@ function quantile(sorted: Float64Array, q: number): number {
 /** Statistics of `draws` values per element ([draws, elements] row-major), with the given means. */
 function fromDraws(values: Float32Array, draws: number, means: Float32Array, shape: number[]): VariableSummary {
   const elements = means.length;
-  const s: VariableSummary = { kind: 'global', shape, mean: Array.from(means), sd: [], q05: [], q50: [], q95: [] };
+  const s: VariableSummary = { kind: 'global', method: 'draws', shape, mean: Array.from(means), sd: [], q05: [], q50: [], q95: [] };
   const column = new Float64Array(draws);
   for (let e = 0; e < elements; e++) {
     let sum = 0;
@@ -61,11 +72,48 @@ function fromDraws(values: Float32Array, draws: number, means: Float32Array, sha
   return s;
 }
 
+/** Standard normal quantiles of 0.05, 0.5 and 0.95. */
+const Z05 = -1.6448536269514722;
+const Z95 = 1.6448536269514722;
+
+/** `t` ([draws, 1, ...shape] after broadcasting) as one row per element when every draw has the same value, else undefined. */
+function constantAcrossDraws(t: Tensor, full: number[]): Float32Array | undefined {
+  const b = tf.broadcastTo(t, full);
+  const first = tf.slice(b, [0], [1]);
+  const spread = tf.max(tf.abs(tf.sub(b, first))).dataSync()[0]!;
+  return spread === 0 ? (first.dataSync() as Float32Array) : undefined;
+}
+
+/**
+ * The exact summary of a Normal or LogNormal guide whose loc and scale are the same in every
+ * draw (they read only params: a mean-field guide); undefined otherwise.
+ */
+function exactSummary(dist: Distribution, full: number[], shape: number[]): VariableSummary | undefined {
+  if (!(dist instanceof Normal) && !(dist instanceof LogNormal)) return undefined;
+  const loc = constantAcrossDraws(dist.loc, full);
+  const scale = constantAcrossDraws(dist.scale, full);
+  if (!loc || !scale) return undefined;
+  const s: VariableSummary = { kind: 'global', method: 'exact', shape, mean: [], sd: [], q05: [], q50: [], q95: [] };
+  const log = dist instanceof LogNormal;
+  for (let e = 0; e < loc.length; e++) {
+    const m = loc[e]!;
+    const sigma = scale[e]!;
+    const at = (z: number) => (log ? Math.exp(m + sigma * z) : m + sigma * z);
+    s.mean.push(log ? Math.exp(m + (sigma * sigma) / 2) : m);
+    s.sd.push(log ? Math.sqrt(Math.expm1(sigma * sigma)) * Math.exp(m + (sigma * sigma) / 2) : sigma);
+    s.q05.push(at(Z05));
+    s.q50.push(at(0));
+    s.q95.push(at(Z95));
+  }
+  return s;
+}
+
 /**
  * Global latents: one run of the guide with `draws` particles (a global's guide reads only
- * globals, params and nets, so placeholder data stand in for the data). The mean is the
- * guide's own mean (exact when its arguments do not depend on other draws, else averaged over
- * the draws); sd and quantiles are those of the draws.
+ * globals, params and nets, so placeholder data stand in for the data). Exact for a Normal or
+ * LogNormal guide with fixed arguments; otherwise the mean is the guide's own mean (averaged
+ * over the draws when its arguments depend on other draws) and sd and quantiles are those of
+ * the draws.
  */
 function globalSummaries(program: CompiledProgram, draws: number, rng: Rng): Map<string, VariableSummary> {
   const out = new Map<string, VariableSummary>();
@@ -74,9 +122,15 @@ function globalSummaries(program: CompiledProgram, draws: number, rng: Rng): Map
     const guide = traceGuide(program, withPlaceholders(program, 1), [onlyGlobals(), seed(rng), plate(draws, 1)]);
     for (const site of guide.latents()) {
       const shape = site.value.shape.slice(2);
-      const full = tf.broadcastTo(site.value, [draws, 1, ...shape]);
-      const means = tf.mean(tf.broadcastTo(site.dist.mean(), [draws, 1, ...shape]), [0, 1]);
-      out.set(site.name, fromDraws(full.dataSync() as Float32Array, draws, means.dataSync() as Float32Array, shape));
+      const full = [draws, 1, ...shape];
+      let s = exactSummary(site.dist, full, shape);
+      if (!s) {
+        const values = tf.broadcastTo(site.value, full);
+        const means = tf.mean(tf.broadcastTo(site.dist.mean(), full), [0, 1]);
+        s = fromDraws(values.dataSync() as Float32Array, draws, means.dataSync() as Float32Array, shape);
+      }
+      s.guide = site.dist.spec.name;
+      out.set(site.name, s);
     }
   });
   return out;
@@ -86,7 +140,7 @@ function paramSummary(program: CompiledProgram, name: string, shape: readonly nu
   const t = program.params.value(name);
   const values = Array.from(t.dataSync());
   if (t !== program.params.variable(name)) t.dispose();
-  return { kind: 'param', shape: [...shape], mean: values, sd: values.map(() => 0), q05: [...values], q50: [...values], q95: [...values] };
+  return { kind: 'param', method: 'value', shape: [...shape], mean: values, sd: values.map(() => 0), q05: [...values], q50: [...values], q95: [...values] };
 }
 
 export function posteriorSummary(program: CompiledProgram, options: SummaryOptions = {}): PosteriorSummary {

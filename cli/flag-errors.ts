@@ -1,6 +1,6 @@
 // The engine names options by their API names (trainSize, testFraction, ...); the command line
 // names them as flags (--train-size, --test-fraction). This is the one place that translates.
-import { OptionError, UserError } from '../api/index.js';
+import { OptionError, UserError } from '../api/errors.js';
 
 /**
  * API names that engine messages may mention, in backticks, inside any UserError (e.g. a binding

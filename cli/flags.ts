@@ -1,5 +1,5 @@
 // Validation of command-line values: each bad flag is one clear sentence naming the flag.
-import { UserError } from '../api/index.js';
+import { UserError } from '../api/errors.js';
 
 export function positiveInt(flag: string) {
   return (value: string): number => {

@@ -1,6 +1,6 @@
 // Loading a .ppl file for a command: the library checks it (a ProgramError prints every
 // diagnostic); the command prints the warnings.
-import { formatModelDiagnostics, loadModel, type EstimatorMode, type Model } from '../api/index.js';
+import { formatModelDiagnostics, loadModel, type EstimatorMode, type Model } from '../api/node/front.js';
 
 export interface LoadedModel {
   model: Model;

@@ -1,16 +1,12 @@
 // Options several commands share, declared once so their names, defaults and help agree.
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, ESTIMATORS, UserError, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../api/index.js';
+import { BACKEND_CHOICES, BINARIZE_MODES, DEFAULT_TRAIN_OPTIONS, UserError, DEFAULT_TEST_FRACTION, binarizeApplies, parseColumnOverride, parseTestFraction, withDataFlags } from '../api/index.js';
 import { positiveInt, positiveNumber } from './flags.js';
 import { asFlagError } from './flag-errors.js';
 
 export { KL_MODES } from '../api/index.js';
 
-export function estimatorOption(): Option {
-  return new Option('--estimator <kind>', 'gradient estimator for guide sites: auto (pathwise where possible), reparam, score')
-    .choices(ESTIMATORS)
-    .default(DEFAULT_TRAIN_OPTIONS.estimator);
-}
+export { estimatorOption } from './estimator-option.js';
 
 export function backendOption(): Option {
   return new Option('--backend <name>', 'tfjs backend (auto: tfjs-node, else wasm, else cpu)').choices(BACKEND_CHOICES).default('auto');
@@ -50,22 +46,33 @@ function collectColumns(value: string, previous: string[] | undefined): string[]
  * so the spec a checkpoint records reopens the same data; a --binarize given for csv: or frey:
  * data, where it does not apply, is noted and ignored.
  */
-export function addDataOptions(cmd: Command): Command {
+export function addDataOptions(cmd: Command, defaults: 'fixed' | 'checkpoint' = 'fixed'): Command {
+  // A command on a trained model reads the data, binarization and threshold the checkpoint was
+  // trained with unless told otherwise: --help says so instead of showing a default that does
+  // not apply.
+  const fixed = defaults === 'fixed';
+  const asTrained = ' (default: as the checkpoint was trained)';
+  const binarize = new Option('--binarize <mode>', `binarization of grey images (mnist, idx:; not csv: or frey:)${fixed ? '' : asTrained}`).choices(BINARIZE_MODES);
   return cmd
-    .option('--data <spec>', DATA_HELP, 'mnist')
-    .addOption(new Option('--binarize <mode>', 'binarization of grey images (mnist, idx:; not csv: or frey:)').choices(BINARIZE_MODES).default(DEFAULT_TRAIN_OPTIONS.binarize))
-    .option('--threshold <t>', 'threshold for --binarize threshold', positiveNumber('--threshold'), DEFAULT_TRAIN_OPTIONS.threshold)
+    .option('--data <spec>', `${DATA_HELP}${fixed ? '' : asTrained}`, fixed ? 'mnist' : undefined)
+    .addOption(fixed ? binarize.default(DEFAULT_TRAIN_OPTIONS.binarize) : binarize)
+    .option('--threshold <t>', `threshold for --binarize threshold${fixed ? '' : asTrained}`, positiveNumber('--threshold'), fixed ? DEFAULT_TRAIN_OPTIONS.threshold : undefined)
     .option('--train-size <n>', 'use only the first n training points', positiveInt('--train-size'))
     .option('--test-size <n>', 'use only the first n test points', positiveInt('--test-size'))
     .option('--test-fraction <f>', `csv: or idx: with one file: the share of rows held out as the test set, by a fixed-seed permutation; 0 trains on every row (default ${DEFAULT_TEST_FRACTION})`, testFraction)
     .option('--columns <map>', 'csv: bind a data declaration to these columns, in order: NAME=COL,COL,... (repeatable)', collectColumns)
     .hook('preAction', (command) => {
-      const opts = command.opts<{ data: string; testFraction?: number; columns?: string[] }>();
+      const opts = command.opts<{ data?: string; testFraction?: number; columns?: string[] }>();
       const folding = opts.testFraction !== undefined || (opts.columns?.length ?? 0) > 0;
+      const data = opts.data;
+      if (data === undefined) {
+        if (folding) throw new UserError('--test-fraction and --columns refine a --data csv:PATH (or idx:PATH) given on the command line; name the data with --data');
+        return;
+      }
       if (folding && command.getOptionValueSource('data') === 'default') {
         throw new UserError('--test-fraction and --columns refine a --data csv:PATH (or idx:PATH) given on the command line; name the data with --data');
       }
-      const folded = asFlags(() => withDataFlags(opts.data, { testFraction: opts.testFraction, columns: opts.columns }));
+      const folded = asFlags(() => withDataFlags(data, { testFraction: opts.testFraction, columns: opts.columns }));
       if (folded !== opts.data) {
         command.setOptionValueWithSource('data', folded, 'cli');
         command.setOptionValueWithSource('testFraction', undefined, 'default');

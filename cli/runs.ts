@@ -2,7 +2,7 @@
 // `--resume` and every command that uses a trained model default to the latest of them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../api/index.js';
+import { UserError } from '../api/errors.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
@@ -22,6 +22,14 @@ export function latestRunNumber(file: string): number {
 
 export function runFolder(file: string, n: number): string {
   return path.join(runsDir(file), `run-${n}`);
+}
+
+/** A --checkpoint value: a checkpoint file, or a run folder holding checkpoint.json. */
+export function checkpointIn(given: string): string {
+  if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) return given;
+  const inside = path.join(given, CHECKPOINT_FILE);
+  if (!fs.existsSync(inside)) throw new UserError(`--checkpoint ${given}: the folder has no ${CHECKPOINT_FILE}; name a checkpoint file or a run folder of ppl train`);
+  return inside;
 }
 
 /** The checkpoint of the latest run of `file` (a UserError when there is no run). */

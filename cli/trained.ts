@@ -6,9 +6,11 @@ import { flagText } from './flag-errors.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { writeFileSafely, bindData, describeBackend, loadTrained, openData, useBackend, UserError, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
+import { writeFileSafely, bindData, DEFAULT_TRAIN_OPTIONS, UserError, describeBackend, loadTrained, openData, useBackend, type BackendChoice, type Binarize, type BoundData, type Checkpoint, type DataSplit, type Model, type TrainedModel, formatCount } from '../api/index.js';
 import { loadProgram } from './load.js';
-import { latestCheckpoint } from './runs.js';
+import { figurePng, type FigureText } from './render/figure.js';
+import type { GridLayout } from './render/png.js';
+import { checkpointIn, latestCheckpoint } from './runs.js';
 import { addDataOptions, backendOption, seedOption } from './options.js';
 
 export interface TrainedFlags {
@@ -19,18 +21,22 @@ export interface TrainedFlags {
 }
 
 export interface DataFlags {
-  data: string;
-  binarize: Binarize;
-  threshold: number;
+  /** Undefined unless given: the checkpoint's then applies. */
+  data?: string;
+  binarize?: Binarize;
+  threshold?: number;
   trainSize?: number;
   testSize?: number;
   split: 'train' | 'test';
 }
 
+/** What applies when neither the command line nor the checkpoint says (a checkpoint from before flags were recorded). */
+const DATA_DEFAULTS = { data: 'mnist', binarize: DEFAULT_TRAIN_OPTIONS.binarize, threshold: DEFAULT_TRAIN_OPTIONS.threshold } as const;
+
 /** --checkpoint, --out, --backend, --seed. */
 export function addTrainedOptions(cmd: Command, what: string): Command {
   return cmd
-    .option('--checkpoint <file>', 'checkpoint written by ppl train (default: runs/<model>/run-<n>/checkpoint.json of the latest run)')
+    .option('--checkpoint <path>', 'checkpoint written by ppl train, or its run folder (default: the latest run, runs/<model>/run-<n>/)')
     .option('--out <dir>', `output folder (default: ${what} beside the checkpoint)`)
     .addOption(backendOption())
     .addOption(seedOption());
@@ -38,7 +44,7 @@ export function addTrainedOptions(cmd: Command, what: string): Command {
 
 /** The data options of addDataOptions plus --split; data, binarization and threshold default to the checkpoint's. */
 export function addTrainedDataOptions(cmd: Command): Command {
-  return addDataOptions(cmd).addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
+  return addDataOptions(cmd, 'checkpoint').addOption(new Option('--split <name>', 'which part of the data set').choices(['train', 'test']).default('test'));
 }
 
 /**
@@ -80,21 +86,23 @@ export interface Trained {
 export async function openTrained(file: string, flags: TrainedFlags, command: string): Promise<Trained> {
   const { model, warnings } = loadProgram(file);
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  const backend = await useBackend(flags.backend);
-  process.stdout.write(`${describeBackend(backend)}\n`);
-  const checkpointPath = flags.checkpoint ?? latestCheckpoint(file);
-  if (flags.checkpoint !== undefined && fs.existsSync(checkpointPath) && fs.statSync(checkpointPath).isDirectory()) {
-    throw new UserError(`--checkpoint ${checkpointPath}: is a folder; name its checkpoint.json`);
+  if (flags.out === '-' && !STDOUT_COMMANDS.has(command)) {
+    throw new UserError(`--out -: ppl ${command} writes files (pictures, reports); standard output takes the results of ${[...STDOUT_COMMANDS].join(' and ')}. Name a folder`);
   }
+  // With --out -, results go to stdout; what was loaded is reported on stderr.
+  const info = flags.out === '-' ? process.stderr : process.stdout;
+  const backend = await useBackend(flags.backend);
+  info.write(`${describeBackend(backend)}\n`);
+  const checkpointPath = flags.checkpoint !== undefined ? checkpointIn(flags.checkpoint) : latestCheckpoint(file);
   const trained = await loadTrained(model, checkpointPath, { seed: flags.seed });
   const checkpoint = trained.checkpoint!;
   if (trained.sourceChanged) {
     process.stderr.write(`warning: ${checkpointPath} was trained from a different version of ${file} (source hash differs); the parameter shapes match, so it is used as is\n`);
   }
-  process.stdout.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${formatCount(trained.parameterCount)} parameters)\n`);
+  info.write(`checkpoint: ${checkpointPath} (epoch ${checkpoint.epoch}, ${formatCount(trained.parameterCount)} parameters)\n`);
   const outDir = flags.out ?? path.join(path.dirname(checkpointPath), command);
   const globals = trained.globals;
-  if (globals.size) process.stdout.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
+  if (globals.size && command !== 'summary') info.write(`global latents ${[...globals.keys()].join(', ')} are held at their guide means\n`);
   return { file, model, trained, checkpoint, checkpointPath, outDir };
 }
 
@@ -133,9 +141,10 @@ export interface OpenedData {
  * training.
  */
 export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command): Promise<OpenedData> {
-  const fromCheckpoint = <K extends 'data' | 'binarize' | 'threshold'>(key: K): DataFlags[K] => {
+  const fromCheckpoint = <K extends keyof typeof DATA_DEFAULTS>(key: K): NonNullable<DataFlags[K]> => {
     const saved = t.checkpoint.flags[key];
-    return cmd.getOptionValueSource(key) === 'default' && saved !== undefined ? (saved as DataFlags[K]) : flags[key];
+    if (cmd.getOptionValueSource(key) === 'cli' || saved === undefined) return (flags[key] ?? DATA_DEFAULTS[key]) as NonNullable<DataFlags[K]>;
+    return saved as NonNullable<DataFlags[K]>;
   };
   const split = await openData(fromCheckpoint('data'), {
     binarize: fromCheckpoint('binarize'),
@@ -153,12 +162,27 @@ export async function openTrainedData(t: Trained, flags: DataFlags, cmd: Command
   const dataset = split[which];
   const bound = bindData(t.model, dataset);
   for (const w of bound.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`data: ${flagText(split.description)}; using the ${which} set (${formatCount(dataset.size)} points)\n`);
+  (t.outDir === '-' ? process.stderr : process.stdout).write(`data: ${flagText(split.description)}; using the ${which} set (${formatCount(dataset.size)} points)\n`);
   return { split, bound, part: which };
 }
 
 export function ensureDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
+}
+
+/** Commands whose results --out - writes to standard output (CSV or JSON, for a pipe). */
+const STDOUT_COMMANDS: ReadonlySet<string> = new Set(['summary', 'encode']);
+
+/** A figure's title: what it shows, the model file and the run (its folder and epoch). */
+export function figureTitle(t: Trained, what: string): string {
+  return `${what} · ${path.basename(t.file)} · ${reportedPath(path.dirname(t.checkpointPath))}, epoch ${t.checkpoint.epoch}`;
+}
+
+/** Writes a labelled figure of a picture grid under the output folder and returns its path. */
+export async function writeFigure(t: Trained, name: string, grid: Buffer, layout: GridLayout, text: FigureText): Promise<string> {
+  const figure = await figurePng(grid, layout, text);
+  if (figure.unlabelled) process.stderr.write(`note: ${name} is written without labels: ${figure.unlabelled}\n`);
+  return writeOut(t.outDir, name, figure.png);
 }
 
 /** Writes a file under the output folder and returns its path. */

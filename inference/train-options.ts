@@ -1,6 +1,7 @@
 // Every option of a training run, with its default and its check, in one place: the library's
 // fit, the Trainer and the command line all read them from here.
 import { OptionError } from '../runtime/errors.js';
+import { ESTIMATOR_MODES } from '../runtime/estimator-rule.js';
 import { BINARIZE_MODES, type Binarize } from '../runtime/data/binarize.js';
 import type { EstimatorMode } from '../lang/compiler/index.js';
 import type { KlMode } from './elbo.js';
@@ -12,7 +13,7 @@ import { OPTIMIZERS, type OptimizerName } from './optimizers.js';
 export type TrainObjective = ObjectiveName;
 
 export const OBJECTIVES: readonly string[] = OBJECTIVE_NAMES;
-export const ESTIMATORS: readonly EstimatorMode[] = ['auto', 'reparam', 'score'];
+export const ESTIMATORS: readonly EstimatorMode[] = ESTIMATOR_MODES;
 export const KL_MODES: readonly KlMode[] = ['analytic', 'mc'];
 
 export interface TrainOptions {

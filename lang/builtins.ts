@@ -1,7 +1,7 @@
 // The built-in vocabulary of the language: domains, functions, net activations and head
 // constraints, distributions and site annotations. The checker validates against these tables,
 // the compiler implements them, and lang/docs-tables.ts renders docs/language.md's tables from them.
-import { ACTIVATIONS as DENSE_ACTIVATIONS } from '../runtime/dense.js';
+import { ACTIVATIONS as DENSE_ACTIVATIONS } from '../runtime/activations.js';
 import type { Shape } from './checked.js';
 import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';

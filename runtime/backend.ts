@@ -99,7 +99,12 @@ export function describeBackend(info: BackendInfo): string {
     cpu: 'cpu (pure JavaScript, slow)',
   };
   const why = info.skipped.length ? ` [skipped ${info.skipped.join('; ')}]` : '';
-  return `backend: ${label[info.name]}${why}`;
+  // The native backend is an optional dependency whose install downloads libtensorflow; say
+  // how to get it when auto-selection found it missing.
+  const hint = info.skipped.includes('node: not installed')
+    ? '\nfor native TensorFlow speed: npm install @tensorflow/tfjs-node (its install downloads libtensorflow)'
+    : '';
+  return `backend: ${label[info.name]}${why}${hint}`;
 }
 
 export function parseBackendChoice(value: string): BackendChoice {

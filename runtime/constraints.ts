@@ -3,16 +3,9 @@
 // log |det d forward / du| that a density pushed through it needs. Net heads use `headTransform`,
 // which for the simplex is a softmax over the head (not a bijection: the head has K outputs).
 import { tf, type Tensor } from './tf.js';
-import type { Support } from './support.js';
+import type { Constraint } from './constraint-kinds.js';
 
-export type Constraint =
-  | 'real'
-  | 'positive'
-  | 'unit'
-  /** One point of the probability simplex per row of the last axis. */
-  | 'simplex'
-  /** The open interval (low, high). */
-  | { kind: 'interval'; low: number; high: number };
+export { constraintOfSupport, type Constraint } from './constraint-kinds.js';
 
 export interface Bijection {
   readonly constraint: Constraint;
@@ -32,20 +25,6 @@ export interface Bijection {
   inverseValues(values: ArrayLike<number>, shape: readonly number[]): Float32Array;
 }
 
-/** The constraint a declared domain denotes (throws for domains that are not constraints). */
-export function constraintOfSupport(s: Support): Constraint {
-  switch (s.kind) {
-    case 'real':
-    case 'positive':
-    case 'unit':
-    case 'simplex':
-      return s.kind;
-    case 'interval':
-      return { kind: 'interval', low: s.low, high: s.high };
-    default:
-      throw new Error(`internal: '${s.kind}' is not a constraint (params, latents and heads are continuous)`);
-  }
-}
 
 export function describeConstraint(c: Constraint): string {
   return typeof c === 'string' ? c : `interval(${c.low}, ${c.high})`;

@@ -22,20 +22,9 @@
 import { tf } from './tf.js';
 import { fusedOps } from './fusion.js';
 
-/** The activations of dense layers, each with what it computes: the one list the checker, docs and compiler read. */
-export const ACTIVATIONS = {
-  relu: 'max(0, x)',
-  tanh: 'hyperbolic tangent',
-  sigmoid: '1 / (1 + exp(-x))',
-  softplus: 'log(1 + exp(x))',
-  linear: 'identity (no nonlinearity)',
-} as const;
+import type { Activation } from './activations.js';
 
-export type Activation = keyof typeof ACTIVATIONS;
-
-export function isActivation(name: string): name is Activation {
-  return Object.hasOwn(ACTIVATIONS, name);
-}
+export { ACTIVATIONS, isActivation, type Activation } from './activations.js';
 
 export type DenseStrategy = 'kernel' | 'kernel-weights-left' | 'fused' | 'naive';
 

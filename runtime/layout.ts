@@ -2,8 +2,9 @@
 // Particles and batch may be 1 where a value does not vary along them (data have one particle,
 // globals one batch row, constants both). Event axes always start at EVENT_AXIS.
 import { tf, type Tensor } from './tf.js';
+import { EVENT_AXIS } from './event-axis.js';
 
-export const EVENT_AXIS = 2;
+export { EVENT_AXIS } from './event-axis.js';
 
 /** A number as a [1, 1] tensor. */
 export function constant(v: number): Tensor {

@@ -1,8 +1,16 @@
 // The one place that imports TensorFlow.js. Everything else imports `tf` from here, so the
 // backend packages register against a single tfjs-core instance.
-// The umbrella package, not tfjs-core alone: it registers the gradients of every op (tfjs-core's
-// own registration module cannot be loaded by Node's ESM loader) and the cpu backend.
-import * as tf from '@tensorflow/tfjs';
+// tfjs-core alone, not the umbrella @tensorflow/tfjs (layers, converter, data, webgl: none used).
+// tfjs-core's entry registers neither the gradients of its ops nor the chained tensor methods;
+// the two `#` imports do (package.json `imports`: in Node a bundle of them that
+// scripts/bundle-tfjs-registrations.mjs builds, in a browser bundler tfjs-core's own modules).
+// The cpu backend registers itself on import; every other backend falls back to its kernels.
+import * as tf from '@tensorflow/tfjs-core';
+import '#tfjs-gradients';
+import '#tfjs-chained-ops';
+import '@tensorflow/tfjs-backend-cpu';
+// The chained methods' types (x.transpose()); the methods themselves come from `#tfjs-chained-ops`.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 
 export { tf };
 export type Tensor = tf.Tensor;

@@ -32,7 +32,7 @@ import { latentManifold } from '../trained/manifold.js';
 import { normalQuantile } from '../trained/normal-quantile.js';
 import { principalComponents } from '../trained/pca.js';
 import { globalGuideMeans, NO_GLOBALS } from '../trained/replay.js';
-import { gridSize, renderGrid } from '../cli/render/png.js';
+import { gridSize, renderGrid, SEPARATOR_RGB } from '../cli/render/png.js';
 import { elboChartSpec, scatterSpec, writeChart } from '../cli/render/chart.js';
 import { encodedCsv } from '../cli/commands/encode.js';
 import { vectorsCsv } from '../cli/commands/sample.js';
@@ -396,7 +396,8 @@ describe.skipIf(!fs.existsSync(BIN))('the commands (built CLI) on the trained ch
   it('each writes its files; the checkpoint defaults to the latest run', () => {
     const run = (args: string[]): string => {
       const r = spawnSync(process.execPath, [BIN, ...args], { cwd: TMP, encoding: 'utf8', timeout: 120_000 });
-      expect(r.stderr, args.join(' ')).toBe('');
+      // Importance sampling with few draws on a briefly trained model is warned about, as it should be.
+      expect(r.stderr.replace(/^warning: low effective sample size: .*\n/m, ''), args.join(' ')).toBe('');
       expect(r.status, args.join(' ')).toBe(0);
       return r.stdout;
     };
@@ -406,20 +407,39 @@ describe.skipIf(!fs.existsSync(BIN))('the commands (built CLI) on the trained ch
     expect(csv[0]).toBe('index,label,z_mean_0,z_mean_1,z_sd_0,z_sd_1');
     expect(csv).toHaveLength(41);
     run(['sample', 'vae_2d.ppl', '--n', '9', '--out', 'out/sample']);
-    expect(decodePng(path.join(TMP, 'out/sample/samples.png'))).toMatchObject({ width: 3 * 56 + 4, height: 3 * 56 + 4 });
+    // Each figure holds its grid of tiles, pixel for pixel, inside a frame of title, caption and labels.
+    const holdsGrid = (file: string, width: number, height: number): boolean => {
+      const png = decodePng(file);
+      const sep = (x: number, y: number): boolean => {
+        const i = 4 * (y * png.width + x);
+        return png.data[i] === SEPARATOR_RGB[0] && png.data[i + 1] === SEPARATOR_RGB[1] && png.data[i + 2] === SEPARATOR_RGB[2];
+      };
+      if (png.width <= width || png.height <= height) return false;
+      for (let y = 0; y + height <= png.height; y++) {
+        for (let x = 0; x + width <= png.width; x++) {
+          if (!sep(x, y) || (x > 0 && sep(x - 1, y)) || (y > 0 && sep(x, y - 1))) continue;
+          let frame = true;
+          for (let k = 0; frame && k < width; k++) frame = sep(x + k, y) && sep(x + k, y + height - 1);
+          for (let k = 0; frame && k < height; k++) frame = sep(x, y + k) && sep(x + width - 1, y + k);
+          if (frame) return true;
+        }
+      }
+      return false;
+    };
+    expect(holdsGrid(path.join(TMP, 'out/sample/samples.png'), 3 * 56 + 4, 3 * 56 + 4)).toBe(true);
     run(['reconstruct', 'vae_2d.ppl', ...small, '--n', '8', '--out', 'out/rec']);
-    expect(decodePng(path.join(TMP, 'out/rec/reconstruct.png'))).toMatchObject({ width: 8 * 56 + 9, height: 2 * 56 + 3 });
+    expect(holdsGrid(path.join(TMP, 'out/rec/reconstruct.png'), 8 * 56 + 9, 2 * 56 + 3)).toBe(true);
     const inpaint = run(['inpaint', 'vae_2d.ppl', ...small, '--mask', 'square:12', '--samples', '50', '--n', '10', '--show', '5', '--out', 'out/inp']);
     expect(inpaint).toMatch(/error on the hidden values: MSE \d\.\d{4}, BCE \d\.\d{4}/);
     // rows: original, masked, filled, 3 posterior draws (--keep 3)
-    expect(decodePng(path.join(TMP, 'out/inp/inpaint.png'))).toMatchObject({ width: 5 * 56 + 6, height: 6 * 56 + 7 });
+    expect(holdsGrid(path.join(TMP, 'out/inp/inpaint.png'), 5 * 56 + 6, 6 * 56 + 7)).toBe(true);
     const report = JSON.parse(fs.readFileSync(path.join(TMP, 'out/inp/inpaint.json'), 'utf8')) as { hiddenPerPoint: number; error: { mse: number } };
     expect(report.hiddenPerPoint).toBe(144);
     const ev = run(['eval', 'vae_2d.ppl', ...small, '--k', '20', '--out', 'out/eval']);
     expect(ev).toMatch(/log p\(x\), IS with K = 20 +-\d+\.\d\d \+- \d+\.\d\d/);
     expect(fs.readFileSync(path.join(TMP, 'out/eval/eval.csv'), 'utf8').split('\n')[0]).toBe('index,elbo,log_px,ess');
     run(['manifold', 'vae_2d.ppl', '--grid', '4', '--out', 'out/man']);
-    expect(decodePng(path.join(TMP, 'out/man/manifold.png'))).toMatchObject({ width: 4 * 28 + 5, height: 4 * 28 + 5 });
+    expect(holdsGrid(path.join(TMP, 'out/man/manifold.png'), 4 * 28 + 5, 4 * 28 + 5)).toBe(true);
     run(['plot-latent', 'vae_2d.ppl', ...small, '--out', 'out/lat']);
     expect(fs.readFileSync(path.join(TMP, 'out/lat/latent.svg'), 'utf8')).toContain('Encoded means of z');
     expect(decodePng(path.join(TMP, 'out/lat/latent.png')).width).toBeGreaterThan(400);

@@ -4,7 +4,7 @@
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
-import { Normal, Bernoulli } from '../runtime/distributions/index.js';
+import { Normal, Bernoulli, Categorical } from '../runtime/distributions/index.js';
 import { PartlyObserved } from '../runtime/distributions/partly-observed.js';
 import { Rng } from '../runtime/random.js';
 import { onMinibatch, traceGuide, type Minibatch } from '../inference/run.js';
@@ -12,8 +12,8 @@ import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minib
 
 /**
  * One local latent's posterior summary for each of M data points, each statistic row-major
- * [M, ...shape]: Normal guides give `mean` and `sd`, Bernoulli guides `prob`, any other
- * distribution its `mean`.
+ * [M, ...shape]: Normal guides give `mean` and `sd`, Bernoulli guides `prob`, Categorical
+ * guides the probability of each class k as `prob_k`, any other distribution its `mean`.
  */
 export interface LatentSummary {
   name: string;
@@ -56,6 +56,11 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
         stats['sd'] = squeezeStat(tf.sqrt(variance));
       } else if (dist instanceof Bernoulli && !partly) {
         stats['prob'] = squeezeStat(tf.mean(tf.broadcastTo(dist.mean(), full), 0));
+      } else if (dist instanceof Categorical && !partly) {
+        const k = dist.classes;
+        const probs = tf.mean(tf.broadcastTo(dist.probs(), [...full, k]), 0);
+        const perClass = tf.unstack(probs, probs.rank - 1);
+        perClass.forEach((p, c) => (stats[`prob_${c}`] = squeezeStat(p)));
       } else {
         stats['mean'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
       }

@@ -3,8 +3,7 @@
 // files. Everything else is api/engine.ts.
 import { currentBackend, initBackend } from '../../runtime/backend.js';
 import type { Checkpoint } from '../../inference/checkpoint.js';
-import { checkModel as checkSourceText, loadModel as loadSourceText, type CheckModelOptions, type Model, type ModelCheck } from '../model.js';
-import { readModelFile } from '../../io/model-file.js';
+import type { Model } from '../model.js';
 import { fit as fitData, type FitOptions, type FitResult } from '../fit.js';
 import { checkResume } from '../resume.js';
 import type { TrainingData } from '../data.js';
@@ -13,32 +12,15 @@ import { readCheckpoint } from '../../io/checkpoint-file.js';
 import { restoreModel, type RestoreOptions, type TrainedModel } from '../trained.js';
 
 export { readModelFile } from '../../io/model-file.js';
+export { checkModel, loadModel, type ModelSource } from './model-source.js';
 export { openData, type DataSpecOptions } from './data-spec.js';
 export { readCheckpoint, saveCheckpoint } from '../../io/checkpoint-file.js';
 export { FileWriteError, writeFileSafely, removeStaleTemps, type SafeWriteOptions, type WriteOps } from '../../io/safe-write.js';
 export { lockRunFolder, type RunLock } from '../../io/run-lock.js';
 export { inputsFromCsv } from '../../io/simulation-inputs.js';
 export { installFrey, type InstallFreyOptions, type InstalledFrey } from '../../io/frey-install.js';
+export { installMnist, MNIST_FILES, type InstallMnistOptions, type InstalledMnist } from '../../io/mnist-install.js';
 
-/** Model source text, or the .ppl file holding it. */
-export type ModelSource = string | { file: string };
-
-function sourceOf(input: ModelSource, options: CheckModelOptions): { source: string; options: CheckModelOptions } {
-  if (typeof input === 'string') return { source: input, options };
-  return { source: readModelFile(input.file), options: { ...options, file: options.file ?? input.file } };
-}
-
-/** checkModel on source text or a file (a missing file is a UserError, not a diagnostic). */
-export function checkModel(input: ModelSource, options: CheckModelOptions = {}): ModelCheck {
-  const s = sourceOf(input, options);
-  return checkSourceText(s.source, s.options);
-}
-
-/** loadModel on source text or a file: throws a ProgramError carrying every diagnostic. */
-export function loadModel(input: ModelSource, options: CheckModelOptions = {}): Model {
-  const s = sourceOf(input, options);
-  return loadSourceText(s.source, s.options);
-}
 
 /** The fastest backend that loads (tfjs-node, else wasm, else cpu), unless one was chosen with useBackend. */
 async function ensureBackend(): Promise<void> {

@@ -1,8 +1,9 @@
 // `ppl check FILE`: parse and check, print every problem, or a summary of the program.
 import { loadProgram } from '../load.js';
-import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model, describeSupport, enumerationSize } from '../../api/index.js';
+import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model, describeSupport, enumerationSize } from '../../api/node/front.js';
 import type { Command } from 'commander';
-import { estimatorOption } from '../options.js';
+import { estimatorOption } from '../estimator-option.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 const shape = (s: readonly number[]): string => (s.length ? `[${s.join(', ')}]` : 'scalar');
 
@@ -42,13 +43,13 @@ export function describeEstimators(estimators: ReadonlyMap<string, EstimatorKind
 export function runCheck(file: string, opts: { estimator: EstimatorMode }): void {
   const { model, warnings } = loadProgram(file, { estimator: opts.estimator });
   if (warnings) process.stderr.write(`${warnings}\n\n`);
-  process.stdout.write(`${file}: ok\n${summarize(model, opts.estimator)}\n`);
+  process.stdout.write(`${model.file}: ok\n${summarize(model, opts.estimator)}\n`);
 }
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('parse and check a .ppl file; print every error, or a summary of its sites and estimators')
+    .description(DESCRIPTIONS.check)
     .argument('<file>', 'the .ppl model')
     .addOption(estimatorOption())
     .action((file: string, opts: { estimator: EstimatorMode }) => runCheck(file, opts));

@@ -31,6 +31,7 @@ import { chartFrame, writeChart } from '../render/chart.js';
 import { finiteNumber, positiveInt, positiveNumber, unitInterval } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
 import { describeSpec, parseEstimatorList } from './grads.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 export interface CompareFlags {
   data: string;
@@ -196,7 +197,7 @@ export async function runCompare(file: string, flags: CompareFlags): Promise<voi
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
-    .description('train once per estimator from the same initial parameters with the same budget; held-out ELBO curves (compare.csv, chart) and a summary')
+    .description(DESCRIPTIONS.compare)
     .argument('<file>', 'the .ppl model')
     .requiredOption('--estimators <list>', 'comma-separated: reparam, score, auto, each with +mavg, +nvil, +loo; iwae, vimco')
     .option('--steps <S>', 'budget: optimizer steps per estimator', positiveInt('--steps'))

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_ENCODE_PARTICLES, type EncodedSet } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface EncodeFlags extends TrainedFlags, DataFlags {
   json: boolean;
@@ -56,6 +57,11 @@ export function encodedJson(enc: EncodedSet): unknown {
 export async function runEncode(file: string, flags: EncodeFlags, cmd: Command): Promise<void> {
   await withTrainedData(file, flags, cmd, 'encode', async (t, { bound, part }) => {
     const enc = await t.trained.encode(bound, { seed: flags.seed, particles: flags.particles });
+    if (flags.out === '-') {
+      // The results alone on stdout, for a pipe: JSON with --json, else CSV.
+      process.stdout.write(flags.json ? `${JSON.stringify({ checkpoint: reportedPath(t.checkpointPath), split: flags.split, points: encodedJson(enc) })}\n` : encodedCsv(enc));
+      return;
+    }
     const csv = writeOut(t.outDir, 'encode.csv', encodedCsv(enc));
     const what = enc.latents.map((l) => `${l.name} (${l.dist}: ${Object.keys(l.stats).join(', ')})`).join('; ');
     process.stdout.write(`encoded ${enc.indices.length} points: ${what || 'no local latents'}\ncsv: ${csv}\n`);
@@ -70,7 +76,7 @@ export function registerEncode(program: Command): void {
   trainedCommand(
     program,
     'encode',
-    "infer z given x: the guide's posterior mean and sd (or probabilities) of every local latent, per data point, as CSV",
+    DESCRIPTIONS.encode,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--json', 'also write encode.json', false)

@@ -2,9 +2,11 @@
 // per data point in nats, with standard errors over points and the weights' effective sample
 // size. Global latents, if any, are held at their guide means (see docs/using-a-trained-model.md).
 import type { Command } from 'commander';
+import { lowEssWarning } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { taskProgress } from '../task-progress.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface EvalFlags extends TrainedFlags, DataFlags {
   k: number;
@@ -70,6 +72,13 @@ export async function runEval(file: string, flags: EvalFlags, cmd: Command): Pro
         rows.map(([label, value]) => `  ${label.padEnd(width)}${value}\n`).join('') +
         `(${seconds.toFixed(1)} s) report: ${json}; per point: ${csv}\n`,
     );
+    const warning = lowEssWarning({
+      ess: ev.meanEss,
+      k: ev.k,
+      estimate: 'log p(x)',
+      remedies: ['a larger --k', 'a model trained longer', 'training with --objective iwae (its guide covers more of the posterior)'],
+    });
+    if (warning) process.stderr.write(`${warning}\n`);
   });
 }
 
@@ -77,7 +86,7 @@ export function registerEval(program: Command): void {
   trainedCommand(
     program,
     'eval',
-    'held-out ELBO and importance-sampled log p(x) per data point (nats), with standard errors and effective sample size',
+    DESCRIPTIONS.eval,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--k <K>', 'importance samples per data point', positiveInt('--k'), 1000)

@@ -13,6 +13,7 @@ import { writeChart } from '../render/chart.js';
 import { gradsChartSpec } from '../../api/charts.js';
 import { positiveInt } from '../flags.js';
 import { addDataOptions, backendOption, KL_MODES, seedOption } from '../options.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 export interface GradsFlags {
   checkpoint?: string;
@@ -218,9 +219,9 @@ export async function runGrads(file: string, flags: GradsFlags, cmd: Command): P
 export function registerGrads(program: Command): void {
   const cmd = program
     .command('grads')
-    .description('compare gradient estimators at fixed parameters on a fixed minibatch: norm, variance, SNR, cosine to a reference, cost; writes grads.csv and a chart')
+    .description(DESCRIPTIONS.grads)
     .argument('<file>', 'the .ppl model')
-    .option('--checkpoint <file>', 'checkpoint written by ppl train (default: the initial parameters)');
+    .option('--checkpoint <path>', 'checkpoint written by ppl train, or its run folder (default: the initial parameters)');
   addDataOptions(cmd)
     .addOption(
       new Option('--estimators <list>', 'comma-separated: reparam, score, auto, each with +mavg, +nvil, +loo; iwae, vimco')

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import {
   imageLayout,
   INPAINT_METHODS,
+  lowEssWarning,
   meanWithError,
   parseMaskSpec,
   primaryData,
@@ -17,7 +18,8 @@ import {
   type MaskSpec } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { decodePngGrey, renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, figureTitle, trainedCommand, withTrainedData, writeFigure, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface InpaintFlags extends TrainedFlags, DataFlags {
   mask: string;
@@ -106,11 +108,14 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         [...Array(cols).keys()].map((p) => ({ values: result.filled.subarray(p * size, (p + 1) * size) })),
         ...result.samples.map((s) => [...Array(cols).keys()].map((p) => ({ values: s.subarray(p * size, (p + 1) * size) }))),
       ];
-      picture = writeOut(
-        t.outDir,
-        'inpaint.png',
-        renderGrid(rows.flat(), { rows: rows.length, cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }),
-      );
+      const grid = { rows: rows.length, cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale };
+      const how = flags.method === 'is' ? `importance sampling, K = ${flags.samples}${flags.rounds > 1 ? ` x ${flags.rounds} rounds` : ''}` : `iterated conditional sampling, ${flags.chains} chains x ${flags.iterations} sweeps`;
+      picture = await writeFigure(t, 'inpaint.png', renderGrid(rows.flat(), grid), grid, {
+        title: figureTitle(t, 'inpainting'),
+        caption: `mask ${flags.mask} on ${flags.split} points; the hidden part inferred from the observed part by ${how}`,
+        rowLabels: ['original', 'observed (hidden in red)', 'filled: posterior mean', ...result.samples.map((_, i) => `posterior draw ${i + 1}`)],
+        colLabels: [...Array(cols).keys()].map((p) => `#${result.indices[p]}`),
+      });
     }
     process.stdout.write(
       `inpainted ${n} points, ${error.hidden / n} hidden values each (mask ${flags.mask}), by ${flags.method === 'is' ? `importance sampling, K = ${flags.samples}${flags.rounds > 1 ? ` in each of ${flags.rounds} adaptive rounds` : ''}` : `iterated conditional sampling, ${flags.chains} chains x ${flags.iterations} sweeps`} in ${seconds.toFixed(1)} s\n` +
@@ -120,6 +125,15 @@ export async function runInpaint(file: string, flags: InpaintFlags, cmd: Command
         (picture ? `picture (rows: original, masked with hidden in red, filled = posterior mean, ${result.samples.length} posterior draws): ${picture}\n` : '') +
         `report: ${json}\n`,
     );
+    const warning = result.ess
+      ? lowEssWarning({
+          ess: meanWithError(result.ess).mean,
+          k: flags.samples * flags.rounds,
+          estimate: 'the filled-in part',
+          remedies: ['--method gibbs (no weights)', 'more --rounds (each adapts the proposal to the last)', 'more --samples', 'a model trained longer'],
+        })
+      : undefined;
+    if (warning) process.stderr.write(`${warning}\n`);
   });
 }
 
@@ -127,7 +141,7 @@ export function registerInpaint(program: Command): void {
   trainedCommand(
     program,
     'inpaint',
-    'hide part of each input (--mask) and infer it from the observed part by the posterior; PNG and errors on the hidden part',
+    DESCRIPTIONS.inpaint,
     (cmd) =>
       addTrainedDataOptions(cmd.requiredOption('--mask <spec>', 'top, bottom, left, right, square:K, random:F, or a PNG (white = hidden) / CSV of 0/1 (1 = hidden)'))
         .addOption(new Option('--method <m>', 'is: importance sampling with the guide as proposal; gibbs: iterated conditional sampling').choices(INPAINT_METHODS).default('is'))

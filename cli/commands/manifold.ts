@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { imageLayout, UserError, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid } from '../render/png.js';
-import { trainedCommand, withTrained, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
+import { figureTitle, trainedCommand, withTrained, writeFigure, writeOut, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface ManifoldFlags extends TrainedFlags {
   grid: number;
@@ -35,7 +36,13 @@ export async function runManifold(file: string, flags: ManifoldFlags): Promise<v
     if (layout) {
       const size = valuesPerPoint(m.shape);
       const tiles = Array.from({ length: m.grid * m.grid }, (_, k) => ({ values: m.values.subarray(k * size, (k + 1) * size) }));
-      out = writeOut(t.outDir, 'manifold.png', renderGrid(tiles, { rows: m.grid, cols: m.grid, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }));
+      const grid = { rows: m.grid, cols: m.grid, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale };
+      out = await writeFigure(t, 'manifold.png', renderGrid(tiles, grid), grid, {
+        title: figureTitle(t, `learned manifold of ${m.latent}`),
+        caption: `each tile decodes a code at prior quantiles (i + 0.5)/${m.grid} of ${m.latent}_${m.dims[0]} and ${m.latent}_${m.dims[1]} to its likelihood mean; other dimensions at the prior mean`,
+        xAxis: { title: `${m.latent}_${m.dims[0]}`, values: m.columnValues },
+        yAxis: { title: `${m.latent}_${m.dims[1]}`, values: m.rowValues },
+      });
     } else {
       const size = valuesPerPoint(m.shape);
       const lines = [['row', 'col', `${m.latent}_${m.dims[0]}`, `${m.latent}_${m.dims[1]}`, ...Array.from({ length: size }, (_, i) => `${m.data}_${i}`)].join(',')];
@@ -59,7 +66,7 @@ export function registerManifold(program: Command): void {
   trainedCommand(
     program,
     'manifold',
-    "the learned data manifold (Kingma & Welling 2014, Fig. 4): a grid of codes through the prior's inverse CDF, each decoded to its likelihood mean",
+    DESCRIPTIONS.manifold,
     (cmd) =>
       cmd
         .option('--grid <g>', 'tiles per side', positiveInt('--grid'), 20)

@@ -5,6 +5,7 @@ import { principalComponents, UserError } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { scatterSpec, writeChart, type ScatterPoint } from '../render/chart.js';
 import { addTrainedDataOptions, trainedCommand, withTrainedData, type DataFlags, type TrainedFlags } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface PlotLatentFlags extends TrainedFlags, DataFlags {
   latent?: string;
@@ -53,7 +54,7 @@ export function registerPlotLatent(program: Command): void {
   trainedCommand(
     program,
     'plot-latent',
-    'scatter of the encoded means of a local latent (2-D, or its first two principal components), coloured by label; SVG and PNG',
+    DESCRIPTIONS['plot-latent'],
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--latent <name>', "the local latent (default: the model's only one)")

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { imageLayout, valuesPerPoint } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
 import { renderGrid, type Tile } from '../render/png.js';
-import { addTrainedDataOptions, trainedCommand, withTrainedData, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { addTrainedDataOptions, figureTitle, trainedCommand, withTrainedData, writeFigure, writeOut, type DataFlags, type TrainedFlags, reportedPath } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface ReconstructFlags extends TrainedFlags, DataFlags {
   n: number;
@@ -37,7 +38,13 @@ export async function runReconstruct(file: string, flags: ReconstructFlags, cmd:
     let out: string;
     if (layout) {
       const g = pairedRows(originals, recon, n, size, flags.cols);
-      out = writeOut(t.outDir, 'reconstruct.png', renderGrid(g.tiles, { rows: g.rows, cols: g.cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale }));
+      const grid = { rows: g.rows, cols: g.cols, tileRows: layout.rows, tileCols: layout.cols, scale: flags.scale };
+      out = await writeFigure(t, 'reconstruct.png', renderGrid(g.tiles, grid), grid, {
+        title: figureTitle(t, 'reconstructions'),
+        caption: `${flags.split} points; each original above its reconstruction: x -> the guide's mean of z -> the likelihood mean`,
+        rowLabels: Array.from({ length: g.rows }, (_, i) => (i % 2 === 0 ? 'original' : 'reconstruction')),
+        colLabels: g.rows === 2 ? Array.from({ length: g.cols }, (_, j) => `#${r.indices[j]}`) : undefined,
+      });
     } else {
       const header = ['index', ...Array.from({ length: size }, (_, i) => `${r.data}_${i}`), ...Array.from({ length: size }, (_, i) => `recon_${i}`)];
       const lines = [header.join(',')];
@@ -56,7 +63,7 @@ export function registerReconstruct(program: Command): void {
   trainedCommand(
     program,
     'reconstruct',
-    "originals beside their reconstructions: x -> the guide's mean of z -> the likelihood mean, as PNG",
+    DESCRIPTIONS.reconstruct,
     (cmd) =>
       addTrainedDataOptions(cmd)
         .option('--n <n>', 'number of points (the first n of the split)', positiveInt('--n'), 16)

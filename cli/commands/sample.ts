@@ -4,8 +4,9 @@
 import type { Command } from 'commander';
 import { imageLayout, modelledData, UserError, type ImageLayout, type PointValues } from '../../api/index.js';
 import { positiveInt } from '../flags.js';
-import { renderGrid } from '../render/png.js';
-import { trainedCommand, withTrained, writeOut, type TrainedFlags } from '../trained.js';
+import { renderGrid, type GridLayout } from '../render/png.js';
+import { figureTitle, trainedCommand, withTrained, writeFigure, writeOut, type TrainedFlags } from '../trained.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface SampleFlags extends TrainedFlags {
   n: number;
@@ -25,12 +26,13 @@ export function vectorsCsv(v: PointValues, n: number, prefix: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Tiles of n pictures of `layout`, as square a grid as n allows. */
-export function pictureGrid(v: PointValues, n: number, scale: number, layout: ImageLayout): Buffer {
+/** Tiles of n pictures of `layout`, as square a grid as n allows, and the grid's layout. */
+export function pictureGrid(v: PointValues, n: number, scale: number, layout: ImageLayout): { png: Buffer; grid: GridLayout } {
   const per = layout.rows * layout.cols;
   const cols = Math.ceil(Math.sqrt(n));
   const tiles = Array.from({ length: n }, (_, s) => ({ values: v.values.subarray(s * per, (s + 1) * per) }));
-  return renderGrid(tiles, { rows: Math.ceil(n / cols), cols, tileRows: layout.rows, tileCols: layout.cols, scale });
+  const grid = { rows: Math.ceil(n / cols), cols, tileRows: layout.rows, tileCols: layout.cols, scale };
+  return { png: renderGrid(tiles, grid), grid };
 }
 
 export async function runSample(file: string, flags: SampleFlags): Promise<void> {
@@ -43,9 +45,17 @@ export async function runSample(file: string, flags: SampleFlags): Promise<void>
       const v = gen.data.get(d.name)!;
       const stem = modelled.length === 1 ? 'samples' : `samples-${d.name}`;
       const layout = imageLayout(d.shape, t.trained.pictureOf(d.name));
-      const out = layout
-        ? writeOut(t.outDir, `${stem}.png`, pictureGrid(v, flags.n, flags.scale, layout))
-        : writeOut(t.outDir, `${stem}.csv`, vectorsCsv(v, flags.n, d.name));
+      let out: string;
+      if (layout) {
+        const { png, grid } = pictureGrid(v, flags.n, flags.scale, layout);
+        out = await writeFigure(t, `${stem}.png`, png, grid, {
+          title: figureTitle(t, `${flags.n} draws of ${d.name}`),
+          caption:
+            mode === 'mean'
+              ? `each tile: z ~ p(z), then the likelihood mean of ${d.name} given z (seed ${flags.seed})`
+              : `each tile: z ~ p(z), then ${d.name} ~ p(${d.name} | z) (seed ${flags.seed})`,
+        });
+      } else out = writeOut(t.outDir, `${stem}.csv`, vectorsCsv(v, flags.n, d.name));
       process.stdout.write(`${flags.n} draws of ${d.name} (${mode === 'mean' ? 'likelihood mean at each z ~ p(z)' : 'x ~ p(x | z), z ~ p(z)'}): ${out}\n`);
     }
   });
@@ -55,7 +65,7 @@ export function registerSample(program: Command): void {
   trainedCommand(
     program,
     'sample',
-    'draw from the trained generative model: latents from the prior, then each data variable as its likelihood mean or a draw; PNG grid for pictures, CSV for vectors',
+    DESCRIPTIONS.sample,
     (cmd) =>
       cmd
         .option('--n <n>', 'number of draws', positiveInt('--n'), 64)

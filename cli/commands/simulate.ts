@@ -9,6 +9,7 @@ import { loadProgram } from '../load.js';
 import { positiveInt } from '../flags.js';
 import { backendOption, seedOption } from '../options.js';
 import { CHECKPOINT_FILE, runsDir } from '../runs.js';
+import { DESCRIPTIONS } from './descriptions.js';
 
 interface SimulateFlags {
   n?: number;
@@ -96,7 +97,7 @@ export async function runSimulate(file: string, flags: SimulateFlags): Promise<v
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description("draw a synthetic data set from the model's generative process (latents from their priors, data from the likelihood); CSV that --data csv: reads back, or IDX for binary 784-pixel images")
+    .description(DESCRIPTIONS.simulate)
     .argument('<file>', 'the .ppl model')
     .option('--n <n>', `number of data points (default ${DEFAULT_N}, or the rows of --inputs)`, positiveInt('--n'))
     .option('--params <checkpoint>', "take params and nets from this checkpoint.json (or run folder) instead of the declared initial values")

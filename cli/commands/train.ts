@@ -15,6 +15,7 @@ import { writeTrainingChart } from '../render/chart.js';
 import { checkpointSchedule, finiteNumber, nonNegativeInt, positiveInt, positiveNumber, unitInterval, type CheckpointSchedule } from '../flags.js';
 import { describeEstimators } from './check.js';
 import { addDataOptions, backendOption, estimatorOption, KL_MODES, seedOption } from '../options.js';
+import { DESCRIPTIONS } from './descriptions.js';
 import { resumeCommand } from '../resume-hint.js';
 import { flagName } from '../flag-errors.js';
 
@@ -251,7 +252,7 @@ export function registerTrain(program: Command): void {
   const d = DEFAULT_TRAIN_OPTIONS;
   const cmd = program
     .command('train')
-    .description('fit a model by stochastic variational inference; writes checkpoint.json, log.csv, steps.csv and elbo.svg to --out')
+    .description(DESCRIPTIONS.train)
     .argument('<file>', 'the .ppl model');
   addDataOptions(cmd)
     .option('--epochs <n>', `passes over the training set (default: ${d.epochs})`, positiveInt('--epochs'))

@@ -6,7 +6,7 @@
 import type { CheckedProgram, LatentInfo } from '../checked.js';
 import type { Support } from '../../runtime/support.js';
 import { AUTO_GUIDE_HIDDEN, AUTO_INIT_RADIUS, autoGuideFor, autoNetName, autoParamName, autoParamShape, type AutoGuide } from '../../runtime/auto-guide.js';
-import { EVENT_AXIS } from '../../runtime/layout.js';
+import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
 import type { LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram } from './program.js';
 

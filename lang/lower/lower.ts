@@ -7,10 +7,10 @@ import type { CheckedProgram, LatentInfo, ParamInfo, SiteInfo } from '../checked
 import { supportValues } from '../../runtime/enumeration.js';
 import { distributionSpec } from '../builtins.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
-import { constraintOfSupport } from '../../runtime/constraints.js';
-import { EVENT_AXIS } from '../../runtime/layout.js';
-import { isActivation, type Activation } from '../../runtime/dense.js';
-import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/effects/messages.js';
+import { constraintOfSupport } from '../../runtime/constraint-kinds.js';
+import { EVENT_AXIS } from '../../runtime/event-axis.js';
+import { isActivation, type Activation } from '../../runtime/activations.js';
+import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
 import { autoFamily, lowerAutoGuide } from './auto-guides.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';

@@ -5,18 +5,10 @@
 import { stopGradient, type Tensor } from '../tf.js';
 import type { Distribution } from '../distributions/index.js';
 import type { Rng } from '../random.js';
+import type { EstimatorKind, EstimatorRule } from '../estimator-rule.js';
 
 export type Plate = 'local' | 'global';
-export type EstimatorKind = 'reparam' | 'score';
-export type EstimatorMode = 'auto' | 'reparam' | 'score';
-
-/** How a site's gradient is estimated, and what may change it. */
-export interface EstimatorRule {
-  /** Fixed by the program (@score / @reparam); no mode overrides it. */
-  pinned?: EstimatorKind;
-  /** The deciding (guide) distribution admits a pathwise sample. */
-  reparameterizable: boolean;
-}
+export { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../estimator-rule.js';
 
 /** Inference hints a site carries from the lowered program; handlers may rewrite them. */
 export interface SiteInfer {
@@ -116,11 +108,4 @@ export function send<M extends Message>(stack: Stack, msg: M): M & { value: Tens
   if (msg.value === undefined) msg.value = msg.type === 'sample' ? defaultSample(msg) : msg.read();
   for (let i = reached; i < stack.length; i++) stack[i]!.postprocess?.(msg);
   return msg as M & { value: Tensor };
-}
-
-/** The estimator of a site under `mode`: its pin, else score where pathwise is impossible or asked against. */
-export function resolveEstimator(rule: EstimatorRule, mode: EstimatorMode): EstimatorKind {
-  if (rule.pinned) return rule.pinned;
-  if (mode === 'score' || !rule.reparameterizable) return 'score';
-  return 'reparam';
 }

@@ -2,7 +2,9 @@
 // threads when the page is cross-origin isolated (SharedArrayBuffer), single-threaded wasm
 // otherwise, plain JavaScript last. Chosen once per page load (tensors live on one backend);
 // the choice is a URL parameter, so changing it reloads the page.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { useBackend } from 'ppl-vi/engine';
