@@ -184,6 +184,32 @@ describe('filling in a new data point', () => {
   });
 });
 
+describe('encoding a latent drawn element by element', () => {
+  it('reports it whole, [N] per point, its elements in order', async () => {
+    const src = lines(
+      'data x : real[3]',
+      'latent z : real[3]',
+      'model {',
+      '  z[0] ~ Normal(0, 1)',
+      '  for t in 1:3 { z[t] ~ Normal(z[t - 1], 1) }',
+      '  x ~ Normal(z, 1)',
+      '}',
+      'guide {',
+      '  z[0] ~ Normal(x[0], 1)',
+      '  for t in 1:3 { z[t] ~ Normal(10 * t + x[t], 0.5) }',
+      '}',
+    );
+    const program = compileOk(src);
+    const { encodeBatch } = await import('../trained/encode.js');
+    const mb = minibatch({ x: { rows: [[1, 2, 3], [4, 5, 6]], shape: [3] } });
+    const [z] = encodeBatch(program, mb, new Rng('e'), 4);
+    expect(z!.name).toBe('z');
+    expect(z!.shape).toEqual([3]);
+    expect(Array.from(z!.stats['mean']!)).toEqual([1, 12, 23, 4, 15, 26]);
+    expect(Array.from(z!.stats['sd']!)).toEqual([1, 0.5, 0.5, 1, 0.5, 0.5]);
+  });
+});
+
 describe('checker: the messages of the structure', () => {
   const cases: [string, string, string][] = [
     ['loop with no iteration', lines('data x : real[3]', 'model {', '  for t in 2:2 { x[t] ~ Normal(0, 1) }', '}'), '3:3 the loop t in 2:2 runs no iteration'],

@@ -6,6 +6,7 @@ import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Normal, Bernoulli, Categorical } from '../runtime/distributions/index.js';
 import { PartlyObserved } from '../runtime/distributions/partly-observed.js';
+import type { SiteElementRef } from '../runtime/effects/messages.js';
 import { Rng } from '../runtime/random.js';
 import { onMinibatch, traceGuide, type Minibatch } from '../inference/run.js';
 import { disposeMinibatch, toMinibatch, type Bindings } from '../inference/minibatch.js';
@@ -37,6 +38,7 @@ function squeezeStat(t: Tensor): Float32Array {
  */
 export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng, particles = DEFAULT_ENCODE_PARTICLES): LatentSummary[] {
   const out: LatentSummary[] = [];
+  const elementOf = new Map<LatentSummary, SiteElementRef>();
   tf.tidy(() => {
     const guide = traceGuide(program, batch.data, onMinibatch(batch, { particles, rng }));
     for (const site of guide.latents()) {
@@ -65,8 +67,50 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
         stats['mean'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
       }
       out.push({ name: site.name, dist: dist.spec.name, shape, stats });
+      if (site.element) elementOf.set(out[out.length - 1]!, site.element);
     }
   });
+  return joinElements(out, elementOf, batch.size);
+}
+
+/**
+ * A latent drawn element by element (z[0], z[1], ...) reported whole: its elements' summaries
+ * interleaved into [M, N, ...shape] per statistic, under the latent's own name.
+ */
+function joinElements(summaries: LatentSummary[], elementOf: ReadonlyMap<LatentSummary, SiteElementRef>, rows: number): LatentSummary[] {
+  const out: LatentSummary[] = [];
+  const groups = new Map<string, LatentSummary[]>();
+  for (const s of summaries) {
+    const e = elementOf.get(s);
+    if (!e) {
+      out.push(s);
+      continue;
+    }
+    let group = groups.get(e.of);
+    if (!group) {
+      group = [];
+      groups.set(e.of, group);
+      // the whole latent takes the place of its first element
+      out.push({ name: e.of, dist: s.dist, shape: [], stats: {} });
+    }
+    group[e.at] = s;
+  }
+  for (const [name, parts] of groups) {
+    const whole = out.find((s) => s.name === name)!;
+    const first = parts.find((p) => p !== undefined)!;
+    const per = first.shape.reduce((a, b) => a * b, 1);
+    const n = parts.length;
+    whole.shape = [n, ...first.shape];
+    for (const key of Object.keys(first.stats)) {
+      const values = new Float32Array(rows * n * per).fill(NaN);
+      parts.forEach((p, t) => {
+        const src = p?.stats[key];
+        if (!src) return;
+        for (let m = 0; m < rows; m++) values.set(src.subarray(m * per, (m + 1) * per), (m * n + t) * per);
+      });
+      whole.stats[key] = values;
+    }
+  }
   return out;
 }
 
