@@ -228,6 +228,7 @@ describe('checker: the messages of the structure', () => {
     ['guide reads an enumerated latent', lines('data x : real', 'latent k : int(0, 1)', 'latent w : real', 'model {', '  k ~ Bernoulli(probs = 0.5) @enumerate', '  w ~ Normal(k, 1)', '  x ~ Normal(w, 1)', '}', 'guide { w ~ Normal(k, 1) }'), '9:20 k is summed out in the model (@enumerate), so it has no value in the guide'],
     ['missing data with no proposal', lines('data x : real missing', 'model { x ~ Normal(0, 1) }'), "1:15 data x may have missing entries: the guide must propose them"],
     ['missing data not modelled', lines('data x : real missing', 'data y : real', 'model { y ~ Normal(x, 1) }'), '1:15 data x may have missing entries, but the model gives it no distribution'],
+    ['factor in the guide', lines('data x : real', 'global w : real', 'model { w ~ Normal(0, 1); x ~ Normal(w, 1) }', 'guide { w ~ Normal(0, 1); factor(w) }'), "4:27 factor(...) adds a term to the model's log-density: it belongs in the model block"],
     ['unknown word after a data type', lines('data x : real optional', 'model { x ~ Normal(0, 1) }'), "1:15 unknown word 'optional' after the type of data x: the only one is 'missing'"],
   ];
   it.each(cases)('%s', (_what, source, expected) => {

@@ -1,7 +1,8 @@
 // Exactly one model block and at most one guide block (a latent the guide does not mention
-// gets an automatic guide: rules/implicit-guides.ts).
+// gets an automatic guide: rules/implicit-guides.ts); factors only in the model.
 import type { CheckContext, CheckRule } from '../context.js';
 import type { GuideBlock, ModelBlock } from '../../ast.js';
+import { statements } from '../walk.js';
 
 export const blocksRule: CheckRule = {
   name: 'blocks',
@@ -18,6 +19,10 @@ export const blocksRule: CheckRule = {
     }
     for (const extra of guides.slice(1)) {
       ctx.error('duplicate-block', extra.span, `a program has at most one guide block, but there is already one on line ${guides[0]!.span.line}`);
+    }
+    // A factor is a term of the model's log-density; the guide is a distribution of its own.
+    for (const stmt of statements(ctx.guide?.body ?? [])) {
+      if (stmt.kind === 'factor') ctx.error('factor-in-guide', stmt.span, 'factor(...) adds a term to the model\'s log-density: it belongs in the model block, not the guide');
     }
   },
 };
