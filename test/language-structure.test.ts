@@ -97,6 +97,8 @@ describe('factor and @scale', () => {
     // local: sum over the minibatch of -x, times N/M = 12/4
     expect(elbo(base('  factor(-x)'), 12) - elbo(base(''), 12)).toBeCloseTo(-3 * (1 + 2 + 3 + 4), 3);
     expect(elbo(base('  factor(-x) @scale(0.5)'), 12) - elbo(base(''), 12)).toBeCloseTo(-1.5 * (1 + 2 + 3 + 4), 3);
+    // one term per iteration inside a loop: t = 0, 1, 2
+    expect(elbo(base('  for t in 0:3 { factor(-0.5 * t) }')) - plain).toBeCloseTo(-1.5, 4);
   });
 
   it('@scale(c) on a data site multiplies its log-likelihood; the scale handler (KL annealing) the latent terms', () => {
@@ -228,6 +230,7 @@ describe('checker: the messages of the structure', () => {
     ['guide reads an enumerated latent', lines('data x : real', 'latent k : int(0, 1)', 'latent w : real', 'model {', '  k ~ Bernoulli(probs = 0.5) @enumerate', '  w ~ Normal(k, 1)', '  x ~ Normal(w, 1)', '}', 'guide { w ~ Normal(k, 1) }'), '9:20 k is summed out in the model (@enumerate), so it has no value in the guide'],
     ['missing data with no proposal', lines('data x : real missing', 'model { x ~ Normal(0, 1) }'), "1:15 data x may have missing entries: the guide must propose them"],
     ['missing data not modelled', lines('data x : real missing', 'data y : real', 'model { y ~ Normal(x, 1) }'), '1:15 data x may have missing entries, but the model gives it no distribution'],
+    ['site in nested loops', lines('data x : real[3]', 'model {', '  for i in 0:2 { for t in 0:3 { x[t] ~ Normal(0, 1) } }', '}'), '3:33 a ~ inside two loops (over i and t) would draw x[t] again on every step of i'],
     ['factor in the guide', lines('data x : real', 'global w : real', 'model { w ~ Normal(0, 1); x ~ Normal(w, 1) }', 'guide { w ~ Normal(0, 1); factor(w) }'), "4:27 factor(...) adds a term to the model's log-density: it belongs in the model block"],
     ['unknown word after a data type', lines('data x : real optional', 'model { x ~ Normal(0, 1) }'), "1:15 unknown word 'optional' after the type of data x: the only one is 'missing'"],
   ];

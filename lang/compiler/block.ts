@@ -55,9 +55,11 @@ function compileFactor(factor: LoweredFactor): Step {
   const weight = factor.scale;
   return (env) => {
     const term = sumEvent(value(env));
+    // Inside loops each iteration's factor is a site of its own.
+    const at = [...env.loops.values()];
     send(env.stack, {
       type: 'sample',
-      name,
+      name: at.length ? `${name}[${at.join(', ')}]` : name,
       block: 'model',
       kind: 'data',
       plate,

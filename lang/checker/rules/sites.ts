@@ -82,6 +82,11 @@ export const sitesRule: CheckRule = {
           continue;
         }
         const loops = ctx.loopsOf.get(stmt) ?? [];
+        if (loops.length > 1) {
+          const [outer, inner] = [loops[loops.length - 2]!, loops[loops.length - 1]!];
+          ctx.error('bad-element', span, `a ~ inside two loops (over ${outer.variable.name} and ${inner.variable.name}) would draw ${name}[${inner.variable.name}] again on every step of ${outer.variable.name}: a ~ sits in one loop, which draws one element per step`);
+          continue;
+        }
         if (!stmt.index && loops.length > 0) {
           const v = loops[loops.length - 1]!.variable.name;
           ctx.error('bad-element', span, `inside the loop over ${v}, a ~ draws one element per iteration: write ${name}[${v}] ~ ... (and declare ${name} with that axis first)`);
