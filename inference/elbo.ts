@@ -62,8 +62,8 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     let term: Tensor;
     const q = p.kind === 'latent' ? guide.get(p.name) : undefined;
     if (p.kind === 'data') term = p.logProb;
-    else if (!q && p.element && guide.get(p.element.of)) {
-      // an element of a value the guide drew whole: its log q enters once, below
+    else if (!q && ((p.element && guide.get(p.element.of)) || guide.hasElementsOf(p.name))) {
+      // drawn whole on one side and element by element on the other: the guide's log q enters below
       term = p.logProb;
     } else if (!q) {
       // summed out in the model (@enumerate): its prior enters the log-sum-exp below

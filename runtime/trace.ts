@@ -112,6 +112,12 @@ export class Trace {
     return parts.length === 0 ? undefined : stackEvent(parts.map((p) => p.value));
   }
 
+  /** Some site draws an element of `name` (`name[0]`, ...). */
+  hasElementsOf(name: string): boolean {
+    for (const s of this.sites.values()) if (s.element?.of === name) return true;
+    return false;
+  }
+
   latents(): TraceSite[] {
     return [...this.sites.values()].filter((s) => s.kind === 'latent');
   }

@@ -186,6 +186,28 @@ describe('filling in a new data point', () => {
   });
 });
 
+describe('a value drawn whole on one side and element by element on the other', () => {
+  it('gives the same ELBO at the same draws, whichever side draws it element by element', () => {
+    const whole = { model: '  z ~ Normal(0, 1)', guide: '  z ~ Normal(x / 2, 0.7)' };
+    const elements = {
+      model: '  z[0] ~ Normal(0, 1)\n  for t in 1:3 { z[t] ~ Normal(0, 1) }',
+      guide: '  z[0] ~ Normal(x[0] / 2, 0.7)\n  for t in 1:3 { z[t] ~ Normal(x[t] / 2, 0.7) }',
+    };
+    const value = (model: string, guide: string): number =>
+      tf.tidy(() => {
+        const src = lines('data x : real[3]', 'latent z : real[3]', 'model {', model, '  x ~ Normal(z, 1)', '}', 'guide {', guide, '}');
+        const batch = minibatch({ x: { rows: [[1, 2, 3], [0, -1, 2]], shape: [3] } });
+        const fixed = substitute(new Map([['z', tf.tensor([[[0.3, -0.2, 1.1], [0.5, 0.1, -0.4]]])]]));
+        const { guide: g, model: m } = guideThenModel(compileOk(src), batch, { particles: 1, rng: new Rng('w'), handlers: [fixed] });
+        return estimateElbo(g, m, 1, { kl: 'mc' }).total.dataSync()[0]!;
+      });
+    const reference = value(whole.model, whole.guide);
+    expect(value(elements.model, whole.guide)).toBeCloseTo(reference, 4);
+    expect(value(whole.model, elements.guide)).toBeCloseTo(reference, 4);
+    expect(value(elements.model, elements.guide)).toBeCloseTo(reference, 4);
+  });
+});
+
 describe('encoding a latent drawn element by element', () => {
   it('reports it whole, [N] per point, its elements in order', async () => {
     const src = lines(
