@@ -6,7 +6,7 @@ import type { Tensor } from '../runtime/tf.js';
 import type { Rng } from '../runtime/random.js';
 import { Trace } from '../runtime/trace.js';
 import type { Handler } from '../runtime/effects/messages.js';
-import { condition, enumerate, markov, mask, partlyObserved, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
+import { condition, enumerate, markov, mask, observedEntries, partlyObserved, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
 
 /** Data by declared name, laid out [1, M, ...shape]. */
 export interface Minibatch {
@@ -52,7 +52,12 @@ export interface BatchRun {
 
 /** Draws from `rng`, `particles` per site, the minibatch's data observed, local terms scaled by N/M. */
 export function onMinibatch(batch: Minibatch, run: BatchRun): Handler[] {
-  const partial = [...(batch.observed?.size ? [partlyObserved(batch.data, batch.observed)] : []), ...(batch.counted?.size ? [mask(batch.counted)] : [])];
+  const gaps = new Map([...(batch.observed ?? []), ...(batch.counted ?? [])]);
+  const partial = [
+    ...(batch.observed?.size ? [partlyObserved(batch.data, batch.observed)] : []),
+    ...(batch.counted?.size ? [mask(batch.counted)] : []),
+    ...(gaps.size ? [observedEntries(gaps)] : []),
+  ];
   return [...(run.handlers ?? []), seed(run.rng), subsample(run.datasetSize ?? batch.size, batch.size), plate(run.particles, batch.size), condition(batch.data), ...partial];
 }
 

@@ -198,7 +198,7 @@ export type ShapeResult =
 
 export interface BuiltinFunction {
   name: string;
-  kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat';
+  kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat' | 'observed';
   /** Number of positional arguments: exactly this many, or at least `min`. */
   positional: number | { min: number };
   /** Allowed named arguments; their values must be constant integers. */
@@ -333,6 +333,21 @@ const ONE_HOT: BuiltinFunction = {
   },
 };
 
+const OBSERVED: BuiltinFunction = {
+  name: 'observed',
+  kind: 'observed',
+  positional: 1,
+  named: [],
+  signature: 'observed(x)',
+  doc: '1 where an entry of data `x` is observed, 0 where it is missing (a term for the labelled points only, e.g. the classification term of a semi-supervised model)',
+  argsDoc: 'the name of a data declaration with `missing`',
+  resultDoc: 'shape of `x`',
+  shape: (args, _named, supports) => {
+    if (!supports[0]) return { ok: false, message: 'observed takes the name of a data declaration (declared `missing`)', arg: 0 };
+    return { ok: true, shape: args[0]! };
+  },
+};
+
 const CONCAT: BuiltinFunction = {
   name: 'concat',
   kind: 'concat',
@@ -382,6 +397,7 @@ export const FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
     MATMUL,
     ONE_HOT,
     CONCAT,
+    OBSERVED,
   ].map((f) => [f.name, f]),
 );
 

@@ -253,6 +253,7 @@ describe('checker: the messages of the structure', () => {
     ['missing data with no proposal', lines('data x : real missing', 'model { x ~ Normal(0, 1) }'), "1:15 data x may have missing entries: the guide must propose them"],
     ['missing data not modelled', lines('data x : real missing', 'data y : real', 'model { y ~ Normal(x, 1) }'), '1:15 data x may have missing entries, but the model gives it no distribution'],
     ['site in nested loops', lines('data x : real[3]', 'model {', '  for i in 0:2 { for t in 0:3 { x[t] ~ Normal(0, 1) } }', '}'), '3:33 a ~ inside two loops (over i and t) would draw x[t] again on every step of i'],
+    ['observed() of complete data', lines('data x : real', 'data y : real', 'model { x ~ Normal(0, 1); factor(observed(y)) }'), '3:43 observed(y) asks which entries of a data declaration are observed: its argument must name data declared `missing`'],
     ['factor in the guide', lines('data x : real', 'global w : real', 'model { w ~ Normal(0, 1); x ~ Normal(w, 1) }', 'guide { w ~ Normal(0, 1); factor(w) }'), "4:27 factor(...) adds a term to the model's log-density: it belongs in the model block"],
     ['unknown word after a data type', lines('data x : real optional', 'model { x ~ Normal(0, 1) }'), "1:15 unknown word 'optional' after the type of data x: the only one is 'missing'"],
   ];

@@ -58,9 +58,11 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
         stats['sd'] = squeezeStat(tf.sqrt(variance));
       } else if (dist instanceof Bernoulli && !partly) {
         stats['prob'] = squeezeStat(tf.mean(tf.broadcastTo(dist.mean(), full), 0));
-      } else if (dist instanceof Categorical && !partly) {
+      } else if (dist instanceof Categorical) {
         const k = dist.classes;
-        const probs = tf.mean(tf.broadcastTo(dist.probs(), [...full, k]), 0);
+        let probs = tf.mean(tf.broadcastTo(dist.probs(), [...full, k]), 0);
+        // an observed label is certain: its class has probability 1
+        if (partly) probs = partly.fillClasses(probs, k);
         const perClass = tf.unstack(probs, probs.rank - 1);
         perClass.forEach((p, c) => (stats[`prob_${c}`] = squeezeStat(p)));
       } else {

@@ -52,6 +52,10 @@ export function compileExpr(e: LExpr): Compiled {
       const { shape, values } = e;
       return () => tf.tensor(values as number[], [1, 1, ...shape], 'float32');
     }
+    case 'observed': {
+      const name = e.name;
+      return (env) => send(env.stack, { type: 'observed', name, stop: false }).value;
+    }
     case 'stack': {
       const parts = e.parts.map(compileTensor);
       return (env) => stackEvent(parts.map((p) => p(env)));

@@ -90,6 +90,11 @@ export class ExpressionLowering {
       return { kind: 'reduce', op: name, operand: positional[0]!, axis: axisArg ? this.fold(axisArg.value) : undefined };
     }
     if (name === 'matmul') return { kind: 'matmul', left: positional[0]!, right: positional[1]! };
+    if (name === 'observed') {
+      const arg = e.args[0]!.value;
+      if (arg.kind !== 'ident') throw new Error(`internal: ${where} does not name data`);
+      return { kind: 'observed', name: arg.name };
+    }
     const shape = this.program.shapes.get(e);
     if (name === 'one_hot') {
       if (!shape) throw new Error(`internal: no shape for ${where}`);

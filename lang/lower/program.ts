@@ -18,6 +18,8 @@ export type LExpr =
   | { kind: 'tensor'; shape: Shape; values: readonly number[] }
   /** The current value of a loop's variable. */
   | { kind: 'loopVar'; name: string }
+  /** 1 where an entry of data `name` is observed, 0 where it is missing (observed(x)). */
+  | { kind: 'observed'; name: string }
   /** Values of one shape stacked on a new first event axis (`[a, b]` with a non-constant element). */
   | { kind: 'stack'; parts: readonly LExpr[] }
   /** A data value, a latent's draw or a let binding, by name. */

@@ -26,6 +26,18 @@ export class PartlyObserved implements Distribution {
     return tf.where(tf.greater(tf.broadcastTo(this.observedMask, shape), 0.5), tf.broadcastTo(this.observed, shape), proposed);
   }
 
+  /**
+   * Class probabilities [B, ...shape, K] (the particle axis averaged out): the proposal's where an
+   * entry is missing, the observed class's indicator where it is observed.
+   */
+  fillClasses(probs: Tensor, k: number): Tensor {
+    const lead = probs.shape.slice(0, -1);
+    const observed = tf.reshape(tf.broadcastTo(this.observed, [1, ...lead]), lead);
+    const known = tf.reshape(tf.broadcastTo(this.observedMask, [1, ...lead]), lead);
+    const indicator = tf.oneHot(tf.cast(tf.round(observed), 'int32'), k);
+    return tf.where(tf.greater(tf.expandDims(known, -1), 0.5), tf.cast(indicator, 'float32'), probs);
+  }
+
   /** `proposed` where an entry is missing, 0 where it is observed (an sd, say). */
   zeroObserved(proposed: Tensor): Tensor {
     return tf.mul(proposed, tf.sub(1, tf.broadcastTo(this.observedMask, proposed.shape)));

@@ -106,7 +106,7 @@ export function condition(values: ReadonlyMap<string, Tensor>): Handler {
  * that may answer for any message (undefined leaves it alone), e.g. a prior mean.
  */
 export function substitute(values: ReadonlyMap<string, Tensor> | ((msg: Message) => Tensor | undefined)): Handler {
-  const lookup = typeof values === 'function' ? values : (msg: Message) => (msg.type === 'sample' ? lookupSite(values, msg) : values.get(msg.name));
+  const lookup = typeof values === 'function' ? values : (msg: Message) => (msg.type === 'sample' ? lookupSite(values, msg) : msg.type === 'param' ? values.get(msg.name) : undefined);
   return {
     process(msg) {
       if (msg.value) return;
@@ -168,6 +168,17 @@ export function plate(particles: number, rows: number): Handler {
  */
 export function markov(): Handler {
   return { sumsChains: true };
+}
+
+/** Answers `observed(x)`: the masks (1 where observed) of data with missing entries, by name. */
+export function observedEntries(masks: ReadonlyMap<string, Tensor>): Handler {
+  return {
+    process(msg) {
+      if (msg.type !== 'observed' || msg.value) return;
+      const m = masks.get(msg.name);
+      if (m) msg.value = m;
+    },
+  };
 }
 
 /** The random stream for every draw below it that has none yet. */

@@ -2,7 +2,7 @@
 // read. Handlers (handlers.ts) see each message on its way down the stack and may change it;
 // what is left unset at the bottom gets the default behaviour (sample from the distribution,
 // read the parameter store). The shape of this design follows NumPyro's primitives.py.
-import { stopGradient, type Tensor } from '../tf.js';
+import { stopGradient, tf, type Tensor } from '../tf.js';
 import type { Distribution } from '../distributions/index.js';
 import type { Rng } from '../random.js';
 import type { EstimatorKind, EstimatorRule } from '../estimator-rule.js';
@@ -67,7 +67,16 @@ export interface ParamMessage {
   stop: boolean;
 }
 
-export type Message = SampleMessage | ParamMessage;
+/** Which entries of data `name` are observed (`observed(x)`): answered by the handler that knows the minibatch's gaps. */
+export interface ObservedMessage {
+  readonly type: 'observed';
+  readonly name: string;
+  /** 1 where observed, 0 where missing, like the data; 1 (every entry) when no handler answers. */
+  value?: Tensor;
+  stop: boolean;
+}
+
+export type Message = SampleMessage | ParamMessage | ObservedMessage;
 
 /**
  * A handler's two hooks: `process` on the way down (innermost handler first), `postprocess` on
@@ -105,7 +114,7 @@ export function send<M extends Message>(stack: Stack, msg: M): M & { value: Tens
     reached = i;
     if (msg.stop) break;
   }
-  if (msg.value === undefined) msg.value = msg.type === 'sample' ? defaultSample(msg) : msg.read();
+  if (msg.value === undefined) msg.value = msg.type === 'sample' ? defaultSample(msg) : msg.type === 'param' ? msg.read() : tf.ones([1, 1]);
   for (let i = reached; i < stack.length; i++) stack[i]!.postprocess?.(msg);
   return msg as M & { value: Tensor };
 }

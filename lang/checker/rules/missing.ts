@@ -17,6 +17,17 @@ function isInside(ctx: CheckContext, stmt: Stmt, first: number, last: number): b
 export const missingRule: CheckRule = {
   name: 'missing',
   run(ctx: CheckContext): void {
+    // observed(x) asks which entries of x are observed: x is data declared `missing`.
+    for (const [call, callee] of ctx.callees) {
+      if (callee.kind !== 'function' || callee.fn.name !== 'observed') continue;
+      const arg = call.args[0]?.value;
+      const b = arg?.kind === 'ident' ? ctx.bindings.get(arg) : undefined;
+      if (!arg || !b || b.kind === 'unresolved') continue;
+      const sym = b.kind === 'decl' ? b.symbol : undefined;
+      if (sym?.kind !== 'data' || sym.decl.modifier?.name !== 'missing') {
+        ctx.error('observed-not-missing', arg.span, `observed(${ctx.text(arg.span)}) asks which entries of a data declaration are observed: its argument must name data declared \`missing\` (every entry of anything else is known)`);
+      }
+    }
     for (const sym of ctx.symbolsOf('data')) {
       if (sym.decl.modifier?.name !== 'missing') continue;
       const name = sym.name;
