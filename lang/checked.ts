@@ -31,7 +31,6 @@ export interface LoopRange {
 export interface ChainShape {
   first: number;
   last: number;
-  loop: ForStmt;
 }
 
 /** How a non-constant index picks: the loop variable plus an offset, or a gather by integer values. */
@@ -142,7 +141,7 @@ export interface CheckedProgram {
   constArrays: ReadonlyMap<string, ConstArray>;
   arrays: ReadonlyMap<ArrayLit, ConstArray>;
   /** Latents summed out as Markov chains: the top-level model statements they span. */
-  chains: ReadonlyMap<string, { first: number; last: number }>;
+  chains: ReadonlyMap<string, ChainShape>;
   /** The identifiers that name a loop variable. */
   loopVarRefs: ReadonlySet<Expr>;
   /** How every non-constant index picks. */

@@ -73,7 +73,8 @@ describe('fit for a page', () => {
     const data = openDataFrom('csv:h.csv', { files: { 'h.csv': CSV } }, { columns: ['y=height'] });
     let start: FitStart | undefined;
     let paused = false;
-    let resumedAfter = 0;
+    // steps that started while onStep's promise was still pending: none if training waits for it
+    let stepsWhilePaused = 0;
     let mid: Checkpoint | undefined;
     const liveMeans: number[] = [];
     const result = await fit(model, data, {
@@ -83,19 +84,19 @@ describe('fit for a page', () => {
       data: 'csv:h.csv;columns=y=height',
       onStart: (s) => (start = s),
       onStep: async (info) => {
+        if (paused) stepsWhilePaused++;
         liveMeans.push(start!.current().summary({ draws: 10 })['m']!.mean[0]!);
         if (info.totalStep === 3) {
           paused = true;
-          const t0 = performance.now();
           mid = await start!.checkpointNow();
+          // give a loop that did not wait every chance to run further steps meanwhile
           await new Promise((r) => setTimeout(r, 100));
-          resumedAfter = performance.now() - t0;
           paused = false;
         }
       },
     });
     expect(paused).toBe(false);
-    expect(resumedAfter).toBeGreaterThanOrEqual(90);
+    expect(stepsWhilePaused).toBe(0);
     expect(result.step).toBe(10);
     expect(liveMeans.length).toBe(10);
     expect(new Set(liveMeans).size).toBeGreaterThan(5); // the view follows the parameters

@@ -6,12 +6,12 @@
 import type { Tensor } from '../../runtime/tf.js';
 import { stackEvent } from '../../runtime/functions.js';
 import { makeDistribution } from '../../runtime/distributions/index.js';
-import { FactorTerm } from '../../runtime/distributions/factor.js';
 import { send } from '../../runtime/effects/messages.js';
 import { padEventAxes, sumEvent } from '../../runtime/layout.js';
 import type { LoweredFactor, LoweredLoop, LoweredSite, LoweredStmt } from '../lower/program.js';
 import { compileExpr, compileTensor, type Env } from './expressions.js';
 import { compileChain } from './chain.js';
+import { sendFactor } from './factor.js';
 
 export type Step = (env: Env) => void;
 
@@ -28,17 +28,19 @@ export function compileBlock(stmts: readonly LoweredStmt[]): Step[] {
       case 'sample':
         return compileSite(stmt);
       case 'loop':
-        return compileLoop(stmt);
+        return loopOver(stmt, compileBlock(stmt.body));
       case 'factor':
         return compileFactor(stmt);
-      case 'chain':
-        return compileChain(stmt, compileBlock(stmt.init), compileLoop(stmt.loop), compileBlock(stmt.loop.body));
+      case 'chain': {
+        const body = compileBlock(stmt.loop.body);
+        return compileChain(stmt, compileBlock(stmt.init), loopOver(stmt.loop, body), body);
+      }
     }
   });
 }
 
-function compileLoop(loop: LoweredLoop): Step {
-  const body = compileBlock(loop.body);
+/** The compiled `body` once per value of the loop's variable, in order. */
+function loopOver(loop: LoweredLoop, body: readonly Step[]): Step {
   const { variable, from, to } = loop;
   return (env) => {
     for (let t = from; t < to; t++) {
@@ -54,23 +56,9 @@ function compileFactor(factor: LoweredFactor): Step {
   const { name, plate } = factor;
   const weight = factor.scale;
   return (env) => {
-    const term = sumEvent(value(env));
     // Inside loops each iteration's factor is a site of its own.
     const at = [...env.loops.values()];
-    send(env.stack, {
-      type: 'sample',
-      name: at.length ? `${name}[${at.join(', ')}]` : name,
-      block: 'model',
-      kind: 'data',
-      plate,
-      fn: new FactorTerm(term),
-      eventShape: [],
-      value: term,
-      observed: true,
-      scale: 1,
-      infer: { estimator: 'reparam', rule: { reparameterizable: true }, enumerated: false, ...(weight !== undefined ? { weight } : {}) },
-      stop: false,
-    });
+    sendFactor(env.stack, { name: at.length ? `${name}[${at.join(', ')}]` : name, plate, ...(weight !== undefined ? { weight } : {}) }, sumEvent(value(env)));
   };
 }
 

@@ -11,8 +11,7 @@
 // the model) the chain is drawn step by step like any other statements.
 import { tf, type Tensor } from '../../runtime/tf.js';
 import { Trace } from '../../runtime/trace.js';
-import { FactorTerm } from '../../runtime/distributions/factor.js';
-import { send } from '../../runtime/effects/messages.js';
+import { sendFactor } from './factor.js';
 import { substitute, trace } from '../../runtime/effects/handlers.js';
 import { repeatParticles } from '../../runtime/layout.js';
 import type { LoweredChain } from '../lower/program.js';
@@ -94,20 +93,6 @@ export function compileChain(chain: LoweredChain, init: readonly Step[], loop: S
       alpha = tf.logSumExp(tf.add(tf.expandDims(tf.broadcastTo(alpha, [p, k, rows]), 2), pairs), 1);
     }
     env.loops.delete(variable);
-    const term = tf.logSumExp(alpha, 1);
-    send(env.stack, {
-      type: 'sample',
-      name: latent,
-      block: 'model',
-      kind: 'data',
-      plate: 'local',
-      fn: new FactorTerm(term),
-      eventShape: [],
-      value: term,
-      observed: true,
-      scale: 1,
-      infer: { estimator: 'reparam', rule: { reparameterizable: true }, enumerated: true },
-      stop: false,
-    });
+    sendFactor(env.stack, { name: latent, plate: 'local', summedOut: true }, tf.logSumExp(alpha, 1));
   };
 }

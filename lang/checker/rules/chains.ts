@@ -88,7 +88,7 @@ export function chainShape(ctx: CheckContext, name: string): ChainShape | undefi
       ok = false;
     }
   }
-  return ok ? { first, last, loop } : undefined;
+  return ok ? { first, last } : undefined;
 }
 
 export const chainsRule: CheckRule = {

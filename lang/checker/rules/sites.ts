@@ -48,10 +48,14 @@ function covered(e: SiteElement): [number, number] {
   return e.kind === 'at' ? [e.at, e.at + 1] : [e.range.from, e.range.to];
 }
 
+/** Do the ranges hold a single element (for "is" against "are")? */
+function isOneElement(ranges: [number, number][]): boolean {
+  return ranges.length === 1 && ranges[0]![1] - ranges[0]![0] === 1;
+}
+
 /** "element 3", "elements 0 to 2", "elements 0, 4 to 6". */
 function describeCoverage(ranges: [number, number][]): string {
-  const one = ranges.length === 1 && ranges[0]![1] - ranges[0]![0] === 1;
-  return `${one ? 'element' : 'elements'} ${ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ')}`;
+  return `${isOneElement(ranges) ? 'element' : 'elements'} ${ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a} to ${b - 1}`)).join(', ')}`;
 }
 
 export const sitesRule: CheckRule = {
@@ -110,7 +114,7 @@ export const sitesRule: CheckRule = {
           const clash = list.find((x) => x.range[0] < range[1] && range[0] < x.range[1]);
           if (earlierWhole || clash) {
             const line = (earlierWhole ?? clash!.stmt).span.line;
-            ctx.error('duplicate-site', span, `${describeCoverage([range])} of ${name} ${range[1] - range[0] === 1 ? 'is' : 'are'} already drawn in the ${kind} block (line ${line})`);
+            ctx.error('duplicate-site', span, `${describeCoverage([range])} of ${name} ${isOneElement([range]) ? 'is' : 'are'} already drawn in the ${kind} block (line ${line})`);
             reported.add(name);
             continue;
           }
@@ -148,7 +152,7 @@ export const sitesRule: CheckRule = {
         if (next < size) missing.push([next, size]);
         if (missing.length) {
           const last = list[list.length - 1]!.stmt;
-          ctx.error('incomplete-elements', last.target.span, `${describeCoverage(missing)} of ${name} ${missing.length === 1 && missing[0]![1] - missing[0]![0] === 1 ? 'has' : 'have'} no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
+          ctx.error('incomplete-elements', last.target.span, `${describeCoverage(missing)} of ${name} ${isOneElement(missing) ? 'has' : 'have'} no ~ in the ${kind} block: drawn element by element, each of its ${size} elements needs exactly one`);
         }
       }
     }
