@@ -185,12 +185,16 @@ export function logSumExpKernel(args: readonly Tensor[], call: KernelCall): Tens
   return axes.length ? tf.logSumExp(x, axes) : x;
 }
 
-/** One argument: the extreme over event axes (like sum); two: the elementwise extreme, broadcast. */
+/**
+ * One argument: the extreme over event axes (like sum); two: the elementwise extreme. The two
+ * are broadcast to one shape first: tfjs's Maximum and Minimum gradients do not sum over
+ * broadcast axes.
+ */
 export function extremeKernel(which: 'min' | 'max'): Kernel {
   return (args, call) => {
     if (args.length === 2) {
-      const [a, b] = alignEvents(args[0]!, args[1]!);
-      return which === 'min' ? tf.minimum(a, b) : tf.maximum(a, b);
+      const [a, b] = broadcastAll(args);
+      return which === 'min' ? tf.minimum(a!, b!) : tf.maximum(a!, b!);
     }
     const x = args[0]!;
     const axes = reducedAxes(x, call);
@@ -210,11 +214,10 @@ export function whereKernel(args: readonly Tensor[]): Tensor {
   return tf.where(truthy(cond!), a!, b!);
 }
 
+/** min(max(x, lo), hi), all three broadcast first (as for min and max). */
 export function clampKernel(args: readonly Tensor[]): Tensor {
-  const [x, lo, hi] = args as [Tensor, Tensor, Tensor];
-  const [x1, l] = alignEvents(x, lo);
-  const [x2, h] = alignEvents(tf.maximum(x1, l), hi);
-  return tf.minimum(x2, h);
+  const [x, lo, hi] = broadcastAll(args) as [Tensor, Tensor, Tensor];
+  return tf.minimum(tf.maximum(x, lo), hi);
 }
 
 /** Reshape and flatten: the event axes to the checked result shape. */
@@ -239,8 +242,17 @@ export function stackKernel(args: readonly Tensor[], call: KernelCall): Tensor {
   );
 }
 
+/**
+ * Running sums, taken along the last axis with the summed axis swapped there and back: tfjs's
+ * Cumsum gradient permutes its result wrongly for any other axis.
+ */
 export function cumsumKernel(args: readonly Tensor[], call: KernelCall): Tensor {
-  return tf.cumsum(args[0]!, eventAxis(call, lastAxis(call)));
+  const x = args[0]!;
+  const axis = eventAxis(call, lastAxis(call));
+  const last = x.rank - 1;
+  if (axis === last) return tf.cumsum(x, last);
+  const swap = Array.from({ length: x.rank }, (_, i) => (i === axis ? last : i === last ? axis : i));
+  return tf.transpose(tf.cumsum(tf.transpose(x, swap), last), swap);
 }
 
 /** The inner product along the last event axis, the other event axes broadcast. */
