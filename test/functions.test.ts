@@ -211,6 +211,16 @@ describe('comparisons: parsing and constants', () => {
     expect(check(lines('net f : mlp(3 -> 3)', 'data x : real[3]', 'model { x ~ Normal(f(x) >= 0, 1) }')).errors).toEqual([]);
   });
 
+  it('are 0/1 integer values: they pick an entry by indexing, w[s > 0.5]', () => {
+    const f = compiled('b[s > 0.5]');
+    const inputs = tensors(inputValues(5));
+    const got = tf.tidy(() => Array.from(f(inputs).dataSync()));
+    const s = Array.from(inputs['s']!.dataSync());
+    const b = Array.from(inputs['b']!.dataSync());
+    // [P = 2, B = 3]: particle p, data point j picks b[j, s_p > 0.5 ? 1 : 0]
+    for (let p = 0; p < 2; p++) for (let j = 0; j < 3; j++) expect(got[p * 3 + j]).toBeCloseTo(b[j * 3 + (s[p]! > 0.5 ? 1 : 0)]!, 6);
+  });
+
   it('fold in constants: const K = 3 > 2 is 1', () => {
     const c = clean(lines('const K = (3 > 2) + (2 == 2) + (1 != 1)', ...DECLS, 'model { y ~ Normal(K, 1) }'));
     expect(c.consts.get('K')).toBe(2);

@@ -172,6 +172,8 @@ class ShapeInference {
     }
     // An element of integer values is as integer as the whole.
     if (e.kind === 'index') return this.intRange(e.object);
+    // A comparison is 0 or 1: `w[x > 0]` picks by it.
+    if (e.kind === 'binary' && isComparison(e.op)) return { lo: 0, hi: 1 };
     return undefined;
   }
 
