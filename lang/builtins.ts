@@ -481,7 +481,7 @@ function extreme(name: 'min' | 'max'): BuiltinFunction {
     positional: { min: 1, max: 2 },
     named: ['axis'],
     signature: `${name}(x)  ${name}(x, axis = k)  ${name}(a, b)`,
-    doc: `with one argument, the ${word} entry over all event axes (or over event axis \`axis\`); with two, the ${word} of \`a\` and \`b\` elementwise. The gradient goes to the ${word} entry (to every tied one)`,
+    doc: `with one argument, the ${word} entry over all event axes (or over event axis \`axis\`); with two, the ${word} of \`a\` and \`b\` elementwise. The gradient goes to the ${word} entry (to each of tied entries of one argument; to \`a\` where \`a\` and \`b\` tie)`,
     argsDoc: 'one (plus optionally a constant integer `axis`), or two that broadcast',
     resultDoc: 'as `sum` with one argument; the broadcast shape with two',
     kernel: extremeKernel(name),
