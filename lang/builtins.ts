@@ -5,20 +5,7 @@ import { ACTIVATIONS as DENSE_ACTIVATIONS } from '../runtime/activations.js';
 import type { Shape } from './checked.js';
 import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
-import {
-  clampKernel,
-  cumsumKernel,
-  dotKernel,
-  extremeKernel,
-  logSoftmaxKernel,
-  logSumExpKernel,
-  reshapeKernel,
-  softmaxKernel,
-  stackKernel,
-  transposeKernel,
-  whereKernel,
-  type Kernel,
-} from '../runtime/functions.js';
+
 
 // ---------------------------------------------------------------- domains
 
@@ -212,7 +199,11 @@ export type ShapeResult =
 
 export interface BuiltinFunction {
   name: string;
-  /** `kernel`: lowered and compiled generically, by calling `kernel` (the others have lowerings of their own). */
+  /**
+   * `kernel`: lowered and compiled generically, by calling the kernel of the same name in
+   * runtime/functions.ts (KERNELS; the registry itself reaches no TensorFlow.js, so that the
+   * checker and the language service start light); the others have lowerings of their own.
+   */
   kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat' | 'observed' | 'kernel';
   /** Number of positional arguments: exactly this many, or from `min` to `max` (no upper bound without `max`). */
   positional: number | { min: number; max?: number };
@@ -232,8 +223,6 @@ export interface BuiltinFunction {
    * `KernelCall.constants` instead of as tensors.
    */
   constantArgs?: readonly number[];
-  /** The implementation of a `kernel` function (runtime/functions.ts). */
-  kernel?: Kernel;
   /**
    * Event shape of the result from the positional arguments' shapes, the folded named ones,
    * for a positional argument that is the name of a data or latent its declared support, and
@@ -415,7 +404,7 @@ const CONCAT: BuiltinFunction = {
 };
 
 // The functions below have no lowering of their own: the lowering passes their arguments, the
-// checked shapes and the folded constants to `kernel` (runtime/functions.ts).
+// checked shapes and the folded constants to their kernel (KERNELS in runtime/functions.ts).
 
 /** Why `axis` is no event axis of `x` (`what` names the call), or undefined when it is one; `extra` allows axis = rank (a new axis). */
 function axisProblem(what: string, x: Shape, axis: number, extra = false): string | undefined {
@@ -426,7 +415,7 @@ function axisProblem(what: string, x: Shape, axis: number, extra = false): strin
 }
 
 /** softmax and log_softmax: normalized along one axis, the shape kept. */
-function alongAxis(name: string, doc: string, kernel: Kernel): BuiltinFunction {
+function alongAxis(name: string, doc: string): BuiltinFunction {
   return {
     name,
     kind: 'kernel',
@@ -436,7 +425,6 @@ function alongAxis(name: string, doc: string, kernel: Kernel): BuiltinFunction {
     doc,
     argsDoc: 'one of rank >= 1, plus optionally a constant integer `axis` (default: the last)',
     resultDoc: 'shape of `x`',
-    kernel,
     shape: (args, named) => {
       const x = args[0]!;
       if (x.length === 0) return { ok: false, message: `${name} normalizes along an axis, but its argument is a scalar`, arg: 0 };
@@ -484,7 +472,6 @@ function extreme(name: 'min' | 'max'): BuiltinFunction {
     doc: `with one argument, the ${word} entry over all event axes (or over event axis \`axis\`); with two, the ${word} of \`a\` and \`b\` elementwise. The gradient goes to the ${word} entry (to each of tied entries of one argument; to \`a\` where \`a\` and \`b\` tie)`,
     argsDoc: 'one (plus optionally a constant integer `axis`), or two that broadcast',
     resultDoc: 'as `sum` with one argument; the broadcast shape with two',
-    kernel: extremeKernel(name),
     shape: (args, named) => {
       if (args.length === 2) {
         if (named.has('axis')) return { ok: false, message: `${name}(a, b) compares elementwise and takes no axis; ${name}(x, axis = k) reduces one value`, arg: 'axis' };
@@ -504,8 +491,8 @@ function integerVector(what: string, v: readonly number[] | undefined): { values
 }
 
 const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
-  alongAxis('softmax', 'exp(x) normalized to sum to 1 along the last axis (or axis `axis`); computed stably', softmaxKernel),
-  alongAxis('log_softmax', 'x - logsumexp(x) along the last axis (or axis `axis`): log-probabilities from logits, computed stably', logSoftmaxKernel),
+  alongAxis('softmax', 'exp(x) normalized to sum to 1 along the last axis (or axis `axis`); computed stably'),
+  alongAxis('log_softmax', 'x - logsumexp(x) along the last axis (or axis `axis`): log-probabilities from logits, computed stably'),
   {
     name: 'logsumexp',
     kind: 'kernel',
@@ -515,7 +502,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: 'log(sum(exp(x))) over all event axes (a scalar), or over event axis `axis` only; computed stably (the largest entry factored out)',
     argsDoc: 'one, plus optionally a constant integer `axis`, 0 <= k < rank',
     resultDoc: '`[]` (over all event axes); with `axis = k`, the shape of `x` without axis `k`',
-    kernel: logSumExpKernel,
     shape: (args, named) => reducedShape('logsumexp', args[0]!, named.get('axis')),
   },
   extreme('min'),
@@ -529,7 +515,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: '`a` where `c` is nonzero, `b` where it is 0, elementwise (`c` is typically a comparison such as `x > 0`, which gives 1 and 0). The gradient flows to the branch taken; a branch not taken must still have a finite gradient (`where(x > 0, sqrt(x), 0)` has a NaN gradient at x < 0: write `sqrt(max(x, 0))`)',
     argsDoc: 'three that broadcast',
     resultDoc: 'the broadcast shape',
-    kernel: whereKernel,
     shape: (args) => broadcastShapes('where', args),
   },
   {
@@ -541,7 +526,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: '`x` limited to [lo, hi] elementwise: min(max(x, lo), hi). The gradient to `x` is 1 inside the bounds and 0 outside',
     argsDoc: 'three that broadcast (bounds may be numbers or values)',
     resultDoc: 'the broadcast shape',
-    kernel: clampKernel,
     shape: (args) => broadcastShapes('clamp', args),
   },
   {
@@ -554,7 +538,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: "the entries of `x` in row-major order, arranged in the given event shape; one size may be -1 (inferred)",
     argsDoc: 'one, and a constant integer or array of integers whose product is the size of `x`',
     resultDoc: 'the given shape',
-    kernel: reshapeKernel,
     shape: (args, _named, _supports, constants) => {
       const x = args[0]!;
       const r = integerVector('the shape of reshape', constants[1]);
@@ -585,7 +568,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: 'the entries of `x` as a vector, in row-major order',
     argsDoc: 'one',
     resultDoc: '`[n]`, n the number of entries',
-    kernel: reshapeKernel,
     shape: (args) => ({ ok: true, shape: [args[0]!.reduce((a, d) => a * d, 1)] }),
   },
   {
@@ -598,7 +580,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: "the event axes of `x` reversed (a matrix's transpose), or permuted: axis i of the result is axis p_i of `x`",
     argsDoc: 'one, and optionally a constant permutation of 0 .. rank - 1',
     resultDoc: 'the permuted shape: `[n, m] -> [m, n]`',
-    kernel: transposeKernel,
     shape: (args, _named, _supports, constants) => {
       const x = args[0]!;
       if (args.length === 1) return { ok: true, shape: [...x].reverse() };
@@ -622,7 +603,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: 'its arguments stacked along a new first event axis (or a new axis at position `axis`)',
     argsDoc: 'two or more of one shape; optionally a constant `axis`, 0 <= k <= rank',
     resultDoc: 'the common shape with the new axis: `[3]`, `[3]` -> `[2, 3]`',
-    kernel: stackKernel,
     shape: (args, named) => {
       const first = args[0]!;
       for (const [i, s] of args.entries()) {
@@ -645,7 +625,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: 'running sums along the last axis (or axis `axis`): entry i is the sum of entries 0 .. i',
     argsDoc: 'one of rank >= 1, plus optionally a constant integer `axis` (default: the last)',
     resultDoc: 'shape of `x`',
-    kernel: cumsumKernel,
     shape: (args, named) => {
       const x = args[0]!;
       if (x.length === 0) return { ok: false, message: 'cumsum sums along an axis, but its argument is a scalar', arg: 0 };
@@ -662,7 +641,6 @@ const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
     doc: 'the inner product along the last axis, sum(a * b, axis = last), the other axes broadcast: `[k] . [k] -> []`, `[n, k] . [k] -> [n]` (for products of matrices, `matmul`)',
     argsDoc: 'two of rank >= 1 with equal last sizes, the other axes broadcasting',
     resultDoc: 'the broadcast shape without the last axis',
-    kernel: dotKernel,
     shape: (args) => {
       const [a, b] = args as [Shape, Shape];
       for (const [i, s] of [a, b].entries()) {

@@ -284,3 +284,20 @@ export function compareKernel(op: Comparison): (a: Tensor, b: Tensor) => Tensor 
     return { value: tf.cast(f(a, b), 'float32'), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
   }) as (a: Tensor, b: Tensor) => Tensor;
 }
+
+/** The kernels of the registry's `kernel` functions (lang/builtins.ts), by name. */
+export const KERNELS: ReadonlyMap<string, Kernel> = new Map<string, Kernel>([
+  ['softmax', softmaxKernel],
+  ['log_softmax', logSoftmaxKernel],
+  ['logsumexp', logSumExpKernel],
+  ['min', extremeKernel('min')],
+  ['max', extremeKernel('max')],
+  ['where', whereKernel],
+  ['clamp', clampKernel],
+  ['reshape', reshapeKernel],
+  ['flatten', reshapeKernel],
+  ['transpose', transposeKernel],
+  ['stack', stackKernel],
+  ['cumsum', cumsumKernel],
+  ['dot', dotKernel],
+]);

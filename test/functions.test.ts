@@ -14,6 +14,8 @@ import type { ParamStore } from '../runtime/params.js';
 import { digammaReal, lgammaReal, trigammaReal } from '../runtime/special-functions.js';
 import { tf, type Tensor } from '../runtime/tf.js';
 import { parseProgram } from '../lang/parser.js';
+import { FUNCTIONS } from '../lang/builtins.js';
+import { ELEMENTWISE, KERNELS } from '../runtime/functions.js';
 import { arrayData, fit, loadModel } from '../api/index.js';
 import { Rng } from '../runtime/random.js';
 import { poissonSample } from '../runtime/distributions/special.js';
@@ -130,6 +132,14 @@ function gradients(expr: string, seed = 7, h = 1e-3): { analytic: Record<string,
   Object.values(all).forEach((t) => t.dispose());
   return { analytic, numeric };
 }
+
+describe('the function registry and the runtime', () => {
+  it('has a runtime implementation for every elementwise and kernel function, and no other', () => {
+    const of = (kind: string): string[] => [...FUNCTIONS.values()].filter((f) => f.kind === kind).map((f) => f.name).sort();
+    expect(of('elementwise')).toEqual([...ELEMENTWISE.keys()].sort());
+    expect(of('kernel')).toEqual([...KERNELS.keys()].sort());
+  });
+});
 
 describe('the new functions: shapes', () => {
   const rows: [string, number[]][] = [

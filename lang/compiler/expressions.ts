@@ -6,9 +6,8 @@ import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { send, type Stack } from '../../runtime/effects/messages.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from '../../runtime/layout.js';
 import type { IndexPart, LExpr } from '../lower/program.js';
-import { FUNCTIONS } from '../builtins.js';
 import { COMPARISON_OPS } from '../ast.js';
-import { ELEMENTWISE, compareKernel, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
+import { ELEMENTWISE, KERNELS, compareKernel, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 
@@ -119,7 +118,7 @@ export function compileExpr(e: LExpr): Compiled {
       return (env) => concatEvent(parts.map((p) => p(env)), axis);
     }
     case 'kernel': {
-      const kernel = FUNCTIONS.get(e.fn)?.kernel;
+      const kernel = KERNELS.get(e.fn);
       if (!kernel) throw new Error(`internal: no kernel for function '${e.fn}'`);
       const args = e.args.map(compileTensor);
       const call = e.call;
