@@ -14,5 +14,17 @@ export function applyBinary(op: BinaryOp, a: number, b: number): number {
       return a / b;
     case '^':
       return a ** b;
+    case '<':
+      return a < b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
   }
 }

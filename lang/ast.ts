@@ -51,7 +51,16 @@ export interface Unary {
   span: Span;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '^';
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '^';
+/** Comparisons give 1 where they hold and 0 elsewhere (for `where`, masks, indicators). */
+export type ComparisonOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type BinaryOp = ArithmeticOp | ComparisonOp;
+
+export const COMPARISON_OPS: readonly ComparisonOp[] = ['<', '<=', '>', '>=', '==', '!='];
+
+export function isComparison(op: BinaryOp): op is ComparisonOp {
+  return (COMPARISON_OPS as readonly string[]).includes(op);
+}
 
 export interface Binary {
   kind: 'binary';

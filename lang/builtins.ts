@@ -6,6 +6,7 @@ import type { Shape } from './checked.js';
 import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 
+
 // ---------------------------------------------------------------- domains
 
 export interface DomainSpec {
@@ -198,9 +199,14 @@ export type ShapeResult =
 
 export interface BuiltinFunction {
   name: string;
-  kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat' | 'observed';
-  /** Number of positional arguments: exactly this many, or at least `min`. */
-  positional: number | { min: number };
+  /**
+   * `kernel`: lowered and compiled generically, by calling the kernel of the same name in
+   * runtime/functions.ts (KERNELS; the registry itself reaches no TensorFlow.js, so that the
+   * checker and the language service start light); the others have lowerings of their own.
+   */
+  kind: 'elementwise' | 'reduction' | 'matmul' | 'one_hot' | 'concat' | 'observed' | 'kernel';
+  /** Number of positional arguments: exactly this many, or from `min` to `max` (no upper bound without `max`). */
+  positional: number | { min: number; max?: number };
   /** Allowed named arguments; their values must be constant integers. */
   named: readonly string[];
   /** Its call forms, separated by two spaces: 'sum(x)  sum(x, axis = k)'. */
@@ -212,21 +218,36 @@ export interface BuiltinFunction {
   /** The shape of the result, for the docs' table. */
   resultDoc: string;
   /**
-   * Event shape of the result from the positional arguments' shapes, the folded named ones and,
-   * for a positional argument that is the name of a data or latent, its declared support.
+   * Positions of the positional arguments that must be constant integers or vectors of them
+   * (reshape's shape): the checker folds them for `shape`, and the kernel receives them in
+   * `KernelCall.constants` instead of as tensors.
    */
-  shape(args: readonly Shape[], named: ReadonlyMap<string, number>, supports: readonly (Support | undefined)[]): ShapeResult;
+  constantArgs?: readonly number[];
+  /**
+   * Event shape of the result from the positional arguments' shapes, the folded named ones,
+   * for a positional argument that is the name of a data or latent its declared support, and
+   * the folded values of the `constantArgs` (undefined where one did not fold).
+   */
+  shape(
+    args: readonly Shape[],
+    named: ReadonlyMap<string, number>,
+    supports: readonly (Support | undefined)[],
+    constants: readonly (readonly number[] | undefined)[],
+  ): ShapeResult;
 }
 
 /** 'takes 2 positional arguments' / 'takes at least 2 positional arguments'. */
 export function describeArity(fn: BuiltinFunction): string {
-  const n = typeof fn.positional === 'number' ? fn.positional : fn.positional.min;
+  const p = fn.positional;
+  if (typeof p !== 'number' && p.max !== undefined) return `${p.min} ${p.max === p.min + 1 ? 'or' : 'to'} ${p.max} positional arguments`;
+  const n = typeof p === 'number' ? p : p.min;
   const s = `${n} positional argument${n === 1 ? '' : 's'}`;
-  return typeof fn.positional === 'number' ? s : `at least ${s}`;
+  return typeof p === 'number' ? s : `at least ${s}`;
 }
 
 export function arityAccepts(fn: BuiltinFunction, count: number): boolean {
-  return typeof fn.positional === 'number' ? count === fn.positional : count >= fn.positional.min;
+  const p = fn.positional;
+  return typeof p === 'number' ? count === p : count >= p.min && (p.max === undefined || count <= p.max);
 }
 
 export function formatShape(s: Shape): string {
@@ -382,6 +403,259 @@ const CONCAT: BuiltinFunction = {
   },
 };
 
+// The functions below have no lowering of their own: the lowering passes their arguments, the
+// checked shapes and the folded constants to their kernel (KERNELS in runtime/functions.ts).
+
+/** Why `axis` is no event axis of `x` (`what` names the call), or undefined when it is one; `extra` allows axis = rank (a new axis). */
+function axisProblem(what: string, x: Shape, axis: number, extra = false): string | undefined {
+  const top = extra ? x.length : x.length - 1;
+  if (Number.isInteger(axis) && axis >= 0 && axis <= top) return undefined;
+  const range = top < 0 ? 'a scalar has no axes' : top === 0 ? 'the only axis is 0' : `expected an integer from 0 to ${top}`;
+  return `${what}: axis ${axis} is out of range for shape ${formatShape(x)}: ${range}`;
+}
+
+/** softmax and log_softmax: normalized along one axis, the shape kept. */
+function alongAxis(name: string, doc: string): BuiltinFunction {
+  return {
+    name,
+    kind: 'kernel',
+    positional: 1,
+    named: ['axis'],
+    signature: `${name}(x)  ${name}(x, axis = k)`,
+    doc,
+    argsDoc: 'one of rank >= 1, plus optionally a constant integer `axis` (default: the last)',
+    resultDoc: 'shape of `x`',
+    shape: (args, named) => {
+      const x = args[0]!;
+      if (x.length === 0) return { ok: false, message: `${name} normalizes along an axis, but its argument is a scalar`, arg: 0 };
+      const problem = axisProblem(name, x, named.get('axis') ?? x.length - 1);
+      return problem ? { ok: false, message: problem, arg: 'axis' } : { ok: true, shape: x };
+    },
+  };
+}
+
+/** Reduces over every event axis, or over `axis` only (the shape rule of sum). */
+function reducedShape(name: string, x: Shape, axis: number | undefined): ShapeResult {
+  if (axis === undefined) return { ok: true, shape: [] };
+  const problem = axisProblem(name, x, axis);
+  return problem ? { ok: false, message: problem, arg: 'axis' } : { ok: true, shape: x.filter((_, i) => i !== axis) };
+}
+
+/** Several arguments broadcast together, as in arithmetic (sizes match or are 1, aligned from the right). */
+function broadcastShapes(name: string, args: readonly Shape[]): ShapeResult {
+  let out: Shape = [];
+  for (const [i, s] of args.entries()) {
+    const n = Math.max(out.length, s.length);
+    const next: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const a = out[out.length - n + k] ?? 1;
+      const b = s[s.length - n + k] ?? 1;
+      if (a !== b && a !== 1 && b !== 1) {
+        const shapes = args.slice(0, i + 1).map(formatShape).join(', ');
+        return { ok: false, message: `${name}: the shapes of its arguments ${shapes} do not broadcast: sizes must match or be 1, aligned from the right`, arg: i };
+      }
+      next.push(a === 1 ? b : a);
+    }
+    out = next;
+  }
+  return { ok: true, shape: out };
+}
+
+function extreme(name: 'min' | 'max'): BuiltinFunction {
+  const word = name === 'min' ? 'smallest' : 'largest';
+  return {
+    name,
+    kind: 'kernel',
+    positional: { min: 1, max: 2 },
+    named: ['axis'],
+    signature: `${name}(x)  ${name}(x, axis = k)  ${name}(a, b)`,
+    doc: `with one argument, the ${word} entry over all event axes (or over event axis \`axis\`); with two, the ${word} of \`a\` and \`b\` elementwise. The gradient goes to the ${word} entry (to each of tied entries of one argument; to \`a\` where \`a\` and \`b\` tie)`,
+    argsDoc: 'one (plus optionally a constant integer `axis`), or two that broadcast',
+    resultDoc: 'as `sum` with one argument; the broadcast shape with two',
+    shape: (args, named) => {
+      if (args.length === 2) {
+        if (named.has('axis')) return { ok: false, message: `${name}(a, b) compares elementwise and takes no axis; ${name}(x, axis = k) reduces one value`, arg: 'axis' };
+        return broadcastShapes(name, args);
+      }
+      return reducedShape(name, args[0]!, named.get('axis'));
+    },
+  };
+}
+
+/** The integer entries of a folded constant argument, or a message saying why not. */
+function integerVector(what: string, v: readonly number[] | undefined): { values: number[] } | { message: string } {
+  if (!v) return { message: `${what} must be a constant: an integer or an array of integers such as [2, 3]` };
+  const bad = v.find((d) => !Number.isInteger(d));
+  if (bad !== undefined) return { message: `${what} must hold integers, got ${bad}` };
+  return { values: [...v] };
+}
+
+const KERNEL_FUNCTIONS: readonly BuiltinFunction[] = [
+  alongAxis('softmax', 'exp(x) normalized to sum to 1 along the last axis (or axis `axis`); computed stably'),
+  alongAxis('log_softmax', 'x - logsumexp(x) along the last axis (or axis `axis`): log-probabilities from logits, computed stably'),
+  {
+    name: 'logsumexp',
+    kind: 'kernel',
+    positional: 1,
+    named: ['axis'],
+    signature: 'logsumexp(x)  logsumexp(x, axis = k)',
+    doc: 'log(sum(exp(x))) over all event axes (a scalar), or over event axis `axis` only; computed stably (the largest entry factored out)',
+    argsDoc: 'one, plus optionally a constant integer `axis`, 0 <= k < rank',
+    resultDoc: '`[]` (over all event axes); with `axis = k`, the shape of `x` without axis `k`',
+    shape: (args, named) => reducedShape('logsumexp', args[0]!, named.get('axis')),
+  },
+  extreme('min'),
+  extreme('max'),
+  {
+    name: 'where',
+    kind: 'kernel',
+    positional: 3,
+    named: [],
+    signature: 'where(c, a, b)',
+    doc: '`a` where `c` is nonzero, `b` where it is 0, elementwise (`c` is typically a comparison such as `x > 0`, which gives 1 and 0). The gradient flows to the branch taken; a branch not taken must still have a finite gradient (`where(x > 0, sqrt(x), 0)` has a NaN gradient at x < 0: write `sqrt(max(x, 0))`)',
+    argsDoc: 'three that broadcast',
+    resultDoc: 'the broadcast shape',
+    shape: (args) => broadcastShapes('where', args),
+  },
+  {
+    name: 'clamp',
+    kind: 'kernel',
+    positional: 3,
+    named: [],
+    signature: 'clamp(x, lo, hi)',
+    doc: '`x` limited to [lo, hi] elementwise: min(max(x, lo), hi). The gradient to `x` is 1 inside the bounds and 0 outside',
+    argsDoc: 'three that broadcast (bounds may be numbers or values)',
+    resultDoc: 'the broadcast shape',
+    shape: (args) => broadcastShapes('clamp', args),
+  },
+  {
+    name: 'reshape',
+    kind: 'kernel',
+    positional: 2,
+    named: [],
+    constantArgs: [1],
+    signature: 'reshape(x, [n, m, ...])',
+    doc: "the entries of `x` in row-major order, arranged in the given event shape; one size may be -1 (inferred)",
+    argsDoc: 'one, and a constant integer or array of integers whose product is the size of `x`',
+    resultDoc: 'the given shape',
+    shape: (args, _named, _supports, constants) => {
+      const x = args[0]!;
+      const r = integerVector('the shape of reshape', constants[1]);
+      if ('message' in r) return { ok: false, message: r.message, arg: 1 };
+      const dims = r.values;
+      const size = x.reduce((a, d) => a * d, 1);
+      const free = dims.filter((d) => d === -1).length;
+      const bad = dims.find((d) => d < -1 || d === 0);
+      if (bad !== undefined) return { ok: false, message: `reshape: sizes must be positive (or one -1, inferred), got ${bad}`, arg: 1 };
+      if (free > 1) return { ok: false, message: 'reshape: only one size may be -1 (inferred)', arg: 1 };
+      const known = dims.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
+      if (free === 1 && size % known !== 0) {
+        return { ok: false, message: `reshape: ${formatShape(x)} has ${size} entries, not a multiple of ${known}, so -1 in ${formatShape(dims)} has no integer size`, arg: 1 };
+      }
+      const out = dims.map((d) => (d === -1 ? size / known : d));
+      if (free === 0 && known !== size) {
+        return { ok: false, message: `reshape: ${formatShape(x)} has ${size} entries, but ${formatShape(dims)} has ${known}`, arg: 1 };
+      }
+      return { ok: true, shape: out };
+    },
+  },
+  {
+    name: 'flatten',
+    kind: 'kernel',
+    positional: 1,
+    named: [],
+    signature: 'flatten(x)',
+    doc: 'the entries of `x` as a vector, in row-major order',
+    argsDoc: 'one',
+    resultDoc: '`[n]`, n the number of entries',
+    shape: (args) => ({ ok: true, shape: [args[0]!.reduce((a, d) => a * d, 1)] }),
+  },
+  {
+    name: 'transpose',
+    kind: 'kernel',
+    positional: { min: 1, max: 2 },
+    named: [],
+    constantArgs: [1],
+    signature: 'transpose(x)  transpose(x, [p0, p1, ...])',
+    doc: "the event axes of `x` reversed (a matrix's transpose), or permuted: axis i of the result is axis p_i of `x`",
+    argsDoc: 'one, and optionally a constant permutation of 0 .. rank - 1',
+    resultDoc: 'the permuted shape: `[n, m] -> [m, n]`',
+    shape: (args, _named, _supports, constants) => {
+      const x = args[0]!;
+      if (args.length === 1) return { ok: true, shape: [...x].reverse() };
+      const r = integerVector('the permutation of transpose', constants[1]);
+      if ('message' in r) return { ok: false, message: r.message, arg: 1 };
+      const perm = r.values;
+      const ok = perm.length === x.length && perm.every((p) => p >= 0 && p < x.length) && new Set(perm).size === perm.length;
+      if (!ok) {
+        const want = x.length === 0 ? 'a scalar has no axes to permute' : `expected each of 0 .. ${x.length - 1} once`;
+        return { ok: false, message: `transpose: ${formatShape(perm)} is no permutation of the axes of shape ${formatShape(x)}: ${want}`, arg: 1 };
+      }
+      return { ok: true, shape: perm.map((p) => x[p]!) };
+    },
+  },
+  {
+    name: 'stack',
+    kind: 'kernel',
+    positional: { min: 2 },
+    named: ['axis'],
+    signature: 'stack(a, b, ...)  stack(a, b, ..., axis = k)',
+    doc: 'its arguments stacked along a new first event axis (or a new axis at position `axis`)',
+    argsDoc: 'two or more of one shape; optionally a constant `axis`, 0 <= k <= rank',
+    resultDoc: 'the common shape with the new axis: `[3]`, `[3]` -> `[2, 3]`',
+    shape: (args, named) => {
+      const first = args[0]!;
+      for (const [i, s] of args.entries()) {
+        if (s.length !== first.length || s.some((d, k) => d !== first[k])) {
+          return { ok: false, message: `stack: argument ${i + 1} has shape ${formatShape(s)}, but argument 1 has shape ${formatShape(first)}: stacked values must have one shape`, arg: i };
+        }
+      }
+      const axis = named.get('axis') ?? 0;
+      const problem = axisProblem('stack', first, axis, true);
+      if (problem) return { ok: false, message: problem, arg: 'axis' };
+      return { ok: true, shape: [...first.slice(0, axis), args.length, ...first.slice(axis)] };
+    },
+  },
+  {
+    name: 'cumsum',
+    kind: 'kernel',
+    positional: 1,
+    named: ['axis'],
+    signature: 'cumsum(x)  cumsum(x, axis = k)',
+    doc: 'running sums along the last axis (or axis `axis`): entry i is the sum of entries 0 .. i',
+    argsDoc: 'one of rank >= 1, plus optionally a constant integer `axis` (default: the last)',
+    resultDoc: 'shape of `x`',
+    shape: (args, named) => {
+      const x = args[0]!;
+      if (x.length === 0) return { ok: false, message: 'cumsum sums along an axis, but its argument is a scalar', arg: 0 };
+      const problem = axisProblem('cumsum', x, named.get('axis') ?? x.length - 1);
+      return problem ? { ok: false, message: problem, arg: 'axis' } : { ok: true, shape: x };
+    },
+  },
+  {
+    name: 'dot',
+    kind: 'kernel',
+    positional: 2,
+    named: [],
+    signature: 'dot(a, b)',
+    doc: 'the inner product along the last axis, sum(a * b, axis = last), the other axes broadcast: `[k] . [k] -> []`, `[n, k] . [k] -> [n]` (for products of matrices, `matmul`)',
+    argsDoc: 'two of rank >= 1 with equal last sizes, the other axes broadcasting',
+    resultDoc: 'the broadcast shape without the last axis',
+    shape: (args) => {
+      const [a, b] = args as [Shape, Shape];
+      for (const [i, s] of [a, b].entries()) {
+        if (s.length === 0) return { ok: false, message: `dot takes vectors (or arrays of them), but argument ${i + 1} is a scalar: multiply with '*'`, arg: i };
+      }
+      if (a[a.length - 1] !== b[b.length - 1]) {
+        return { ok: false, message: `dot: the last sizes differ: ${formatShape(a)} . ${formatShape(b)} (${a[a.length - 1]} vs ${b[b.length - 1]})` };
+      }
+      const r = broadcastShapes('dot', [a.slice(0, -1), b.slice(0, -1)]);
+      if (!r.ok) return { ok: false, message: `dot: ${formatShape(a)} . ${formatShape(b)}: the axes before the last do not broadcast (sizes must match or be 1, aligned from the right)` };
+      return r;
+    },
+  },
+];
+
 export const FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
   [
     elementwise('exp', 'exponential, elementwise'),
@@ -392,12 +666,17 @@ export const FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map(
     elementwise('tanh', 'hyperbolic tangent, elementwise'),
     elementwise('relu', 'max(0, x), elementwise'),
     elementwise('abs', 'absolute value, elementwise'),
+    elementwise('log1p', 'log(1 + x), elementwise, accurate for small x'),
+    elementwise('expm1', 'exp(x) - 1, elementwise, accurate for small x'),
+    elementwise('lgamma', 'log |Gamma(x)|, elementwise (+inf at 0, -1, -2, ...); its gradient is digamma'),
+    elementwise('digamma', 'the digamma function d/dx log Gamma(x), elementwise (NaN at 0, -1, -2, ...); its gradient is trigamma'),
     reduction('sum', 'sum over all event axes (a scalar), or over event axis `axis` only'),
     reduction('mean', 'mean over all event axes (a scalar), or over event axis `axis` only'),
     MATMUL,
     ONE_HOT,
     CONCAT,
     OBSERVED,
+    ...KERNEL_FUNCTIONS,
   ].map((f) => [f.name, f]),
 );
 

@@ -74,6 +74,15 @@ export const Minus = punct('Minus', '-');
 export const Star = punct('Star', '*');
 export const Slash = punct('Slash', '/');
 export const Caret = punct('Caret', '^');
+// Two-character comparisons are listed before `<`, `>` and `=`, which would match their first character.
+export const LessEq = punct('LessEq', '<=');
+export const GreaterEq = punct('GreaterEq', '>=');
+export const EqualEq = punct('EqualEq', '==');
+export const NotEq = punct('NotEq', '!=');
+export const Less = punct('Less', '<');
+export const Greater = punct('Greater', '>');
+/** The comparison operators, in lexing order. */
+export const comparisonTokens: readonly TokenType[] = [LessEq, GreaterEq, EqualEq, NotEq, Less, Greater];
 
 /** Order matters: chevrotain takes the first pattern that matches, not the longest. */
 export const allTokens: TokenType[] = [
@@ -95,6 +104,7 @@ export const allTokens: TokenType[] = [
   Comma,
   Colon,
   Semi,
+  ...comparisonTokens,
   Equals,
   Tilde,
   At,

@@ -473,7 +473,20 @@ class PplParser extends EmbeddedActionsParser {
 
   // ------------------------------------------------------------ expressions
 
+  /** `sum (compare sum)*`: comparisons bind loosest; a chain `a < b < c` is parsed, and the checker rejects it. */
   private expr = this.RULE('expr', (): Expr => {
+    let left = this.SUBRULE(this.sum);
+    this.MANY(() => {
+      const op = this.OR(T.comparisonTokens.map((t) => ({ ALT: () => this.CONSUME(t) })));
+      const right = this.SUBRULE2(this.sum);
+      this.ACTION(() => {
+        left = binary(op.image as BinaryOp, left, right);
+      });
+    });
+    return left;
+  });
+
+  private sum = this.RULE('sum', (): Expr => {
     let left = this.SUBRULE(this.mult);
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);

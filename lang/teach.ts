@@ -5,8 +5,8 @@
 
 /** What to write instead of a statement (inside model or guide) that starts with `word`. */
 const IN_BLOCK: ReadonlyMap<string, string> = new Map([
-  ['if', "there is no 'if': a discrete choice is a latent summed out with @enumerate (a mixture), and a choice between values is arithmetic, e.g. c * a + (1 - c) * b for c in {0, 1}"],
-  ['else', "there is no 'if'/'else': a discrete choice is a latent summed out with @enumerate (a mixture), and a choice between values is arithmetic, e.g. c * a + (1 - c) * b for c in {0, 1}"],
+  ['if', "there is no 'if': a discrete choice is a latent summed out with @enumerate (a mixture), and a choice between values is where(c, a, b), e.g. where(x > 0, a, b)"],
+  ['else', "there is no 'if'/'else': a discrete choice is a latent summed out with @enumerate (a mixture), and a choice between values is where(c, a, b), e.g. where(x > 0, a, b)"],
   ['while', "there are no 'while' loops: a loop runs over a fixed range, for t in 1:T { ... }"],
   ['target', "Stan's 'target += e' is written factor(e) here"],
   ['return', "a block returns nothing: its ~ statements define the distribution (and factor(e) adds a term)"],

@@ -1,7 +1,8 @@
 // Runtime implementations of the built-in functions named in lang/builtins.ts, over the
 // [particles, batch, ...event] layout.
 import { tf, withoutGradient, type Tensor } from './tf.js';
-import { EVENT_AXIS } from './layout.js';
+import { alignEvents, EVENT_AXIS } from './layout.js';
+import { digammaReal, lgammaReal } from './special-functions.js';
 
 export type Elementwise = (x: Tensor) => Tensor;
 
@@ -14,6 +15,10 @@ export const ELEMENTWISE: ReadonlyMap<string, Elementwise> = new Map<string, Ele
   ['tanh', (x) => tf.tanh(x)],
   ['relu', (x) => tf.relu(x)],
   ['abs', (x) => tf.abs(x)],
+  ['log1p', (x) => tf.log1p(x)],
+  ['expm1', (x) => tf.expm1(x)],
+  ['lgamma', lgammaReal],
+  ['digamma', digammaReal],
 ]);
 
 /** sum / mean over all event axes, or over event axis `axis`. */
@@ -107,3 +112,192 @@ export function gatherEvent(x: Tensor, index: Tensor, axis: number): Tensor {
   const xs = s > 0 ? tf.reshape(x, [x.shape[0]!, x.shape[1]!, ...ones(s), ...x.shape.slice(EVENT_AXIS)]) : x;
   return tf.sum(tf.mul(oh, xs), EVENT_AXIS + s + before);
 }
+
+// ---------------------------------------------------------------- kernels of the function registry
+
+/**
+ * What a kernel learns about its call from the checker: the event shapes of its tensor
+ * arguments and of its result, its named arguments (folded constants), and the values of the
+ * positional arguments that must be constant (reshape's shape, transpose's permutation).
+ */
+export interface KernelCall {
+  readonly argShapes: readonly (readonly number[])[];
+  readonly shape: readonly number[];
+  readonly named: ReadonlyMap<string, number>;
+  readonly constants: readonly (readonly number[])[];
+}
+
+/** A built-in function over the [particles, batch, ...event] layout: its tensor arguments in order. */
+export type Kernel = (args: readonly Tensor[], call: KernelCall) => Tensor;
+
+/** The event axis a call names with `axis = k`, else its default. */
+function eventAxis(call: KernelCall, fallback: number): number {
+  return EVENT_AXIS + (call.named.get('axis') ?? fallback);
+}
+
+/** The last event axis of the first argument (the default axis of softmax, cumsum, ...). */
+function lastAxis(call: KernelCall): number {
+  return call.argShapes[0]!.length - 1;
+}
+
+/** Every event axis of `x`, or event axis `axis` when the call names one. */
+function reducedAxes(x: Tensor, call: KernelCall): number[] {
+  const axis = call.named.get('axis');
+  if (axis !== undefined) return [EVENT_AXIS + axis];
+  const axes: number[] = [];
+  for (let i = EVENT_AXIS; i < x.rank; i++) axes.push(i);
+  return axes;
+}
+
+/**
+ * Several values brought to one shape: event axes aligned from the right (as in arithmetic),
+ * then every axis broadcast through broadcastTo, whose gradient sums over the copies.
+ */
+export function broadcastAll(parts: readonly Tensor[]): Tensor[] {
+  const rank = Math.max(...parts.map((p) => p.rank));
+  const padded = parts.map((p) => {
+    let x = p;
+    while (x.rank < rank) x = tf.expandDims(x, EVENT_AXIS);
+    return x;
+  });
+  const shape = Array.from({ length: rank }, (_, i) => Math.max(...padded.map((p) => p.shape[i]!)));
+  return padded.map((p) => (p.shape.every((d, i) => d === shape[i]) ? p : tf.broadcastTo(p, shape)));
+}
+
+/** log sum exp along `axes`, kept as size-1 axes (so that it broadcasts back against `x`). */
+function logSumExpKeep(x: Tensor, axes: number[]): Tensor {
+  return tf.logSumExp(x, axes, true);
+}
+
+export function softmaxKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  return tf.exp(tf.sub(x, logSumExpKeep(x, [eventAxis(call, lastAxis(call))])));
+}
+
+export function logSoftmaxKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  return tf.sub(x, logSumExpKeep(x, [eventAxis(call, lastAxis(call))]));
+}
+
+export function logSumExpKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  const axes = reducedAxes(x, call);
+  return axes.length ? tf.logSumExp(x, axes) : x;
+}
+
+/**
+ * One argument: the extreme over event axes (like sum); two: the elementwise extreme. The two
+ * are broadcast to one shape first: tfjs's Maximum and Minimum gradients do not sum over
+ * broadcast axes.
+ */
+export function extremeKernel(which: 'min' | 'max'): Kernel {
+  return (args, call) => {
+    if (args.length === 2) {
+      const [a, b] = broadcastAll(args);
+      return which === 'min' ? tf.minimum(a!, b!) : tf.maximum(a!, b!);
+    }
+    const x = args[0]!;
+    const axes = reducedAxes(x, call);
+    if (!axes.length) return x;
+    return which === 'min' ? tf.min(x, axes) : tf.max(x, axes);
+  };
+}
+
+/** `cond != 0` as a boolean tensor, off the gradient tape (comparison ops have no gradient in tfjs). */
+const truthy = tf.customGrad((...inputs: (Tensor | tf.GradSaveFunc)[]) => {
+  const x = inputs[0] as Tensor;
+  return { value: tf.notEqual(x, 0), gradFunc: () => tf.zerosLike(x) };
+}) as (x: Tensor) => Tensor;
+
+export function whereKernel(args: readonly Tensor[]): Tensor {
+  const [cond, a, b] = broadcastAll(args);
+  return tf.where(truthy(cond!), a!, b!);
+}
+
+/** min(max(x, lo), hi), all three broadcast first (as for min and max). */
+export function clampKernel(args: readonly Tensor[]): Tensor {
+  const [x, lo, hi] = broadcastAll(args) as [Tensor, Tensor, Tensor];
+  return tf.minimum(tf.maximum(x, lo), hi);
+}
+
+/** Reshape and flatten: the event axes to the checked result shape. */
+export function reshapeKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  return tf.reshape(x, [x.shape[0]!, x.shape[1]!, ...call.shape]);
+}
+
+/** The event axes permuted (`constants[0]`), or reversed when no permutation is given. */
+export function transposeKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  const rank = x.rank - EVENT_AXIS;
+  const perm = call.constants[0] ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  return tf.transpose(x, [0, 1, ...perm.map((p) => EVENT_AXIS + p)]);
+}
+
+export function stackKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const lead = [0, 1].map((i) => Math.max(...args.map((p) => p.shape[i]!)));
+  return tf.stack(
+    args.map((p) => broadcastLeading(p, lead)),
+    eventAxis(call, 0),
+  );
+}
+
+/**
+ * Running sums, taken along the last axis with the summed axis swapped there and back: tfjs's
+ * Cumsum gradient permutes its result wrongly for any other axis.
+ */
+export function cumsumKernel(args: readonly Tensor[], call: KernelCall): Tensor {
+  const x = args[0]!;
+  const axis = eventAxis(call, lastAxis(call));
+  const last = x.rank - 1;
+  if (axis === last) return tf.cumsum(x, last);
+  const swap = Array.from({ length: x.rank }, (_, i) => (i === axis ? last : i === last ? axis : i));
+  return tf.transpose(tf.cumsum(tf.transpose(x, swap), last), swap);
+}
+
+/** The inner product along the last event axis, the other event axes broadcast. */
+export function dotKernel(args: readonly Tensor[]): Tensor {
+  const [a, b] = alignEvents(args[0]!, args[1]!);
+  return tf.sum(tf.mul(a, b), -1);
+}
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+const COMPARE: Record<Comparison, (a: Tensor, b: Tensor) => Tensor> = {
+  '<': (a, b) => tf.less(a, b),
+  '<=': (a, b) => tf.lessEqual(a, b),
+  '>': (a, b) => tf.greater(a, b),
+  '>=': (a, b) => tf.greaterEqual(a, b),
+  '==': (a, b) => tf.equal(a, b),
+  '!=': (a, b) => tf.notEqual(a, b),
+};
+
+/**
+ * A comparison as 1 (true) and 0 (false), float32, with a zero gradient: a step function's
+ * derivative is 0 wherever it exists, and tfjs's comparison ops have no gradient at all.
+ */
+export function compareKernel(op: Comparison): (a: Tensor, b: Tensor) => Tensor {
+  const f = COMPARE[op];
+  return tf.customGrad((...inputs: (Tensor | tf.GradSaveFunc)[]) => {
+    const a = inputs[0] as Tensor;
+    const b = inputs[1] as Tensor;
+    return { value: tf.cast(f(a, b), 'float32'), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
+  }) as (a: Tensor, b: Tensor) => Tensor;
+}
+
+/** The kernels of the registry's `kernel` functions (lang/builtins.ts), by name. */
+export const KERNELS: ReadonlyMap<string, Kernel> = new Map<string, Kernel>([
+  ['softmax', softmaxKernel],
+  ['log_softmax', logSoftmaxKernel],
+  ['logsumexp', logSumExpKernel],
+  ['min', extremeKernel('min')],
+  ['max', extremeKernel('max')],
+  ['where', whereKernel],
+  ['clamp', clampKernel],
+  ['reshape', reshapeKernel],
+  ['flatten', reshapeKernel],
+  ['transpose', transposeKernel],
+  ['stack', stackKernel],
+  ['cumsum', cumsumKernel],
+  ['dot', dotKernel],
+]);

@@ -28,6 +28,8 @@ describe('the .ppl TextMate grammar', () => {
     }
     const sample = new RegExp(grammar.repository['sample']!.match!);
     expect(sample.exec('  z ~ Normal(q.loc, q.scale)')?.[2]).toBe('Normal');
+    const operators = (grammar.repository['operators']!.patterns ?? []).map((q) => new RegExp(`^(?:${q.match})$`));
+    for (const op of ['<', '<=', '>', '>=', '==', '!=', '->', '+', '^']) expect(operators.some((r) => r.test(op)), op).toBe(true);
     const decl = new RegExp(grammar.repository['declaration']!.match!);
     expect(decl.exec('latent z : real[D]')?.slice(1)).toEqual(['latent', 'z', ':', 'real']);
   });

@@ -6,7 +6,8 @@ import type { Mlp, NetOutput } from '../../runtime/nets.js';
 import { send, type Stack } from '../../runtime/effects/messages.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from '../../runtime/layout.js';
 import type { IndexPart, LExpr } from '../lower/program.js';
-import { ELEMENTWISE, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
+import { COMPARISON_OPS } from '../ast.js';
+import { ELEMENTWISE, KERNELS, compareKernel, concatEvent, gatherEvent, stackEvent, joinedDataInput, matmulEvent, oneHotEvent, reduceEvent } from '../../runtime/functions.js';
 
 export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 
@@ -40,6 +41,7 @@ const BINARY: Record<string, (a: Tensor, b: Tensor) => Tensor> = {
   '*': (a, b) => tf.mul(a, b),
   '/': (a, b) => tf.div(a, b),
   '^': (a, b) => tf.pow(a, b),
+  ...Object.fromEntries(COMPARISON_OPS.map((op) => [op, compareKernel(op)])),
 };
 
 export function compileExpr(e: LExpr): Compiled {
@@ -114,6 +116,13 @@ export function compileExpr(e: LExpr): Compiled {
       const parts = e.parts.map(compileTensor);
       const axis = e.axis;
       return (env) => concatEvent(parts.map((p) => p(env)), axis);
+    }
+    case 'kernel': {
+      const kernel = KERNELS.get(e.fn);
+      if (!kernel) throw new Error(`internal: no kernel for function '${e.fn}'`);
+      const args = e.args.map(compileTensor);
+      const call = e.call;
+      return (env) => kernel(args.map((a) => a(env)), call);
     }
     case 'net': {
       const input = compileTensor(e.input);

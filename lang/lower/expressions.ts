@@ -4,8 +4,8 @@ import type { Expr, IndexItem } from '../ast.js';
 import type { CheckedProgram } from '../checked.js';
 import { applyBinary } from '../arithmetic.js';
 import type { IndexPart, LExpr } from './program.js';
+import { FUNCTIONS } from '../builtins.js';
 
-const ELEMENTWISE: ReadonlySet<string> = new Set(['exp', 'log', 'sqrt', 'softplus', 'sigmoid', 'tanh', 'relu', 'abs']);
 
 /** Fold a constant expression (numbers, consts, arithmetic) to a number. */
 export function foldNumber(e: Expr, consts: ReadonlyMap<string, number>): number {
@@ -85,7 +85,9 @@ export class ExpressionLowering {
     const axisArg = e.args.find((a) => a.name?.name === 'axis');
     const where = `${name} at ${e.span.line}:${e.span.column}`;
     if (this.nets.has(name)) return { kind: 'net', net: name, input: positional[0]! };
-    if (ELEMENTWISE.has(name)) return { kind: 'apply', fn: name, operand: positional[0]! };
+    const fn = FUNCTIONS.get(name);
+    if (fn?.kind === 'elementwise') return { kind: 'apply', fn: name, operand: positional[0]! };
+    if (fn?.kind === 'kernel') return this.kernelCall(e, fn.constantArgs ?? []);
     if (name === 'sum' || name === 'mean') {
       return { kind: 'reduce', op: name, operand: positional[0]!, axis: axisArg ? this.fold(axisArg.value) : undefined };
     }
@@ -105,5 +107,38 @@ export class ExpressionLowering {
       return { kind: 'concat', parts: positional, axis: axisArg ? this.fold(axisArg.value) : shape.length - 1 };
     }
     throw new Error(`internal: no lowering of function '${name}'`);
+  }
+
+  /** A `kernel` function: its tensor arguments lowered, its constant ones folded, the checked shapes passed on. */
+  private kernelCall(e: Extract<Expr, { kind: 'call' }>, constantArgs: readonly number[]): LExpr {
+    const where = `${e.callee.name} at ${e.span.line}:${e.span.column}`;
+    const shapeOf = (x: Expr): readonly number[] => {
+      const s = this.program.shapes.get(x);
+      if (!s) throw new Error(`internal: no shape for ${where}`);
+      return s;
+    };
+    const positional = e.args.filter((a) => !a.name).map((a) => a.value);
+    const tensors = positional.filter((_, i) => !constantArgs.includes(i));
+    const named = new Map(e.args.filter((a) => a.name).map((a) => [a.name!.name, this.fold(a.value)]));
+    const constants = positional.filter((_, i) => constantArgs.includes(i)).map((x) => this.constantValues(x));
+    return {
+      kind: 'kernel',
+      fn: e.callee.name,
+      args: tensors.map((x) => this.lower(x)),
+      call: { argShapes: tensors.map(shapeOf), shape: shapeOf(e), named, constants },
+    };
+  }
+
+  /** The entries of a constant number or vector argument (reshape's shape). */
+  private constantValues(x: Expr): readonly number[] {
+    if (x.kind === 'array') {
+      const a = this.program.arrays.get(x);
+      if (a) return a.values;
+    }
+    if (x.kind === 'ident') {
+      const a = this.program.constArrays.get(x.name);
+      if (a) return a.values;
+    }
+    return [this.fold(x)];
   }
 }

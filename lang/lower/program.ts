@@ -8,6 +8,7 @@ import type { DistSpec } from '../../runtime/distributions/spec.js';
 import type { EstimatorKind, EstimatorRule, Plate } from '../../runtime/effects/messages.js';
 import type { BinaryOp } from '../ast.js';
 import type { Activation } from '../../runtime/dense.js';
+import type { KernelCall } from '../../runtime/functions.js';
 
 export type Shape = readonly number[];
 
@@ -33,6 +34,8 @@ export type LExpr =
   | { kind: 'matmul'; left: LExpr; right: LExpr }
   | { kind: 'oneHot'; operand: LExpr; classes: number }
   | { kind: 'concat'; parts: readonly LExpr[]; axis: number }
+  /** A registry function of kind `kernel` (lang/builtins.ts): its tensor arguments and what the checker knows of the call. */
+  | { kind: 'kernel'; fn: string; args: readonly LExpr[]; call: KernelCall }
   | { kind: 'net'; net: string; input: LExpr }
   | { kind: 'field'; object: LExpr; field: string }
   | { kind: 'index'; object: LExpr; parts: readonly IndexPart[] }

@@ -47,7 +47,7 @@ const parser: StreamParser<State> = {
       if (FUNCTIONS.has(word)) return 'variableName.special';
       return 'variableName';
     }
-    if (stream.match('->') || stream.match(/^[~=+\-*/^<>]/)) return 'operator';
+    if (stream.match('->') || stream.match(/^(?:[<>=!]=|[~=+\-*/^<>])/)) return 'operator';
     if (stream.match(/^[{}()[\],.:]/)) return 'punctuation';
     stream.next();
     return null;

@@ -2,6 +2,7 @@
 // outputs, heads, built-in functions, indexing, and distribution arguments against the site.
 import type { CheckContext, CheckRule, DeclaredType, DistMatch, ValueType } from '../context.js';
 import { describeSymbol, tensor, UNKNOWN } from '../context.js';
+import { isComparison } from '../../ast.js';
 import type { Arg, Call, Expr, FieldAccess, ForStmt, IndexAccess, LetStmt, SampleStmt } from '../../ast.js';
 import type { IndexKind } from '../context.js';
 import type { Shape } from '../../checked.js';
@@ -81,6 +82,15 @@ class ShapeInference {
       case 'binary': {
         const a = this.tensor(e.left);
         const b = this.tensor(e.right);
+        if (isComparison(e.op) && e.left.kind === 'binary' && isComparison(e.left.op) && !ctx.text(e.left.span).startsWith('(')) {
+          const [x, y, z] = [ctx.text(e.left.left.span), ctx.text(e.left.right.span), ctx.text(e.right.span)];
+          ctx.error(
+            'chained-comparison',
+            e.span,
+            `comparisons do not chain: this compares the 0/1 value of ${x} ${e.left.op} ${y} with ${z}; for both to hold write (${x} ${e.left.op} ${y}) * (${y} ${e.op} ${z}), or parenthesize to compare the 0/1 value`,
+          );
+          return UNKNOWN;
+        }
         if (!a || !b) return UNKNOWN;
         const out = broadcast(a, b);
         if (!out) {
@@ -162,6 +172,8 @@ class ShapeInference {
     }
     // An element of integer values is as integer as the whole.
     if (e.kind === 'index') return this.intRange(e.object);
+    // A comparison is 0 or 1: `w[x > 0]` picks by it.
+    if (e.kind === 'binary' && isComparison(e.op)) return { lo: 0, hi: 1 };
     return undefined;
   }
 
@@ -207,7 +219,8 @@ class ShapeInference {
         return UNKNOWN;
       }
       if (!ok || shapes.some((s) => s === undefined)) return UNKNOWN;
-      const r = fn.shape(shapes as Shape[], values, positional.map((a) => this.declaredSupport(a.value)));
+      const constants = positional.map((a, i) => (fn.constantArgs?.includes(i) ? this.constantValues(a.value) : undefined));
+      const r = fn.shape(shapes as Shape[], values, positional.map((a) => this.declaredSupport(a.value)), constants);
       if (r.ok) return tensor(r.shape);
       const at = typeof r.arg === 'number' ? positional[r.arg]?.value : typeof r.arg === 'string' ? named.find((a) => a.name.name === r.arg)?.value : undefined;
       ctx.error('shape-mismatch', at ? at.span : e.span, r.message);
@@ -249,6 +262,22 @@ class ShapeInference {
       ctx.error('not-callable', e.callee.span, `${what} is not a function or a net and cannot be called`);
     }
     return UNKNOWN;
+  }
+
+  /** The entries of a constant number or vector (already typed), or undefined when it is not one. */
+  private constantValues(e: Expr): readonly number[] | undefined {
+    const ctx = this.ctx;
+    if (e.kind === 'array') {
+      const a = ctx.arrays.get(e);
+      return a && a.shape.length === 1 ? a.values : undefined;
+    }
+    if (e.kind === 'ident') {
+      const b = ctx.bindings.get(e);
+      const a = b?.kind === 'decl' && b.symbol.kind === 'const' ? ctx.constArrays.get(b.symbol.name) : undefined;
+      if (a) return a.shape.length === 1 ? a.values : undefined;
+    }
+    const v = ctx.tryFold(e);
+    return v === undefined ? undefined : [v];
   }
 
   /** The declared support of a data or latent named by `e`; undefined for any other expression. */
