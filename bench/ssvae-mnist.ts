@@ -2,17 +2,19 @@
 // training digit keeps its label, the others are missing; after training, the test error of the
 // guide's classifier q(y | x) on the test digits with their labels hidden (Kingma et al. 2014
 // report 3.92% with 3,000 labels on full MNIST). Prints each epoch's record and the error.
-//   npm run build && node dist/bench/ssvae-mnist.js [DATA [EPOCHS [EVERY [BATCH]]]]
-//   e.g. node dist/bench/ssvae-mnist.js mnist:../shared/data/mnist 12 20 100
+//   npm run build && node dist/bench/ssvae-mnist.js [DATA [EPOCHS [EVERY [BATCH [CHECKPOINT]]]]]
+//   e.g. node dist/bench/ssvae-mnist.js mnist:../shared/data/mnist 12 20 100 runs/m2.json
+// With CHECKPOINT, training writes a checkpoint there every minute and at the end, and a second
+// run with the same arguments and more EPOCHS continues it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arrayData, fit, loadModel, openData } from '../api/index.js';
+import { arrayData, fit, loadModel, openData, readCheckpoint, saveCheckpoint } from '../api/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const [spec = 'mnist', epochs = '12', every = '20', batch = '100'] = process.argv.slice(2);
+const [spec = 'mnist', epochs = '12', every = '20', batch = '100', checkpoint] = process.argv.slice(2);
 
 
 async function digits(part: Dataset): Promise<{ x: Float32Array[]; label: number[] }> {
@@ -40,6 +42,8 @@ const { trained } = await fit(model, arrayData({ x: train.x, y }), {
   lr: 1e-3,
   seed: 'm2',
   evaluateTest: false,
+  ...(checkpoint && fs.existsSync(checkpoint) ? { resume: readCheckpoint(checkpoint) } : {}),
+  ...(checkpoint ? { onCheckpoint: (c) => saveCheckpoint(checkpoint, c) } : {}),
   onEpoch: (r) => console.log(`epoch ${r.epoch}: train ELBO ${r.trainElbo.toFixed(2)} nats, ${r.seconds.toFixed(0)} s`),
 });
 const encoded = await trained.encode(arrayData({ x: test.x, y: test.x.map(() => NaN) }).train);
