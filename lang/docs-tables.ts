@@ -210,7 +210,8 @@ export function renderAutoGuideTable(): string {
     const spec = DIST_SPECS.get(guide.distribution);
     if (!spec) throw new Error(`the automatic guide of ${label} is ${guide.distribution}, which is not in DIST_SPECS`);
     const classes = guide.params.filter((p) => p.classes !== undefined).map((p) => `, ${p.arg} of shape ${code('[..., K]')}`);
-    const written = `${code(`${guide.distribution}(${guide.params.map((p) => p.arg).join(', ')})`)}${classes.join('')}`;
+    const constants = (guide.constants ?? []).map((c) => `${c.arg} = ${c.arg === 'low' ? 'lo' : 'hi'}`);
+    const written = `${code(`${guide.distribution}(${[...guide.params.map((p) => p.arg), ...constants].join(', ')})`)}${classes.join('')}`;
     const gradient = !spec.reparameterizable ? 'score function' : spec.implicitIn?.length ? 'pathwise (implicit reparameterization)' : 'pathwise';
     rows.push([label, written, gradient]);
   }

@@ -48,6 +48,8 @@ export const supportsRule: CheckRule = {
       const match = ctx.dists.get(site.stmt);
       const declared = ctx.declTypes.get(site.target);
       if (!match || !declared) continue;
+      // An automatic guide is built for the declared support (runtime/auto-guide.ts).
+      if (site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args) continue;
       const dist = match.spec;
       const span = site.stmt.dist.name.span;
       const t = site.target;
