@@ -21,12 +21,12 @@ export class Geometric implements Distribution {
   /** floor(log u / log(1 - p)) (inversion); no gradient flows through it. */
   sample(shape: readonly number[], rng: Rng): Tensor {
     const u = uniformNoise(shape, rng);
-    return withoutGradient((l) => tf.floor(tf.div(tf.log(u), tf.logSigmoid(tf.neg(l)))))(this.logits);
+    return withoutGradient((l) => tf.floor(tf.div(tf.log(u), tf.neg(tf.softplus(l)))))(this.logits);
   }
 
-  /** k log(1 - p) + log p, both as log-sigmoids of the logits. */
+  /** k log(1 - p) + log p, as -softplus of the logits (tf.logSigmoid's gradient reads a tensor it does not save, disposed inside a tidy). */
   logProb(value: Tensor): Tensor {
-    return tf.add(tf.mul(value, tf.logSigmoid(tf.neg(this.logits))), tf.logSigmoid(this.logits));
+    return tf.add(tf.mul(value, tf.neg(tf.softplus(this.logits))), tf.neg(tf.softplus(tf.neg(this.logits))));
   }
 
   /** (1 - p) / p = exp(-logits). */

@@ -38,11 +38,11 @@ export class NegativeBinomial implements Distribution {
     return hostDraws(shape, [this.totalCount, this.logits], 'negbin', rng, ([r, l], js) => negativeBinomialSample(r!, Math.exp(l!), js));
   }
 
-  /** lgamma(k + r) - lgamma(r) - lgamma(k + 1) + r log(1 - p) + k log p, the logs as log-sigmoids. */
+  /** lgamma(k + r) - lgamma(r) - lgamma(k + 1) + r log(1 - p) + k log p, the logs as -softplus of the logits. */
   logProb(value: Tensor): Tensor {
     const r = this.totalCount;
     const norm = tf.sub(lgamma(tf.add(value, r)), tf.add(lgamma(r), lgamma(tf.add(value, 1))));
-    return tf.add(norm, tf.add(tf.mul(r, tf.logSigmoid(tf.neg(this.logits))), tf.mul(value, tf.logSigmoid(this.logits))));
+    return tf.add(norm, tf.add(tf.mul(r, tf.neg(tf.softplus(this.logits))), tf.mul(value, tf.neg(tf.softplus(tf.neg(this.logits))))));
   }
 
   /** r p / (1 - p) = r exp(logits). */
