@@ -6,7 +6,7 @@
 import { ANNOTATIONS, FUNCTIONS, type AnnotationSpec } from './builtins.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 import { autoGuideFor } from '../runtime/auto-guide.js';
-import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, interval, intRange, type Support, type SupportKind } from '../runtime/support.js';
+import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, interval, intRange, type Support, type SupportKind } from '../runtime/support.js';
 
 /** A generated part of a docs file: its name in the marker comments and its Markdown. */
 export interface DocRegion {
@@ -197,6 +197,7 @@ const AUTO_GUIDE_SUPPORTS: Readonly<Record<SupportKind, readonly { label: string
   simplex: [{ label: 'simplex', support: SIMPLEX }],
   interval: [{ label: '`interval(lo, hi)`', support: interval(0, 1) }],
   count: [{ label: 'count', support: COUNT }],
+  corr_cholesky: [{ label: '`corr_cholesky[D, D]`', support: CORR_CHOLESKY }],
 };
 
 /** The guide autoGuideFor gives each support, and how its gradient is estimated. */

@@ -40,7 +40,8 @@ export const AUTO_GUIDE_HIDDEN = 200;
  * values a LogNormal, the unit interval a Beta (pathwise through implicit reparameterization),
  * interval(lo, hi) a Normal squashed into it (LogitNormal, as Pyro's AutoNormal transforms a
  * Normal by biject_to(support)), binary values a Bernoulli, int(lo, hi) a Categorical over its
- * hi - lo + 1 values, counts a Poisson (score function), a simplex a Dirichlet. Scales start
+ * hi - lo + 1 values, counts a Poisson (score function), a simplex a Dirichlet, a correlation
+ * Cholesky factor a Normal pushed through Stan's transform (CorrCholeskyNormal, starting at the identity). Scales start
  * small (0.1), as in Pyro.
  */
 export function autoGuideFor(s: Support): AutoGuide | undefined {
@@ -76,6 +77,8 @@ export function autoGuideFor(s: Support): AutoGuide | undefined {
       };
     case 'count':
       return { distribution: 'Poisson', params: [{ arg: 'rate', constraint: 'positive', init: 1, jitter: false }] };
+    case 'corr_cholesky':
+      return { distribution: 'CorrCholeskyNormal', params: [{ arg: 'loc', constraint: 'real', init: 0, jitter: false }, { arg: 'scale', constraint: 'positive', init: 0.1, jitter: false }] };
     case 'simplex':
       return { distribution: 'Dirichlet', params: [{ arg: 'concentration', constraint: 'positive', init: 10, jitter: false }] };
     default:

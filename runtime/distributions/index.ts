@@ -27,6 +27,7 @@ import { ZeroInflatedNegativeBinomial, ZeroInflatedPoisson } from './zero-inflat
 import { VonMises } from './von-mises.js';
 import { MultivariateNormal, klMultivariateNormal } from './multivariate-normal.js';
 import { LogitNormal } from './logit-normal.js';
+import { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
 
 export type { Distribution } from './distribution.js';
 export { Normal } from './normal.js';
@@ -55,6 +56,7 @@ export { ZeroInflatedNegativeBinomial, ZeroInflatedPoisson } from './zero-inflat
 export { VonMises } from './von-mises.js';
 export { MultivariateNormal } from './multivariate-normal.js';
 export { LogitNormal } from './logit-normal.js';
+export { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
 
 type Args = Readonly<Record<string, Tensor>>;
 type Factory = (args: Args) => Distribution;
@@ -105,6 +107,8 @@ const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['ZeroInflatedNegativeBinomial', (a) => new ZeroInflatedNegativeBinomial(arg(a, 'gate'), negativeBinomialParam(a))],
   ['VonMises', (a) => new VonMises(arg(a, 'loc'), arg(a, 'concentration'))],
   ['MultivariateNormal', (a) => new MultivariateNormal(arg(a, 'loc'), arg(a, 'scale_tril'))],
+  ['LKJCholesky', (a) => new LkjCholesky(arg(a, 'dimension'), arg(a, 'concentration'))],
+  ['CorrCholeskyNormal', (a) => new CorrCholeskyNormal(arg(a, 'loc'), arg(a, 'scale'))],
   ['LogitNormal', (a) => new LogitNormal(arg(a, 'loc'), arg(a, 'scale'), a['low'] ?? tf.scalar(0), a['high'] ?? tf.scalar(1))],
 ]);
 

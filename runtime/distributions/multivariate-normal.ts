@@ -19,20 +19,23 @@ export function diagonal(m: Tensor): Tensor {
 /**
  * Y with L Y = B, L [..., D, D] lower triangular, B [..., D, K], by forward substitution in
  * differentiable ops (row i of Y is (B_i - sum_{j<i} L_ij Y_j) / L_ii); batch axes broadcast.
- * O(D) steps of a few ops each: meant for the small D of latent vectors.
+ * O(D) steps of a few ops each: meant for the small D of latent vectors. Rows are picked by
+ * multiplying with a one-hot mask and summing (Gather's gradient needs UnsortedSegmentSum, which
+ * tfjs-wasm lacks).
  */
 export function solveLowerTriangular(l: Tensor, b: Tensor): Tensor {
   const d = l.shape[l.rank - 1]!;
   const eye = tf.eye(d);
   let y: Tensor = tf.zerosLike(b);
   for (let i = 0; i < d; i++) {
-    const row = tf.gather(l, i, l.rank - 2); // [..., D]
-    const lii = tf.gather(row, i, row.rank - 1); // [...]
+    const ei = tf.slice(eye, [i, 0], [1, d]); // [1, D]: row i of the identity
+    const eiCol = tf.reshape(ei, [d, 1]);
+    const row = tf.sum(tf.mul(l, eiCol), -2); // [..., D], row i of L
+    const lii = tf.sum(tf.mul(row, ei), -1); // [...]
     const s = tf.sum(tf.mul(tf.expandDims(row, -1), y), -2); // [..., K]; y is zero from row i on
-    const bi = tf.gather(b, i, b.rank - 2); // [..., K]
+    const bi = tf.sum(tf.mul(b, eiCol), -2); // [..., K]
     const yi = tf.div(tf.sub(bi, s), tf.expandDims(lii, -1));
-    const ei = tf.reshape(tf.gather(eye, i, 0), [d, 1]);
-    y = tf.add(y, tf.mul(ei, tf.expandDims(yi, -2)));
+    y = tf.add(y, tf.mul(eiCol, tf.expandDims(yi, -2)));
   }
   return y;
 }

@@ -1,6 +1,6 @@
 // What the checker and the docs know about a distribution, with no tensors involved.
 import type { Support } from '../support.js';
-import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT } from '../support.js';
+import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT } from '../support.js';
 
 export interface DistParamSpec {
   name: string;
@@ -49,7 +49,7 @@ export interface DistSpec {
    * The event shape (the trailing `eventRank` axes of a value) implied by the arguments'
    * shapes: Dirichlet's is [K] from its concentration's last axis. Undefined when unknown.
    */
-  eventShapeFor?(shapes: ReadonlyMap<string, readonly number[]>): readonly number[] | undefined;
+  eventShapeFor?(shapes: ReadonlyMap<string, readonly number[]>, values: ReadonlyMap<string, number>): readonly number[] | undefined;
   /**
    * A problem with the arguments' shapes taken together (MultivariateNormal's loc [D] against its
    * scale_tril [D, D]), by parameter; the shape rule reports it.
@@ -620,6 +620,48 @@ export const LOGIT_NORMAL_SPEC: DistSpec = {
   exampleContext: 'with `p : unit`',
 };
 
+export const LKJ_CHOLESKY_SPEC: DistSpec = {
+  name: 'LKJCholesky',
+  params: [
+    { name: 'dimension', domain: 'count', doc: 'D, the size of the correlation matrix (a constant >= 2)' },
+    { name: 'concentration', domain: 'positive', doc: 'eta: 1 is uniform over correlation matrices, larger concentrates near the identity' },
+  ],
+  parameterizations: [['dimension', 'concentration']],
+  support: CORR_CHOLESKY,
+  eventShapeFor: (_shapes, values) => {
+    const d = values.get('dimension');
+    return d !== undefined && Number.isInteger(d) && d >= 2 ? [d, d] : undefined;
+  },
+  validate: (values) => {
+    const d = values.get('dimension');
+    return d !== undefined && !(Number.isInteger(d) && d >= 2) ? { param: 'dimension', message: `LKJCholesky's dimension must be an integer >= 2, got ${d}` } : undefined;
+  },
+  reparameterizable: false,
+  eventRank: 2,
+  doc: "The LKJ distribution (Lewandowski, Kurowicka & Joe 2009) of a D x D correlation matrix, through its lower Cholesky factor L (event rank 2; Stan's lkj_corr_cholesky, NumPyro's LKJCholesky): density prod_{k=2}^{D} L_kk^(D - k + 2 eta - 2) over the entries below the diagonal, normalized. Each correlation has (r + 1) / 2 ~ Beta(eta - 1 + D / 2, eta - 1 + D / 2). Sampled by the onion method in float64; not reparameterizable (as a prior it needs none). A covariance's factor is `diag(sigma) L`, i.e. each row i of L times sigma_i. `mean()` reports the identity.",
+  example: 'L ~ LKJCholesky(3, 2)',
+  exampleContext: 'with `L : corr_cholesky[3, 3]`',
+};
+
+export const CORR_CHOLESKY_NORMAL_SPEC: DistSpec = {
+  name: 'CorrCholeskyNormal',
+  params: [
+    { name: 'loc', domain: 'real', eventRank: 2, doc: 'means of the unconstrained coordinates, [..., D, D] (entries below the diagonal used)' },
+    { name: 'scale', domain: 'positive', eventRank: 2, doc: 'their standard deviations, [..., D, D] (entries below the diagonal used)' },
+  ],
+  parameterizations: [['loc', 'scale']],
+  support: CORR_CHOLESKY,
+  eventShapeFor: (shapes) => {
+    const s = shapes.get('loc') ?? shapes.get('scale');
+    return s && s.length >= 2 ? s.slice(-2) : undefined;
+  },
+  reparameterizable: true,
+  eventRank: 2,
+  doc: "A Normal(loc, scale) on the D (D - 1) / 2 entries below the diagonal, pushed through Stan's transform to the Cholesky factor of a correlation matrix (z = tanh(x), then L_ij = z_ij sqrt(1 - sum_{k<j} L_ik^2) row by row), with the change of variables in the density. Pathwise. The automatic guide of `corr_cholesky` latents.",
+  example: 'L ~ CorrCholeskyNormal(m, s)',
+  exampleContext: 'with `L : corr_cholesky[3, 3]`, `param m : real[3, 3]`, `param s : positive[3, 3]`',
+};
+
 export const DIST_SPECS: ReadonlyMap<string, DistSpec> = new Map(
   [
     NORMAL_SPEC,
@@ -650,5 +692,7 @@ export const DIST_SPECS: ReadonlyMap<string, DistSpec> = new Map(
     VON_MISES_SPEC,
     MULTIVARIATE_NORMAL_SPEC,
     LOGIT_NORMAL_SPEC,
+    LKJ_CHOLESKY_SPEC,
+    CORR_CHOLESKY_NORMAL_SPEC,
   ].map((s) => [s.name, s]),
 );

@@ -458,9 +458,19 @@ function siteShapes(ctx: CheckContext, stmt: SampleStmt, match: DistMatch, decla
     ctx.error('shape-mismatch', i >= 0 ? args[i]!.value.span : stmt.dist.span, problem.message);
     return;
   }
-  const implied = spec.eventShapeFor?.(known);
+  const values = new Map<string, number>();
+  args.forEach((a, i) => {
+    const pname = match.argNames[i];
+    const v = pname ? ctx.tryFold(a.value) : undefined;
+    if (pname && v !== undefined) values.set(pname, v);
+  });
+  const implied = spec.eventShapeFor?.(known, values);
   if (implied && !bad && !sameShape(implied, event)) {
     const i = match.argNames.findIndex((n) => n !== undefined && known.has(n) && paramEventRank(spec, n) > 0);
+    if (i < 0) {
+      ctx.error('shape-mismatch', stmt.dist.span, `${spec.name} draws values of shape ${formatShape(implied)} (from its arguments), but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
+      return;
+    }
     const pname = match.argNames[i]!;
     const s = known.get(pname)!;
     ctx.error('shape-mismatch', args[i]!.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)}, ${spec.support.kind === 'real' ? `D = ${s[s.length - 1]} entries` : `K = ${s[s.length - 1]} classes`} on its last axis, but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
