@@ -12,10 +12,12 @@ import {
   Binomial,
   Categorical,
   Cauchy,
+  CorrCholeskyNormal,
   Geometric,
   HalfCauchy,
   HalfNormal,
   InverseGamma,
+  LkjCholesky,
   LogitNormal,
   Multinomial,
   MultivariateNormal,
@@ -509,5 +511,86 @@ describe('automatic guides and the fixes', () => {
     for (let lam = 1; lam <= 15; lam += 0.01) if (elbo(lam) > elbo(best)) best = lam;
     console.log(`auto Poisson: rate ${rate.toFixed(3)}, the ELBO-optimal Poisson rate ${best.toFixed(3)}`);
     expect(Math.abs(rate / best - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('LKJCholesky and CorrCholeskyNormal', () => {
+  /** Factors [N, 3, 3] from (L21, L31, L32) on a midpoint grid of m cells per axis: |L21| < 1, L31^2 + L32^2 < 1. */
+  function grid3(m: number): { l: tf.Tensor; cell: number } {
+    const pts: number[] = [];
+    const h = 2 / m;
+    for (let a = 0; a < m; a++) {
+      const l21 = -1 + (a + 0.5) * h;
+      for (let b = 0; b < m; b++) {
+        const l31 = -1 + (b + 0.5) * h;
+        for (let c = 0; c < m; c++) {
+          const l32 = -1 + (c + 0.5) * h;
+          const r = 1 - l31 * l31 - l32 * l32;
+          if (r <= 0) continue;
+          pts.push(1, 0, 0, l21, Math.sqrt(1 - l21 * l21), 0, l31, l32, Math.sqrt(r));
+        }
+      }
+    }
+    return { l: tf.tensor(pts, [pts.length / 9, 3, 3]), cell: h * h * h };
+  }
+
+  it('LKJCholesky: D = 2 is (1 - r^2)^(eta - 1) / B(1/2, eta); D = 3 integrates to 1 over the factors (eta = 2 and 1; 80^3 grid)', () => {
+    for (const eta of [0.7, 1, 3]) {
+      const rs = [-0.8, 0, 0.45];
+      const ls = tf.tensor(rs.flatMap((r) => [1, 0, r, Math.sqrt(1 - r * r)]), [3, 2, 2]);
+      const want = rs.map((r) => (eta - 1) * Math.log(1 - r * r) - (lgammaL(0.5) + lgammaL(eta) - lgammaL(eta + 0.5)));
+      expectClose(values(new LkjCholesky(s(2), s(eta)).logProb(ls)), want, 1e-5);
+    }
+    const { l, cell } = grid3(80);
+    for (const eta of [1, 2]) {
+      const total = values(tf.exp(new LkjCholesky(s(3), s(eta)).logProb(l))).reduce((a, b) => a + b, 0) * cell;
+      expect(Math.abs(total - 1), `eta ${eta}: ${total}`).toBeLessThan(0.01);
+    }
+  });
+
+  it('LKJCholesky samples: lower triangular with unit rows, and each correlation r has (r + 1) / 2 ~ Beta(eta - 1 + D/2, ...): mean 0, variance 1 / (2 eta + D - 1) (D = 4, eta = 2; seed lkj, 20k)', () => {
+    const n = 20_000;
+    const d = 4;
+    const L = new LkjCholesky(s(d), s(2)).sample([n, d, d], new Rng('lkj')).arraySync() as number[][][];
+    for (const m of L.slice(0, 200)) {
+      m.forEach((row, i) => {
+        expect(Math.abs(row.reduce((a, v) => a + v * v, 0) - 1)).toBeLessThan(1e-5);
+        row.forEach((v, j) => j > i && expect(v).toBe(0));
+        expect(row[i]!).toBeGreaterThan(0);
+      });
+    }
+    const corr = (m: number[][], i: number, j: number): number => m[i]!.reduce((a, v, k) => a + v * m[j]![k]!, 0);
+    for (const [i, j] of [[1, 0], [3, 1], [3, 2]] as const) expectMoments(`r${i}${j}`, L.map((m) => corr(m, i, j)), 0, 1 / (2 * 2 + d - 1));
+  });
+
+  it('CorrCholeskyNormal: samples are correlation factors; the density integrates to 1 (D = 2 on a line, D = 3 on the grid); pathwise gradients are finite (seed ccn)', () => {
+    const loc = tf.tensor2d([[0, 0], [0.4, 0]]);
+    const scale = tf.tensor2d([[1, 1], [0.7, 1]]);
+    const m = 20_000;
+    const r = Array.from({ length: m }, (_, i) => -1 + ((i + 0.5) * 2) / m);
+    const ls = tf.tensor(r.flatMap((v) => [1, 0, v, Math.sqrt(1 - v * v)]), [m, 2, 2]);
+    expect((values(tf.exp(new CorrCholeskyNormal(loc, scale).logProb(ls))).reduce((a, b) => a + b, 0) * 2) / m).toBeCloseTo(1, 3);
+    const loc3 = tf.tensor2d([[0, 0, 0], [0.3, 0, 0], [-0.2, 0.5, 0]]);
+    const scale3 = tf.tensor2d([[1, 1, 1], [0.5, 1, 1], [0.6, 0.4, 1]]);
+    const { l, cell } = grid3(80);
+    const total = values(tf.exp(new CorrCholeskyNormal(loc3, scale3).logProb(l))).reduce((a, b) => a + b, 0) * cell;
+    expect(Math.abs(total - 1), `${total}`).toBeLessThan(0.01);
+    const z = new CorrCholeskyNormal(loc3, scale3).sample([500, 3, 3], new Rng('ccn')).arraySync() as number[][][];
+    for (const mtx of z) mtx.forEach((row) => expect(Math.abs(row.reduce((a, v) => a + v * v, 0) - 1)).toBeLessThan(1e-5));
+    const [gl, gs] = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+      const q = new CorrCholeskyNormal(a, b);
+      return tf.sum(new LkjCholesky(s(3), s(2)).logProb(q.sample([8, 3, 3], new Rng('ccn-g'))));
+    })([loc3, scale3]);
+    expect(values(gl!).every(Number.isFinite) && values(gs!).every(Number.isFinite)).toBe(true);
+    expect(values(gl!).some((v) => v !== 0)).toBe(true);
+  });
+
+  it('the checker: corr_cholesky declarations are square with D >= 2; the dimension must match', () => {
+    const messages = (src: string): string => checkSource('t.ppl', src).diagnostics.map((d) => `${d.span.line}:${d.span.column}: ${d.message}`).join('\n');
+    expect(messages('global L : corr_cholesky[3, 3]\nmodel {\n  L ~ LKJCholesky(3, 2)\n}\n')).toBe('');
+    expect(messages('global L : corr_cholesky[3]\nmodel {\n  L ~ LKJCholesky(3, 2)\n}\n')).toMatch(/declare L : corr_cholesky\[D, D\] with D >= 2/);
+    expect(messages('global L : corr_cholesky[3, 3]\nmodel {\n  L ~ LKJCholesky(4, 2)\n}\n')).toMatch(/LKJCholesky draws values of shape \[4, 4\] \(from its arguments\), but L is declared corr_cholesky\[3, 3\]/);
+    expect(messages('global L : corr_cholesky[3, 3]\nmodel {\n  L ~ LKJCholesky(2.5, 2)\n}\n')).toMatch(/LKJCholesky's dimension must be an integer >= 2, got 2.5/);
+    expect(messages('global L : real[3, 3]\nmodel {\n  L ~ LKJCholesky(3, 2)\n}\n')).toMatch(/the prior of L is LKJCholesky with support corr_cholesky/);
   });
 });
