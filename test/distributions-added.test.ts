@@ -193,6 +193,8 @@ describe('log-densities against closed forms and tables', () => {
     });
     const withJunk = L.map((row, i) => row.map((v, j) => (j > i ? 9 : v)));
     expectClose(values(new MultivariateNormal(t1(loc), tf.tensor2d(withJunk)).logProb(tf.tensor2d(xs))), want, 1e-5);
+    // the covariance itself, factored by the differentiable Cholesky
+    expectClose(values(new MultivariateNormal(t1(loc), { covariance: tf.tensor2d(cov) }).logProb(tf.tensor2d(xs))), want, 1e-4);
     const diag = values(new MultivariateNormal(t1(loc), tf.diag(t1([1.2, 0.8, 0.6]))).logProb(tf.tensor2d(xs)));
     const normals = values(tf.sum(new Normal(t1(loc), t1([1.2, 0.8, 0.6])).logProb(tf.tensor2d(xs)), -1));
     expectClose(diag, normals, 1e-5);
@@ -362,6 +364,25 @@ describe('gradients through samples', () => {
       const [g] = tf.grads((p: tf.Tensor) => tf.add(tf.sum(make(p).sample([50, 2], new Rng(name))), tf.mul(p, 0)))([s(0.2)]);
       expect(values(g!)[0], name).toBe(0);
     }
+  });
+});
+
+describe('MultivariateNormal with covariance_matrix', () => {
+  it('the gradient of log N(x; 0, S) in S through the Cholesky is G = (S^-1 x x^T S^-1 - S^-1) / 2, its off-diagonal part on the lower copy (2 G_ij) and G_ii on the diagonal', () => {
+    const S = [
+      [2, 0.6],
+      [0.6, 1],
+    ];
+    const x = [0.7, -1.2];
+    const det = S[0]![0]! * S[1]![1]! - S[0]![1]! * S[1]![0]!;
+    const inv = [
+      [S[1]![1]! / det, -S[0]![1]! / det],
+      [-S[1]![0]! / det, S[0]![0]! / det],
+    ];
+    const v = inv.map((row) => row[0]! * x[0]! + row[1]! * x[1]!);
+    const g = [0, 1].map((i) => [0, 1].map((j) => 0.5 * (v[i]! * v[j]! - inv[i]![j]!)));
+    const [grad] = tf.grads((a: tf.Tensor) => new MultivariateNormal(t1([0, 0]), { covariance: a }).logProb(t1(x)))([tf.tensor2d(S)]);
+    expectClose(values(grad!), [g[0]![0]!, 0, 2 * g[1]![0]!, g[1]![1]!], 1e-4);
   });
 });
 

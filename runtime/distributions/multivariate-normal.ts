@@ -41,6 +41,30 @@ export function solveLowerTriangular(l: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * The lower Cholesky factor L (L L^T = A) of symmetric positive definite matrices A [..., D, D],
+ * column by column in differentiable ops (Cholesky-Banachiewicz): with s_i = sum_{k<j} L_ik L_jk,
+ * L_jj = sqrt(A_jj - s_j) and L_ij = (A_ij - s_i) / L_jj below it. Only A's lower triangle is
+ * read, so the gradient with respect to an off-diagonal entry lands on its lower copy.
+ */
+export function cholesky(a: Tensor): Tensor {
+  const d = a.shape[a.rank - 1]!;
+  const eye = tf.eye(d);
+  let l: Tensor = tf.zerosLike(a);
+  for (let j = 0; j < d; j++) {
+    const ej = tf.slice(eye, [j, 0], [1, d]); // [1, D]
+    const ejCol = tf.reshape(ej, [d, 1]);
+    const rowJ = tf.sum(tf.mul(l, ejCol), -2); // [..., D]: row j of L so far (zero from column j on)
+    const colA = tf.sum(tf.mul(a, ej), -1); // [..., D]: column j of A
+    const diff = tf.sub(colA, tf.sum(tf.mul(l, tf.expandDims(rowJ, -2)), -1)); // A_ij - s_i
+    const ljj = tf.sqrt(tf.sum(tf.mul(diff, ej), -1)); // [...]
+    const below = tf.slice(tf.linalg.bandPart(tf.ones([d, d]), -1, 0), [0, j], [d, 1]); // [D, 1]: rows i >= j
+    const col = tf.mul(tf.div(diff, tf.expandDims(ljj, -1)), tf.reshape(below, [d]));
+    l = tf.add(l, tf.mul(tf.expandDims(col, -1), ej));
+  }
+  return l;
+}
+
+/**
  * MultivariateNormal(loc, scale_tril): a vector along the last axis (event rank 1) with mean
  * `loc` and covariance L L^T, L = scale_tril lower triangular with a positive diagonal (the
  * entries above the diagonal are ignored). Density
@@ -50,8 +74,9 @@ export class MultivariateNormal implements Distribution {
   readonly spec = MULTIVARIATE_NORMAL_SPEC;
   readonly scaleTril: Tensor;
 
-  constructor(readonly loc: Tensor, scaleTril: Tensor) {
-    this.scaleTril = tf.mul(scaleTril, lowerMask(scaleTril.shape[scaleTril.rank - 1]!));
+  /** `scale` is the factor L, or `{ covariance }` to be factored. */
+  constructor(readonly loc: Tensor, scale: Tensor | { covariance: Tensor }) {
+    this.scaleTril = scale instanceof tf.Tensor ? tf.mul(scale, lowerMask(scale.shape[scale.rank - 1]!)) : cholesky(scale.covariance);
   }
 
   get dim(): number {

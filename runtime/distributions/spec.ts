@@ -5,7 +5,7 @@ import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT } from '../
 export interface DistParamSpec {
   name: string;
   /** The set the argument's values must lie in (for messages and docs). */
-  domain: 'real' | 'positive' | 'unit' | 'simplex' | 'count' | 'lower_cholesky';
+  domain: 'real' | 'positive' | 'unit' | 'simplex' | 'count' | 'lower_cholesky' | 'positive_definite';
   /**
    * Trailing axes of the argument that belong to one event instead of broadcasting over the
    * site (default 0). Categorical's and Dirichlet's parameters carry the K classes on their last
@@ -563,28 +563,33 @@ export const MULTIVARIATE_NORMAL_SPEC: DistSpec = {
   params: [
     { name: 'loc', domain: 'real', eventRank: 1, doc: 'mean vector on the last axis, [..., D]' },
     { name: 'scale_tril', domain: 'lower_cholesky', eventRank: 2, doc: 'L, the lower Cholesky factor of the covariance L L^T, on the last two axes [..., D, D] (positive diagonal; entries above it are ignored)' },
+    { name: 'covariance_matrix', domain: 'positive_definite', eventRank: 2, doc: 'the covariance, symmetric positive definite, [..., D, D] (factored by a differentiable Cholesky that reads its lower triangle)' },
   ],
-  parameterizations: [['loc', 'scale_tril']],
+  parameterizations: [
+    ['loc', 'scale_tril'],
+    ['loc', 'covariance_matrix'],
+  ],
   support: REAL,
   eventShapeFor: (shapes) => {
     const loc = shapes.get('loc');
     if (loc && loc.length) return [loc[loc.length - 1]!];
-    const l = shapes.get('scale_tril');
+    const l = shapes.get('scale_tril') ?? shapes.get('covariance_matrix');
     return l && l.length >= 2 ? [l[l.length - 1]!] : undefined;
   },
   shapeProblem: (shapes) => {
-    const l = shapes.get('scale_tril');
+    const name = shapes.has('scale_tril') ? 'scale_tril' : 'covariance_matrix';
+    const l = shapes.get(name);
     if (!l || l.length < 2) return undefined;
     const [r, c] = [l[l.length - 2]!, l[l.length - 1]!];
-    if (r !== c) return { param: 'scale_tril', message: `MultivariateNormal's scale_tril must be square on its last two axes, got shape [${l.join(', ')}]` };
+    if (r !== c) return { param: name, message: `MultivariateNormal's ${name} must be square on its last two axes, got shape [${l.join(', ')}]` };
     const loc = shapes.get('loc');
     const d = loc && loc.length ? loc[loc.length - 1]! : undefined;
-    if (d !== undefined && d !== c) return { param: 'scale_tril', message: `MultivariateNormal's scale_tril has shape [${l.join(', ')}] but its loc has D = ${d} entries on its last axis: scale_tril must end with [${d}, ${d}]` };
+    if (d !== undefined && d !== c) return { param: name, message: `MultivariateNormal's ${name} has shape [${l.join(', ')}] but its loc has D = ${d} entries on its last axis: ${name} must end with [${d}, ${d}]` };
     return undefined;
   },
   reparameterizable: true,
   eventRank: 1,
-  doc: 'A Gaussian vector along the last axis (event rank 1) with mean loc and covariance L L^T, L = scale_tril: density (2 pi)^(-D/2) |L|^(-1) exp(-|L^-1 (z - loc)|^2 / 2), computed by forward substitution. Pathwise sample z = loc + L eps, eps ~ N(0, I). Closed-form KL between two of them (trace, Mahalanobis and log-determinant terms). Leading axes of loc and scale_tril broadcast to the declared shape without its last axis.',
+  doc: 'A Gaussian vector along the last axis (event rank 1) with mean loc and covariance L L^T, L = scale_tril: density (2 pi)^(-D/2) |L|^(-1) exp(-|L^-1 (z - loc)|^2 / 2), computed by forward substitution; given `covariance_matrix` instead, L is its Cholesky factor (computed in differentiable ops, so a learned covariance trains). Pathwise sample z = loc + L eps, eps ~ N(0, I). Closed-form KL between two of them (trace, Mahalanobis and log-determinant terms). Leading axes of loc and scale_tril broadcast to the declared shape without its last axis.',
   example: 'z ~ MultivariateNormal(m, L)',
   exampleContext: 'with `z : real[D]`, `m : real[D]` and `L : real[D, D]` lower triangular',
 };
