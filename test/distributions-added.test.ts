@@ -9,6 +9,7 @@ import { tf } from '../runtime/tf.js';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../runtime/random.js';
 import {
+  Bernoulli,
   Binomial,
   Categorical,
   Cauchy,
@@ -615,5 +616,15 @@ describe('LKJCholesky and CorrCholeskyNormal', () => {
     expect(messages('global L : corr_cholesky[3, 3]\nmodel {\n  L ~ LKJCholesky(4, 2)\n}\n')).toMatch(/LKJCholesky draws values of shape \[4, 4\] \(from its arguments\), but L is declared corr_cholesky\[3, 3\]/);
     expect(messages('global L : corr_cholesky[3, 3]\nmodel {\n  L ~ LKJCholesky(2.5, 2)\n}\n')).toMatch(/LKJCholesky's dimension must be an integer >= 2, got 2.5/);
     expect(messages('global L : real[3, 3]\nmodel {\n  L ~ LKJCholesky(3, 2)\n}\n')).toMatch(/the prior of L is LKJCholesky with support corr_cholesky/);
+  });
+});
+
+describe('gradients through tidy intermediates', () => {
+  it('the Bernoulli KL is differentiable when the guide logits are computed in the step (d/dl KL = q (1 - q) (l - logit p))', () => {
+    const v = tf.variable(tf.scalar(0.3));
+    const { grads } = tf.variableGrads(() => tf.sum(analyticKl(new Bernoulli({ logits: tf.mul(v, 2) }), new Bernoulli({ probs: tf.scalar(0.4) }))!) as tf.Scalar, [v]);
+    const q = 1 / (1 + Math.exp(-0.6));
+    expect(values(grads[v.name]!)[0]).toBeCloseTo(2 * q * (1 - q) * (0.6 - Math.log(0.4 / 0.6)), 5);
+    v.dispose();
   });
 });
