@@ -147,11 +147,12 @@ describe('the registry', () => {
       [
         'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'Poisson', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform',
         'HalfNormal', 'HalfCauchy', 'Cauchy', 'InverseGamma', 'Weibull', 'Geometric', 'Binomial', 'NegativeBinomial', 'Multinomial', 'ZeroInflatedPoisson', 'ZeroInflatedNegativeBinomial', 'VonMises', 'MultivariateNormal', 'LogitNormal',
+        'LKJCholesky', 'CorrCholeskyNormal',
       ].sort(),
     );
     const reparam = names.filter((n) => DIST_SPECS.get(n)!.reparameterizable);
     expect(reparam.sort()).toEqual(
-      ['Beta', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform', 'HalfNormal', 'HalfCauchy', 'Cauchy', 'InverseGamma', 'Weibull', 'MultivariateNormal', 'LogitNormal'].sort(),
+      ['Beta', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform', 'HalfNormal', 'HalfCauchy', 'Cauchy', 'InverseGamma', 'Weibull', 'MultivariateNormal', 'LogitNormal', 'CorrCholeskyNormal'].sort(),
     );
     expect(DIST_SPECS.get('Dirichlet')!.eventRank).toBe(1);
     expect(DIST_SPECS.get('RelaxedCategorical')!.eventRank).toBe(1);
