@@ -1,7 +1,7 @@
 // The evidence lower bound, estimated from a guide trace and the model trace replayed on it:
 //   ELBO = E_q[log p(x, z) - log q(z | x)] = E_q[log p(x | z)] - KL(q(z | x) || p(z)).
 // Local sites are summed over the minibatch and scaled by N/M; global sites count once.
-import { tf, type Tensor } from '../runtime/tf.js';
+import { tf, withoutGradient, type Tensor } from '../runtime/tf.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
 import { analyticKl } from '../runtime/distributions/index.js';
 import { repeatParticles, sumEvent } from '../runtime/layout.js';
@@ -28,6 +28,18 @@ export interface ElboEstimate {
    * (minus the rate, the KL). Undefined when latents are summed out (their terms do not split). [P, M]
    */
   split?: { data: Tensor; latent: Tensor };
+  /**
+   * Per particle and data point, the log importance weight log p(x_i, z_i) - log q(z_i | x_i).
+   * The same tensor as `local`, except where the guide sums over discrete values: `local` is then
+   * their q-weighted mean of the terms and this their log-sum-exp with log q added. [P, M]
+   */
+  logWeights: Tensor;
+  /**
+   * Where the guide sums over the joint values of discrete sites (@enumerate in the guide): the
+   * local terms per joint value and those values' weights, [P * size, M] (row p * size + k),
+   * for the score-function signals of sites drawn after them.
+   */
+  perGuideValue?: { local: Tensor; weights: Tensor };
 }
 
 /**
@@ -51,8 +63,17 @@ function weighted(t: Tensor, weight: number): Tensor {
   return weight === 1 ? t : tf.mul(t, weight);
 }
 
+/**
+ * The ELBO's terms from a guide trace and the model replayed on it. Latents summed out in the
+ * model enter by a log-sum-exp over their joint values; discrete values the guide sums over
+ * (guide-side enumeration, as in Pyro's TraceEnum_ELBO) enter as the expectation under q:
+ * sum_k q(k | x) [log p(x, k, z_k) - log q(z_k | x, k) - log q(k | x)], exact in k.
+ */
 export function estimateElbo(guide: Trace, model: Trace, particles: number, opts: ElboOptions): ElboEstimate {
   const e = model.enumeration;
+  const eg = guide.enumeration;
+  // guide draws, each with every joint value of the guide's enumerated sites
+  const draws = particles * eg;
   let local: Tensor | undefined;
   let global: Tensor | undefined;
   // Unweighted local terms by kind, for the rate and the distortion.
@@ -86,32 +107,69 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
     else global = addTo(global, tf.reshape(term, [-1]));
   }
   const rows = localRows(model);
-  let localFull = broadcastIfNeeded(local ?? tf.zeros([1, rows]), [particles * e, rows]);
-  let globalFull = broadcastIfNeeded(global ?? tf.zeros([1]), [particles * e]);
+  let localFull = broadcastIfNeeded(local ?? tf.zeros([1, rows]), [draws * e, rows]);
+  let globalFull = broadcastIfNeeded(global ?? tf.zeros([1]), [draws * e]);
   if (e > 1) {
     // log sum over the joint values of the enumerated latents, per guide draw and data point:
     // the terms that do not involve them are equal across the values and factor out exactly.
-    localFull = tf.logSumExp(tf.reshape(localFull, [particles, e, rows]), 1);
-    globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [particles, e]), [0, 0], [particles, 1]), [particles]);
+    localFull = tf.logSumExp(tf.reshape(localFull, [draws, e, rows]), 1);
+    globalFull = tf.reshape(tf.slice(tf.reshape(globalFull, [draws, e]), [0, 0], [draws, 1]), [draws]);
+  }
+  let logWeights = localFull;
+  let perGuideValue: ElboEstimate['perGuideValue'];
+  let overGuideValues = (t: Tensor): Tensor => t;
+  if (eg > 1) {
+    const logw = tf.reshape(broadcastIfNeeded(guideValueLogWeights(guide, rows), [draws, rows]), [particles, eg, rows]);
+    const w = tf.exp(logw);
+    // A value of weight 0 (not the observed one, or underflowed) must not bring its terms' NaN or -Infinity in.
+    const counted = tf.cast(positive(w), 'bool');
+    const safe = (t: Tensor): Tensor => tf.where(counted, tf.reshape(t, [particles, eg, rows]), tf.zerosLike(w));
+    overGuideValues = (t) => tf.sum(tf.mul(w, safe(t)), 1);
+    perGuideValue = { local: localFull, weights: tf.reshape(w, [draws, rows]) };
+    logWeights = tf.logSumExp(tf.add(safe(localFull), logw), 1);
+    localFull = overGuideValues(localFull);
+    // global sites are drawn after the enumerated ones, once per value: their mean over the values
+    globalFull = tf.mean(tf.reshape(globalFull, [particles, eg]), 1);
   }
   const scale = firstLocalScale(model);
   const localSum = tf.mul(scale, tf.sum(localFull, 1));
   // Adding the zeros of a model without global sites changes no value: leave those kernels out.
   const total = global ? tf.add(localSum, globalFull) : localSum;
   // The split costs kernels that training never needs: computed on first read (in the caller's tidy scope).
-  const sum = (terms: Tensor[]): Tensor => tf.broadcastTo(terms.reduce<Tensor | undefined>((acc, t) => addTo(acc, t), undefined) ?? tf.zeros([1, rows]), [particles, rows]);
+  const sum = (terms: Tensor[]): Tensor => overGuideValues(tf.broadcastTo(terms.reduce<Tensor | undefined>((acc, t) => addTo(acc, t), undefined) ?? tf.zeros([1, rows]), [draws, rows]));
   let split: { data: Tensor; latent: Tensor } | undefined;
   return {
     local: localFull,
     global: globalFull,
     total,
     scale,
+    logWeights,
+    ...(perGuideValue ? { perGuideValue } : {}),
     get split() {
       if (e !== 1 || model.summedOut) return undefined;
       split ??= { data: sum(dataTerms), latent: sum(latentTerms) };
       return split;
     },
   };
+}
+
+/** 1 where positive, else 0; off the gradient tape (comparisons have no gradient). */
+const positive = withoutGradient((x) => tf.cast(tf.greater(x, 0), 'float32'));
+
+/**
+ * log q of each joint value of the sites the guide sums over, per draw and data point: the sum
+ * over those sites of their values' log-weights (a point mass where a partly observed value is
+ * observed). [P * size, rows or 1]
+ */
+function guideValueLogWeights(guide: Trace, rows: number): Tensor {
+  let out: Tensor | undefined;
+  for (const q of guide.sites.values()) {
+    if (!q.enumerated) continue;
+    const w = sumEvent(q.dist.enumerationLogWeight ? q.dist.enumerationLogWeight(q.value) : q.dist.logProb(q.value));
+    out = addTo(out, w);
+  }
+  if (!out) throw new Error('internal: a guide trace with enumerated values has no enumerated site');
+  return out.shape[1] === rows || out.shape[1] === 1 ? out : tf.broadcastTo(out, [out.shape[0]!, rows]);
 }
 
 /** `t` broadcast to `shape`, or `t` itself when it has that shape already (no copy kernel). */

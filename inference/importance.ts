@@ -16,7 +16,7 @@ import { estimateElbo } from './elbo.js';
  */
 export function logImportanceWeights(program: CompiledProgram, batch: Minibatch, k: number, rng: Rng, extra: readonly Handler[] = []): Tensor {
   const { guide, model } = guideThenModel(program, batch, { particles: k, rng, handlers: extra });
-  return estimateElbo(guide, model, k, { kl: 'mc' }).local;
+  return estimateElbo(guide, model, k, { kl: 'mc' }).logWeights;
 }
 
 /** log (1/K) sum_k exp(logW[k, i]) for each i: [K, M] -> [M]. */

@@ -48,7 +48,7 @@ export function toMinibatch(batch: Batch, program: Pick<LoweredProgram, 'data'>,
         filled[i] = missing ? filler : values[i]!;
       }
       values = filled;
-      (d.proposed ? observed : counted).set(d.name, tf.tensor(mask, shape, 'float32'));
+      (d.proposed || d.enumerated ? observed : counted).set(d.name, tf.tensor(mask, shape, 'float32'));
     }
     data.set(d.name, tf.tensor(values, shape, 'float32'));
   }

@@ -6,13 +6,13 @@ import type { Tensor } from '../runtime/tf.js';
 import type { Rng } from '../runtime/random.js';
 import { Trace } from '../runtime/trace.js';
 import type { Handler } from '../runtime/effects/messages.js';
-import { condition, enumerate, markov, mask, observedEntries, partlyObserved, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
+import { condition, enumerate, followEnumeratedGuide, markov, mask, observedEntries, partlyObserved, plate, replay, seed, subsample, trace } from '../runtime/effects/handlers.js';
 
 /** Data by declared name, laid out [1, M, ...shape]. */
 export interface Minibatch {
   data: ReadonlyMap<string, Tensor>;
   size: number;
-  /** For data declared with missing entries that a guide proposes: 1 where an entry is observed, 0 where missing, like its data. */
+  /** For data declared with missing entries that a guide proposes or the model sums out by enumeration: 1 where an entry is observed, 0 where missing, like its data. */
   observed?: ReadonlyMap<string, Tensor>;
   /** For data declared with missing entries that are summed out: 1 where an entry counts, 0 where it is missing. */
   counted?: ReadonlyMap<string, Tensor>;
@@ -36,7 +36,8 @@ export function traceModel(program: CompiledProgram, inputs: ReadonlyMap<string,
   const inner = guide ? [...handlers, replay(guide)] : handlers;
   const e = program.enumerationSize;
   const sums = program.hasChains && options.sumChains !== false ? [markov()] : [];
-  program.model(e === 1 ? [trace(t), ...sums, ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...sums, ...inner], inputs);
+  const followed = guide && guide.enumeration > 1 ? [followEnumeratedGuide(guide.enumeration)] : [];
+  program.model(e === 1 ? [trace(t), ...followed, ...sums, ...inner] : [trace(t), enumerate(e, program.enumerationValues()), ...followed, ...sums, ...inner], inputs);
   t.enumeration = e;
   return t;
 }
@@ -66,9 +67,15 @@ export interface GuideAndModel {
   model: Trace;
 }
 
-/** The guide on a minibatch, then the model replayed on its draws: one SVI or importance-sampling pass. */
+/**
+ * The guide on a minibatch, then the model replayed on its draws: one SVI or importance-sampling
+ * pass. Discrete sites the guide sums over (@enumerate in the guide) take every joint value
+ * along the particle axis (row p * size + k), and so does everything drawn after them.
+ */
 export function guideThenModel(program: CompiledProgram, batch: Minibatch, run: BatchRun): GuideAndModel {
   const handlers = onMinibatch(batch, run);
-  const guide = traceGuide(program, batch.data, handlers);
+  const eg = program.guideEnumerationSize;
+  const guide = traceGuide(program, batch.data, eg === 1 ? handlers : [enumerate(eg, program.guideEnumerationValues()), ...handlers]);
+  guide.enumeration = eg;
   return { guide, model: traceModel(program, batch.data, handlers, guide) };
 }

@@ -453,8 +453,8 @@ registerAnnotation({
 });
 registerAnnotation({
   name: 'enumerate',
-  blocks: ['model'],
-  doc: 'sum this discrete local latent out exactly (all its values, in parallel) instead of sampling it; it then has no guide site',
+  blocks: ['model', 'guide'],
+  doc: 'in the model: sum this discrete local latent out exactly (all its values, in parallel) instead of sampling it; it then has no guide site. In the guide: sum over every value of this discrete local site, each weighted by its guide probability, instead of drawing one (exact in that site; drawn before the guide\'s other sites)',
 });
 registerAnnotation({
   name: 'baseline',

@@ -32,6 +32,8 @@ export interface TraceSite {
   baseline?: Tensor;
   /** Multiplies the site's terms in an objective (@scale, KL annealing); 1 by default. */
   weight: number;
+  /** Its value runs over every value of its support along the particle axis (@enumerate) rather than being drawn. */
+  enumerated: boolean;
   /** The element of a value drawn element by element that this site is (`z[3]` of `z`). */
   element?: SiteElementRef;
 }
@@ -59,6 +61,7 @@ function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
     estimator: msg.infer.estimator,
     scale: msg.scale,
     weight: msg.infer.weight ?? 1,
+    enumerated: msg.infer.enumerated,
     ...(msg.element ? { element: msg.element } : {}),
     baseline: baseline && msg.batchShape ? tf.reshape(baseline, [-1, msg.batchShape[1]]) : undefined,
   };
@@ -67,8 +70,9 @@ function siteOf(msg: SampleMessage & { value: Tensor }): TraceSite {
 export class Trace {
   readonly sites = new Map<string, TraceSite>();
   /**
-   * Joint values of the latents summed out in this (model) trace: its particle axis is
-   * P * enumeration, row p * enumeration + k holding guide draw p with joint value k.
+   * Joint values of the sites enumerated in this trace (summed out in a model, summed over in a
+   * guide): its particle axis is P * enumeration, row p * enumeration + k holding draw p with
+   * joint value k. A model trace's axis is P * (its guide's) * (its own), the model's innermost.
    */
   enumeration = 1;
   /** Some latents were summed out inside a site: a Markov chain's factor (its terms do not split into rate and distortion). */

@@ -108,3 +108,41 @@ guide {
     }
   });
 });
+
+const SUMMED_DATA = `
+data   x : real
+data   c : binary missing
+param  mu : real = 2
+model {
+  c ~ Bernoulli(probs = 0.3) @enumerate
+  x ~ Normal(mu * (2 * c - 1), 1)
+}
+guide { }
+`;
+
+describe('@enumerate on data with missing entries sums out the missing ones in the model', () => {
+  it('an observed entry counts at its value only, a missing one is summed out: log p(x, c) or log p(x), with no variance', () => {
+    const cs = [1, NaN, 0, NaN, 1];
+    const program = compileOk(SUMMED_DATA, 'summed');
+    const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles: 2, kl: 'mc' });
+    const batch = {
+      ...minibatch({ x: { rows: XS.map((x) => [x]), shape: [] }, c: { rows: cs.map((c) => [Number.isNaN(c) ? 0 : c]), shape: [] } }),
+      observed: new Map([['c', tf.tensor(cs.map((c) => (Number.isNaN(c) ? 0 : 1)), [1, cs.length])]]),
+    };
+    const local = tf.tidy(() => svi.estimate(batch, XS.length, new Rng('summed')).local.arraySync() as number[][]);
+    program.dispose();
+    XS.forEach((x, i) => {
+      const c = cs[i]!;
+      const exact = Number.isNaN(c) ? logAddExp(Math.log(0.3) + normal(x, 2, 1), Math.log(0.7) + normal(x, -2, 1)) : Math.log(c === 1 ? 0.3 : 0.7) + normal(x, c === 1 ? 2 : -2, 1);
+      for (const row of local) expect(row[i]!).toBeCloseTo(exact, 4);
+    });
+  });
+
+  it('needs no guide site and refuses one, and refuses data declared without missing', () => {
+    expect(checkSource('t.ppl', SUMMED_DATA).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const proposed = checkSource('t.ppl', SUMMED_DATA.replace('guide { }', 'guide { c ~ Bernoulli(probs = 0.5) }'));
+    expect(proposed.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.code}`)).toContain('9:9 missing-summed-proposed');
+    const plain = checkSource('t.ppl', SUMMED_DATA.replace('binary missing', 'binary'));
+    expect(plain.diagnostics.find((d) => d.severity === 'error')?.message).toBe('@enumerate: c is data, which is observed; only latents, and data declared `missing` (its missing entries), are summed out');
+  });
+});

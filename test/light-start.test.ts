@@ -3,6 +3,8 @@
 // package (commands import TensorFlow.js when they run, by dynamic import).
 import { build } from 'esbuild';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -41,5 +43,16 @@ describe('what starts fast', () => {
 
   it('the check can fail: a computing command reaches tfjs-core', async () => {
     expect(tensorPackages(await staticPackages('cli/commands/train.ts')).join('\n')).toContain('@tensorflow/tfjs-core');
+  });
+
+  it('npx in a built clone does not rebuild it: prepare skips the build when npm runs it for `npx ppl` (npm_command=exec)', () => {
+    const script = path.join(ROOT, 'scripts', 'prepare.mjs');
+    const built = existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'));
+    const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_command: 'exec', PATH: '' } });
+    // with no PATH, a build would fail to find npm: a clean exit with no output means no build ran
+    if (built) {
+      expect(r.status).toBe(0);
+      expect(r.stdout + r.stderr).toBe('');
+    } else expect(r.status).not.toBe(0);
   });
 });

@@ -226,7 +226,7 @@ describe('beta-VAE and KL annealing (models/vae.ppl with @scale; klAnneal)', () 
 });
 
 describe('semi-supervised VAE M2 (models/ssvae.ppl) on the embedded digits', () => {
-  it('a third of the labels given, the rest proposed by the guide: q(y | x) classifies held-out digits with under 20% error after 6 epochs (seed m2)', async () => {
+  it('a third of the labels given, the rest summed over by the guide: q(y | x) classifies held-out digits with under 15% error after 1 epoch (seed m2)', async () => {
     const split = await openData('mnist', { binarize: 'threshold' });
     const rows = async (ds: typeof split.train): Promise<{ x: Float32Array[]; label: number[] }> => {
       const out = { x: [] as Float32Array[], label: [] as number[] };
@@ -242,7 +242,7 @@ describe('semi-supervised VAE M2 (models/ssvae.ppl) on the embedded digits', () 
     const test = await rows(split.test);
     // every third digit keeps its label; the others are missing
     const y = train.label.map((l, i) => (i % 3 === 0 ? l : NaN));
-    const { trained } = await fit(modelFile('ssvae'), arrayData({ x: train.x, y }), { epochs: 6, batchSize: 100, lr: 1e-3, seed: 'm2', baselines: ['mavg'], evaluateTest: false });
+    const { trained } = await fit(modelFile('ssvae'), arrayData({ x: train.x, y }), { epochs: 1, batchSize: 100, lr: 1e-3, seed: 'm2', evaluateTest: false });
     // held-out digits with their labels hidden: the guide's class probabilities
     const encoded = await trained.encode(arrayData({ x: test.x, y: test.x.map(() => NaN) }).train);
     trained.dispose();
@@ -254,7 +254,8 @@ describe('semi-supervised VAE M2 (models/ssvae.ppl) on the embedded digits', () 
       if (best !== label) wrong++;
     });
     const error = wrong / test.label.length;
-    console.log(`ssvae M2: ${y.filter((v) => !Number.isNaN(v)).length} labels of ${y.length}, test error of q(y | x) ${(100 * error).toFixed(2)}% on ${test.label.length} digits after 6 epochs`);
-    expect(error).toBeLessThan(0.2);
-  });
+    console.log(`ssvae M2: ${y.filter((v) => !Number.isNaN(v)).length} labels of ${y.length}, test error of q(y | x) ${(100 * error).toFixed(2)}% on ${test.label.length} digits after 1 epoch`);
+    expect(error).toBeLessThan(0.15);
+    // every label's terms for each digit: ten times a VAE's work per step (about 40 s alone here)
+  }, 1_200_000);
 });

@@ -116,7 +116,7 @@ function importanceSampling(program: CompiledProgram, batch: Minibatch, xIn: Flo
             data.set(opts.data, xTensor);
             const handlers = onMinibatch({ data, size: M }, { particles: c, rng, handlers: [mask(new Map([[opts.data, maskTensor]]))] });
             const { guide, model } = runConditioned(program, data, handlers, opts.globals);
-            const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
+            const logW = estimateElbo(guide, model, c, { kl: 'mc' }).logWeights;
             const site = model.get(opts.data);
             if (!site) throw new Error(`internal: no model site '${opts.data}'`);
             const xMean = tf.reshape(tf.broadcastTo(site.dist.mean(), [c, M, ...shape]), [c, M, size]);

@@ -62,7 +62,7 @@ export function logLikelihoodBatch(program: CompiledProgram, batch: Minibatch, r
     const c = Math.min(chunk, opts.k - done);
     const [lme, ess] = tf.tidy(() => {
       const { guide, model } = runConditioned(program, batch.data, onMinibatch(batch, { particles: c, rng }), opts.globals);
-      const logW = estimateElbo(guide, model, c, { kl: 'mc' }).local;
+      const logW = estimateElbo(guide, model, c, { kl: 'mc' }).logWeights;
       return [logMeanExp(logW), effectiveSampleSize(logW)];
     });
     const lmeA = lme!.dataSync();

@@ -8,6 +8,7 @@ import { tf, stopGradient, type Tensor } from '../../runtime/tf.js';
 import type { CompiledProgram } from '../../lang/compiler/index.js';
 import type { ParamStore, SavedParam } from '../../runtime/params.js';
 import { estimateElbo, type KlMode } from '../elbo.js';
+import { UserError } from '../../runtime/errors.js';
 import { guideThenModel, type BatchRun, type Minibatch } from '../run.js';
 import { ScoreBaselines, type BaselineOptions } from './baselines.js';
 import type { Objective, ObjectiveValue } from './objective.js';
@@ -38,14 +39,19 @@ export class ElboObjective implements Objective {
     const est = estimateElbo(guide, model, particles, { kl: this.options.kl });
     const value = tf.mean(est.total);
     let extra: Tensor | undefined;
+    // Sites the guide sums over (@enumerate) get exact gradients through their weights q(k | x).
+    const perValue = est.perGuideValue;
     for (const q of guide.latents()) {
-      if (q.estimator !== 'score') continue;
+      if (q.estimator !== 'score' || q.enumerated) continue;
       const local = q.plate === 'local';
-      const signal = stopGradient(local ? est.local : tf.reshape(est.total, [particles, 1]));
+      if (perValue && !local) throw new UserError(`the guide sums over discrete values (@enumerate), so the global latent ${q.name} cannot be estimated by the score function; give it a reparameterizable guide`);
+      // after values the guide sums over, a draw's signal is its own value's terms, weighted by that value's q
+      const signal = stopGradient(perValue ? perValue.local : local ? est.local : tf.reshape(est.total, [particles, 1]));
       const { advantage, fitLoss } = this.baselines.advantage(q, signal, batch.data);
       const logq = local ? q.logProb : tf.reshape(q.logProb, [-1, 1]);
+      const weighted = perValue ? tf.mul(stopGradient(perValue.weights), advantage) : advantage;
       // per data point: (N/M) sum_i; then the mean over particles
-      let term = tf.div(tf.mul(q.scale, tf.sum(tf.mul(stopGradient(advantage), logq))), particles);
+      let term = tf.div(tf.mul(q.scale, tf.sum(tf.mul(stopGradient(weighted), logq))), particles);
       if (fitLoss) term = tf.sub(term, fitLoss);
       extra = extra ? tf.add(extra, term) : term;
     }

@@ -26,14 +26,15 @@ export abstract class MultiSampleBound implements Objective {
     const { guide, model } = guideThenModel(program, batch, run);
     const particles = run.particles;
     const est = estimateElbo(guide, model, particles, { kl: 'mc' });
-    const bound = this.bound(est.local); // [M]
+    const bound = this.bound(est.logWeights); // [M]
     const value = tf.add(tf.mul(est.scale, tf.sum(bound)), tf.mean(est.global));
     let extra: Tensor | undefined;
-    const scoreSites = guide.latents().filter((q) => q.estimator === 'score');
+    const scoreSites = guide.latents().filter((q) => q.estimator === 'score' && !q.enumerated);
     if (scoreSites.length > 0) {
       if (!this.vimco) throw new UserError(`the ${this.name} objective trains pathwise sites only; ${scoreSites.map((q) => q.name).join(', ')} would need the score function (use the ELBO or IWAE objective, or a reparameterizable guide)`);
       if (particles < 2) throw new OptionError('particles', 'the IWAE objective with score-function sites (VIMCO) needs K >= 2 samples (`particles`)');
-      const signal = stopGradient(vimcoSignals(est.local, bound));
+      if (est.perGuideValue) throw new UserError(`the ${this.name} objective cannot train the score-function sites ${scoreSites.map((q) => q.name).join(', ')} after values the guide sums over (@enumerate); use the ELBO objective`);
+      const signal = stopGradient(vimcoSignals(est.logWeights, bound));
       for (const q of scoreSites) {
         if (q.plate !== 'local') throw new UserError(`VIMCO: the global latent ${q.name} cannot be estimated by the score function under the IWAE objective; use the ELBO objective`);
         const term = tf.mul(q.scale, tf.sum(tf.mul(signal, q.logProb)));
@@ -41,7 +42,7 @@ export abstract class MultiSampleBound implements Objective {
       }
     }
     const surrogate = extra ? tf.add(value, tf.sub(extra, stopGradient(extra))) : value;
-    return { value, surrogate, local: est.local, total: tf.reshape(value, [1]) };
+    return { value, surrogate, local: est.logWeights, total: tf.reshape(value, [1]) };
   }
 
   variables(): tf.Variable[] {

@@ -108,7 +108,8 @@ function compileSite(site: LoweredSite): Step {
       infer: {
         estimator,
         rule,
-        enumerated,
+        // A guide's site is marked by the handler that sums over it: encoding draws it instead.
+        enumerated: enumerated && block === 'model',
         ...(baselineOf ? { baseline: baselineOf(env) } : {}),
         ...(weight !== undefined ? { weight } : {}),
       },

@@ -2,13 +2,13 @@
 // and its blocks as closures that send messages through a stack of effect handlers.
 import type { CheckedProgram } from '../checked.js';
 import { lowerProgram } from '../lower/lower.js';
-import type { LoweredParam, LoweredProgram } from '../lower/program.js';
+import { sitesOf, type LoweredParam, type LoweredProgram } from '../lower/program.js';
 import { ParamStore } from '../../runtime/params.js';
 import { Mlp } from '../../runtime/nets.js';
 import { Rng } from '../../runtime/random.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
-import { tf, type Tensor } from '../../runtime/tf.js';
-import { enumerationTable, supportValues } from '../../runtime/enumeration.js';
+import type { Tensor } from '../../runtime/tf.js';
+import { EnumerationTables } from './enumeration-tables.js';
 import type { EstimatorKind, EstimatorMode, Stack } from '../../runtime/effects/messages.js';
 import type { EnumeratedValues } from '../../runtime/effects/handlers.js';
 import type { Env, RtValue } from './expressions.js';
@@ -60,23 +60,15 @@ function broadcastValues(values: readonly number[], from: readonly number[], to:
   return out;
 }
 
-/** Latents summed out (@enumerate): each one's joint-value table and its stride in the joint index. */
-interface EnumeratedLatent {
-  name: string;
-  shape: readonly number[];
-  table: Float32Array;
-  count: number;
-  stride: number;
-}
-
 export class CompiledProgram {
   readonly params = new ParamStore();
   readonly nets = new Map<string, Mlp>();
   private readonly guideSteps: Step[];
   private readonly modelSteps: Step[];
-  private readonly enumerated: EnumeratedLatent[] = [];
-  /** The number of joint values of the enumerated latents (1 when none is). */
-  readonly enumerationSize: number;
+  /** Latents summed out in the model (@enumerate), outside Markov chains. */
+  private readonly modelEnumeration: EnumerationTables;
+  /** Discrete sites the guide sums over (@enumerate in the guide), each value weighted by its probability. */
+  private readonly guideEnumeration: EnumerationTables;
   /** Some latent is a Markov chain summed out by the forward algorithm. */
   readonly hasChains: boolean;
 
@@ -93,16 +85,13 @@ export class CompiledProgram {
       const mlp = new Mlp({ name: n.name, layers: n.layers, activation: n.activation, heads: n.heads }, this.params, new Rng(`${initRng.seed}/${n.initStream}`));
       this.nets.set(n.name, mlp);
     }
-    let stride = 1;
-    for (const l of lowered.latents) {
-      if (!l.enumerated || l.chain) continue;
-      const values = supportValues(l.support);
-      if (!values) throw new Error(`internal: ${l.name} is enumerated but its support is not finite`);
-      const count = values.length ** l.shape.reduce((a, b) => a * b, 1);
-      this.enumerated.push({ name: l.name, shape: l.shape, table: enumerationTable(values, l.shape), count, stride });
-      stride *= count;
-    }
-    this.enumerationSize = stride;
+    this.modelEnumeration = new EnumerationTables([...lowered.latents.filter((l) => l.enumerated && !l.chain), ...lowered.data.filter((d) => d.enumerated)]);
+    const supportOf = (name: string) => (lowered.latents.find((l) => l.name === name) ?? lowered.data.find((d) => d.name === name))!;
+    this.guideEnumeration = new EnumerationTables(
+      sitesOf(lowered, 'guide')
+        .filter((s) => s.enumerated)
+        .map((s) => ({ name: s.name, support: supportOf(s.name).support, shape: s.shape })),
+    );
     this.hasChains = lowered.latents.some((l) => l.chain);
     this.guideSteps = compileBlock(lowered.guide);
     this.modelSteps = compileBlock(lowered.model);
@@ -127,21 +116,24 @@ export class CompiledProgram {
     runSteps(this.modelSteps, this.env(stack, inputs));
   }
 
-  /**
-   * Each enumerated latent's value for every joint value of them all, [size, 1, ...shape]:
-   * joint value k gives latent j its own value index floor(k / stride_j) mod count_j. New tensors.
-   */
+  /** The number of joint values of the latents summed out in the model (1 when none is). */
+  get enumerationSize(): number {
+    return this.modelEnumeration.size;
+  }
+
+  /** Each model-enumerated latent's value for every joint value of them all, [size, 1, ...shape]. New tensors. */
   enumerationValues(): EnumeratedValues[] {
-    const e = this.enumerationSize;
-    return this.enumerated.map((site) => {
-      const size = site.table.length / site.count;
-      const rows = new Float32Array(e * size);
-      for (let k = 0; k < e; k++) {
-        const own = Math.floor(k / site.stride) % site.count;
-        rows.set(site.table.subarray(own * size, own * size + size), k * size);
-      }
-      return { name: site.name, values: tf.tensor(rows, [e, 1, ...site.shape], 'float32') };
-    });
+    return this.modelEnumeration.values();
+  }
+
+  /** The number of joint values of the sites the guide sums over (1 when none is). */
+  get guideEnumerationSize(): number {
+    return this.guideEnumeration.size;
+  }
+
+  /** Each guide-enumerated site's value for every joint value of them all, [size, 1, ...shape]. New tensors. */
+  guideEnumerationValues(): EnumeratedValues[] {
+    return this.guideEnumeration.values();
   }
 
   dispose(): void {

@@ -147,7 +147,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       args,
       estimator: resolveEstimator(rule, mode),
       rule,
-      enumerated: site.block === 'model' && Boolean(annotation(stmt, 'enumerate')),
+      enumerated: Boolean(annotation(stmt, 'enumerate')),
       ...(baseline ? { baseline: exprs.lower(baseline.value) } : {}),
       ...(element ? { element } : {}),
       ...(scale !== undefined ? { scale } : {}),
@@ -187,6 +187,8 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const guide = [...implicit, ...lowerBlock(checked.guide)];
   const model = withChains(checked, lowerBlock(checked.model));
   const modelled = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data').map((s) => s.target));
+  // data whose missing entries the model sums out (@enumerate on its site)
+  const enumeratedData = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data' && annotation(s.stmt, 'enumerate')).map((s) => s.target));
 
   const latents: LoweredLatent[] = checked.latents.map((l) => ({
     name: l.name,
@@ -208,7 +210,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   return {
     file: checked.file,
     source: checked.source,
-    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name), missing: d.missing, proposed: checked.sites.some((s) => s.block === 'guide' && s.target === d.name) })),
+    data: checked.data.map((d) => ({ name: d.name, shape: d.shape, support: d.support, modelled: modelled.has(d.name), missing: d.missing, proposed: checked.sites.some((s) => s.block === 'guide' && s.target === d.name), ...(enumeratedData.has(d.name) ? { enumerated: true } : {}) })),
     latents,
     params: [
       ...autoParams,

@@ -59,6 +59,8 @@ export interface LoweredData {
   missing: boolean;
   /** A guide site proposes the missing entries (else they are summed out: they count nothing). */
   proposed: boolean;
+  /** The model sums the missing entries out over their values (@enumerate on its site). */
+  enumerated?: boolean;
 }
 
 export interface LoweredLatent {
@@ -131,6 +133,7 @@ export interface LoweredSite {
   /** The estimator under the program's mode, and the rule a different mode would apply. */
   estimator: EstimatorKind;
   rule: EstimatorRule;
+  /** @enumerate: summed out in the model, or summed over in the guide (each value weighted by its probability). */
   enumerated: boolean;
   /** A guide site's declared input-dependent baseline b(x). */
   baseline?: LExpr;

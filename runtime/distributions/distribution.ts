@@ -16,4 +16,9 @@ export interface Distribution {
   logProb(value: Tensor): Tensor;
   /** The mean, for reconstructions and posterior summaries. */
   mean(): Tensor;
+  /**
+   * The log-weight of each value when a guide sums over all of them (@enumerate), elementwise
+   * like `logProb`; `logProb` itself when absent.
+   */
+  enumerationLogWeight?(value: Tensor): Tensor;
 }

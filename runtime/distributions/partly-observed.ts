@@ -6,6 +6,18 @@ import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 
+/**
+ * An enumerated value (one row for all data points) broadcast to the data's rows, where the
+ * data is observed, and a point mass there: 0 at the observation, -Infinity elsewhere.
+ */
+function pinToObservations(enumerated: Tensor, observations: Tensor, observedMask: Tensor): { value: Tensor; observed: Tensor; pin: Tensor } {
+  const shape = enumerated.shape.map((d, i) => Math.max(d, observations.shape[i] ?? 1));
+  const value = tf.broadcastTo(enumerated, shape);
+  const observed = tf.greater(tf.broadcastTo(observedMask, shape), 0.5);
+  const pin = tf.where(tf.equal(value, tf.broadcastTo(observations, shape)), tf.zerosLike(value), tf.fill(shape, -Infinity));
+  return { value, observed, pin };
+}
+
 export class PartlyObserved implements Distribution {
   readonly spec;
 
@@ -51,9 +63,50 @@ export class PartlyObserved implements Distribution {
     return this.base.logProb(value);
   }
 
+  /**
+   * The weight of `value` when a guide sums over every value of this site (@enumerate), per
+   * entry: the proposal's log-probability where the entry is missing; where it is observed, 0 at
+   * the observation and -Infinity elsewhere (a point mass, so only the observed value counts).
+   */
+  enumerationLogWeight(enumerated: Tensor): Tensor {
+    const { value, observed, pin } = pinToObservations(enumerated, this.observed, this.observedMask);
+    return tf.where(observed, pin, this.base.logProb(value));
+  }
+
   mean(): Tensor {
     const m = this.base.mean();
     const lead = [0, 1].map((i) => Math.max(m.shape[i]!, this.observed.shape[i]!));
     return this.fill(tf.broadcastTo(m, [...lead, ...this.observed.shape.slice(2)]));
+  }
+}
+
+/**
+ * The model's distribution of data with missing entries summed out by enumeration: where an
+ * entry is observed only its observation counts (a point mass times the distribution), where
+ * it is missing every value counts with its probability, and the enumeration's log-sum-exp
+ * then sums the missing entries out.
+ */
+export class SummedWhereMissing implements Distribution {
+  readonly spec;
+
+  constructor(
+    readonly base: Distribution,
+    private readonly observed: Tensor,
+    private readonly observedMask: Tensor,
+  ) {
+    this.spec = base.spec;
+  }
+
+  sample(shape: readonly number[], rng: Rng): Tensor {
+    return this.base.sample(shape, rng);
+  }
+
+  logProb(enumerated: Tensor): Tensor {
+    const { value, observed, pin } = pinToObservations(enumerated, this.observed, this.observedMask);
+    return tf.add(this.base.logProb(value), tf.where(observed, pin, tf.zerosLike(pin)));
+  }
+
+  mean(): Tensor {
+    return this.base.mean();
   }
 }

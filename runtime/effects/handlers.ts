@@ -6,7 +6,7 @@ import { tf, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import { Trace } from '../trace.js';
 import { EVENT_AXIS, repeatParticles } from '../layout.js';
-import { PartlyObserved } from '../distributions/partly-observed.js';
+import { PartlyObserved, SummedWhereMissing } from '../distributions/partly-observed.js';
 import { resolveEstimator, type EstimatorMode, type Handler, type Message, type SampleMessage } from './messages.js';
 
 type SampleFilter = (msg: SampleMessage) => boolean;
@@ -67,16 +67,21 @@ export function replay(guide: Trace): Handler {
 
 /**
  * Data with missing entries: the guide's site of the same name proposes the missing entries
- * only (its draws keep the observations, its log-density counts the proposed entries). `masks`
+ * only (its draws keep the observations, its log-density counts the proposed entries); a model
+ * site that sums them out (@enumerate) counts an observed entry at its observation only. `masks`
  * are 1 where observed, by data name; `values` the observations.
  */
 export function partlyObserved(values: ReadonlyMap<string, Tensor>, masks: ReadonlyMap<string, Tensor>): Handler {
   return {
     process(msg) {
-      if (msg.type !== 'sample' || msg.block !== 'guide') return;
+      if (msg.type !== 'sample') return;
       const m = masks.get(msg.name);
       const v = values.get(msg.name);
       if (!m || !v) return;
+      if (msg.block === 'model') {
+        if (msg.infer.enumerated && msg.kind === 'data') msg.fn = new SummedWhereMissing(msg.fn, v, m);
+        return;
+      }
       msg.fn = new PartlyObserved(msg.fn, v, m);
       const missing = tf.sub(1, m);
       msg.mask = msg.mask ? tf.mul(msg.mask, missing) : missing;
@@ -232,6 +237,19 @@ export function enumerate(size: number, tables: readonly EnumeratedValues[]): Ha
         msg.value = tf.tile(table, [particles, 1, ...msg.eventShape.map(() => 1)]);
         msg.infer = { ...msg.infer, enumerated: true };
       } else if (msg.value && msg.kind === 'latent') msg.value = repeatParticles(msg.value, size);
+    },
+  };
+}
+
+/**
+ * The model's side of a guide that summed over `size` joint values of its discrete sites: the
+ * replayed draws already hold them along the particle axis (row p * size + k), so every site
+ * below is laid out on that many rows too.
+ */
+export function followEnumeratedGuide(size: number): Handler {
+  return {
+    process(msg) {
+      if (msg.type === 'sample' && msg.batchShape) msg.batchShape = [msg.batchShape[0] * size, msg.batchShape[1]];
     },
   };
 }

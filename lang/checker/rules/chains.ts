@@ -115,7 +115,7 @@ export const chainsRule: CheckRule = {
         if (e.kind !== 'ident' || !enumerated.has(e.name)) continue;
         const b = ctx.bindings.get(e);
         if (b?.kind !== 'decl') continue;
-        ctx.error('guide-reads-enumerated', e.span, `${e.name} is summed out in the model (@enumerate), so it has no value in the guide: the guide cannot read it (sample ${e.name} in the guide instead, without @enumerate, if the guide must depend on it)`);
+        ctx.error('guide-reads-enumerated', e.span, `${e.name} is summed out in the model (@enumerate), so it has no value in the guide: the guide cannot read it; if the guide must depend on it, sample ${e.name} in the guide instead, with @enumerate on the guide's site to sum over its values exactly`);
       }
     }
   },

@@ -1,11 +1,13 @@
 // Data declared `missing` may lack entries; where one is missing it is a latent (Pyro's
 // obs_mask). The model must give it a distribution (`x ~ ...`), and the guide a proposal for
 // the missing entries (`x ~ ...` in the guide; its draws keep the observed entries) unless the
-// data is observed inside a Markov chain summed out by the forward algorithm, where a missing
-// entry is summed out too (sequences of different lengths, padded with missing entries).
+// model sums them out (`@enumerate` on its site, a finite support) or the data is observed
+// inside a Markov chain summed out by the forward algorithm, where a missing entry is summed
+// out too (sequences of different lengths, padded with missing entries).
 import type { CheckContext, CheckRule } from '../context.js';
 import type { Stmt } from '../../ast.js';
 import { statements } from '../walk.js';
+import { enumerationSize } from '../../../runtime/enumeration.js';
 
 /** Is `stmt` among the model's top-level statements first..last (or inside one of them)? */
 function isInside(ctx: CheckContext, stmt: Stmt, first: number, last: number): boolean {
@@ -41,8 +43,23 @@ export const missingRule: CheckRule = {
       // too (it adds nothing): variable-length sequences padded with missing entries.
       const inChains = ctx.sites.filter((s) => s.block === 'model' && s.target === name).every((s) => [...ctx.chains.values()].some((c) => isInside(ctx, s.stmt, c.first, c.last)));
       if (!proposal && inChains) continue;
+      // @enumerate on the model's site sums the missing entries out: no proposal, and none allowed
+      const summed = ctx.sites.some((s) => s.block === 'model' && s.target === name && s.stmt.annotations.some((a) => a.name.name === 'enumerate'));
+      if (summed) {
+        if (proposal) {
+          ctx.error('missing-summed-proposed', proposal.stmt.span, `data ${name}'s missing entries are summed out in the model (@enumerate at line ${prior.stmt.span.line}), so the guide must not propose them: remove this site, or move @enumerate to it if the guide must read ${name}'s values`);
+        } else if (prior.element) {
+          ctx.error('missing-elements', prior.stmt.span, `data ${name} with missing entries is modelled and summed out whole (${name} ~ ... @enumerate), not element by element`);
+        }
+        continue;
+      }
       if (!proposal) {
-        ctx.error('missing-unproposed', sym.decl.modifier.span, `data ${name} may have missing entries: the guide must propose them, e.g. \`${name} ~ Normal(loc, scale)\` in the guide (its draws keep the observed entries)`);
+        const t = ctx.declTypes.get(name);
+        const finite = t !== undefined && Number.isFinite(enumerationSize(t.support, t.shape));
+        const how = finite
+          ? `the guide must propose them, e.g. \`${name} ~ Categorical(probs = ...)\` in the guide (its draws keep the observed entries; add @enumerate there to sum over them weighted by the guide), or the model sums them out with @enumerate on its \`${name} ~ ...\``
+          : `the guide must propose them, e.g. \`${name} ~ Normal(loc, scale)\` in the guide (its draws keep the observed entries)`;
+        ctx.error('missing-unproposed', sym.decl.modifier.span, `data ${name} may have missing entries: ${how}`);
         continue;
       }
       if (proposal.element || prior.element) {
