@@ -47,9 +47,10 @@ export interface DistSpec {
   supportFor?(args: StaticArgs): SupportResult;
   /**
    * The event shape (the trailing `eventRank` axes of a value) implied by the arguments'
-   * shapes: Dirichlet's is [K] from its concentration's last axis. Undefined when unknown.
+   * shapes: Dirichlet's is [K] from its concentration's last axis; LKJCholesky's [D, D] from the
+   * value of its constant dimension. Undefined when unknown.
    */
-  eventShapeFor?(shapes: ReadonlyMap<string, readonly number[]>, values: ReadonlyMap<string, number>): readonly number[] | undefined;
+  eventShapeFor?(shapes: ReadonlyMap<string, readonly number[]>, values?: ReadonlyMap<string, number>): readonly number[] | undefined;
   /**
    * A problem with the arguments' shapes taken together (MultivariateNormal's loc [D] against its
    * scale_tril [D, D]), by parameter; the shape rule reports it.
@@ -634,7 +635,7 @@ export const LKJ_CHOLESKY_SPEC: DistSpec = {
   parameterizations: [['dimension', 'concentration']],
   support: CORR_CHOLESKY,
   eventShapeFor: (_shapes, values) => {
-    const d = values.get('dimension');
+    const d = values?.get('dimension');
     return d !== undefined && Number.isInteger(d) && d >= 2 ? [d, d] : undefined;
   },
   validate: (values) => {
