@@ -147,6 +147,11 @@ export class Trainer {
     this.options = { ...DEFAULT_TRAIN_OPTIONS, ...options };
     this.optimizerName = this.options.optimizer;
     this.svi = new Svi(program, makeOptimizer(this.options.optimizer, this.options.lr), objective ?? objectiveFor(program, this.options), this.options.particles);
+    if (this.svi.variables().length === 0) {
+      throw new UserError(
+        'nothing to learn: the program has no learnable parameter (no `param`, no net, and every guide site has fixed arguments, with no `auto` guide); declare a param or use `auto` for a latent, or evaluate the model instead of training it',
+      );
+    }
   }
 
   /** Continue from a checkpoint: parameters, optimizer state, epoch and history. */

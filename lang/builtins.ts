@@ -3,7 +3,7 @@
 // the compiler implements them, and lang/docs-tables.ts renders docs/language.md's tables from them.
 import { ACTIVATIONS as DENSE_ACTIVATIONS } from '../runtime/activations.js';
 import type { Shape } from './checked.js';
-import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
+import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, type Support } from '../runtime/support.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 
 
@@ -26,6 +26,7 @@ export const DOMAINS: ReadonlyMap<string, DomainSpec> = new Map(
     { name: 'interval', args: ['lo', 'hi'], doc: 'a real number in the open interval (lo, hi)' },
     { name: 'simplex', args: [], doc: 'a probability vector along the last axis: entries > 0 summing to 1 (simplex[K])' },
     { name: 'count', args: [], doc: 'a nonnegative integer 0, 1, 2, ...' },
+    { name: 'corr_cholesky', args: [], doc: 'the lower Cholesky factor of a correlation matrix on the last two axes (corr_cholesky[D, D]): lower triangular, positive diagonal, rows of unit length' },
   ].map((d) => [d.name, d]),
 );
 
@@ -70,6 +71,8 @@ export function domainSupport(name: string, args: readonly number[]): DomainResu
       return { ok: true, support: SIMPLEX };
     case 'count':
       return { ok: true, support: COUNT };
+    case 'corr_cholesky':
+      return { ok: true, support: CORR_CHOLESKY };
   }
   return undefined;
 }
@@ -143,6 +146,8 @@ export function insideConstraint(c: Support, v: number): boolean {
       return v === 0 || v === 1;
     case 'int':
       return Number.isInteger(v) && v >= c.low && v <= c.high;
+    case 'corr_cholesky':
+      return false;
   }
 }
 

@@ -6,7 +6,7 @@
 import { ANNOTATIONS, FUNCTIONS, type AnnotationSpec } from './builtins.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 import { autoGuideFor } from '../runtime/auto-guide.js';
-import { BINARY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, interval, intRange, type Support, type SupportKind } from '../runtime/support.js';
+import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, interval, intRange, type Support, type SupportKind } from '../runtime/support.js';
 
 /** A generated part of a docs file: its name in the marker comments and its Markdown. */
 export interface DocRegion {
@@ -197,6 +197,7 @@ const AUTO_GUIDE_SUPPORTS: Readonly<Record<SupportKind, readonly { label: string
   simplex: [{ label: 'simplex', support: SIMPLEX }],
   interval: [{ label: '`interval(lo, hi)`', support: interval(0, 1) }],
   count: [{ label: 'count', support: COUNT }],
+  corr_cholesky: [{ label: '`corr_cholesky[D, D]`', support: CORR_CHOLESKY }],
 };
 
 /** The guide autoGuideFor gives each support, and how its gradient is estimated. */
@@ -210,7 +211,8 @@ export function renderAutoGuideTable(): string {
     const spec = DIST_SPECS.get(guide.distribution);
     if (!spec) throw new Error(`the automatic guide of ${label} is ${guide.distribution}, which is not in DIST_SPECS`);
     const classes = guide.params.filter((p) => p.classes !== undefined).map((p) => `, ${p.arg} of shape ${code('[..., K]')}`);
-    const written = `${code(`${guide.distribution}(${guide.params.map((p) => p.arg).join(', ')})`)}${classes.join('')}`;
+    const constants = (guide.constants ?? []).map((c) => `${c.arg} = ${c.arg === 'low' ? 'lo' : 'hi'}`);
+    const written = `${code(`${guide.distribution}(${[...guide.params.map((p) => p.arg), ...constants].join(', ')})`)}${classes.join('')}`;
     const gradient = !spec.reparameterizable ? 'score function' : spec.implicitIn?.length ? 'pathwise (implicit reparameterization)' : 'pathwise';
     rows.push([label, written, gradient]);
   }

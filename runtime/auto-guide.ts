@@ -25,6 +25,8 @@ export interface AutoGuideParam {
 export interface AutoGuide {
   distribution: string;
   params: readonly AutoGuideParam[];
+  /** Arguments fixed by the support, not learned: an interval's bounds, int(lo, hi)'s lo. */
+  constants?: readonly { arg: string; value: number }[];
 }
 
 /** The half-width of the uniform jitter of auto-guide locations, in unconstrained space. */
@@ -36,8 +38,11 @@ export const AUTO_GUIDE_HIDDEN = 200;
 /**
  * The guide family for a support, or undefined when there is none. Reals get a Normal, positive
  * values a LogNormal, the unit interval a Beta (pathwise through implicit reparameterization),
- * binary values a Bernoulli, int(0, K - 1) a Categorical over its K values, a simplex a
- * Dirichlet. Scales start small (0.1), as in Pyro.
+ * interval(lo, hi) a Normal squashed into it (LogitNormal, as Pyro's AutoNormal transforms a
+ * Normal by biject_to(support)), binary values a Bernoulli, int(lo, hi) a Categorical over its
+ * hi - lo + 1 values, counts a Poisson (score function), a simplex a Dirichlet, a correlation
+ * Cholesky factor a Normal pushed through Stan's transform (CorrCholeskyNormal, starting at the identity). Scales start
+ * small (0.1), as in Pyro.
  */
 export function autoGuideFor(s: Support): AutoGuide | undefined {
   switch (s.kind) {
@@ -53,11 +58,27 @@ export function autoGuideFor(s: Support): AutoGuide | undefined {
           { arg: 'concentration0', constraint: 'positive', init: 10, jitter: false },
         ],
       };
+    case 'interval':
+      return {
+        distribution: 'LogitNormal',
+        params: [{ arg: 'loc', constraint: 'real', init: 0, jitter: true }, { arg: 'scale', constraint: 'positive', init: 0.1, jitter: false }],
+        constants: [
+          { arg: 'low', value: s.low },
+          { arg: 'high', value: s.high },
+        ],
+      };
     case 'binary':
       return { distribution: 'Bernoulli', params: [{ arg: 'logits', constraint: 'real', init: 0, jitter: false }] };
     case 'int':
-      if (s.low !== 0) return undefined;
-      return { distribution: 'Categorical', params: [{ arg: 'logits', constraint: 'real', init: 0, jitter: false, classes: s.high + 1 }] };
+      return {
+        distribution: 'Categorical',
+        params: [{ arg: 'logits', constraint: 'real', init: 0, jitter: false, classes: s.high - s.low + 1 }],
+        ...(s.low !== 0 ? { constants: [{ arg: 'low', value: s.low }] } : {}),
+      };
+    case 'count':
+      return { distribution: 'Poisson', params: [{ arg: 'rate', constraint: 'positive', init: 1, jitter: false }] };
+    case 'corr_cholesky':
+      return { distribution: 'CorrCholeskyNormal', params: [{ arg: 'loc', constraint: 'real', init: 0, jitter: false }, { arg: 'scale', constraint: 'positive', init: 0.1, jitter: false }] };
     case 'simplex':
       return { distribution: 'Dirichlet', params: [{ arg: 'concentration', constraint: 'positive', init: 10, jitter: false }] };
     default:

@@ -12,7 +12,12 @@ export type Support =
   | { kind: 'binary' }
   | { kind: 'int'; low: number; high: number }
   /** The nonnegative integers 0, 1, 2, ... (Poisson). */
-  | { kind: 'count' };
+  | { kind: 'count' }
+  /**
+   * Lower Cholesky factors L of correlation matrices on the last two axes (event rank 2): lower
+   * triangular, positive diagonal, rows of unit length (L L^T has ones on its diagonal). LKJ priors.
+   */
+  | { kind: 'corr_cholesky' };
 
 export type SupportKind = Support['kind'];
 
@@ -22,6 +27,7 @@ export const UNIT: Support = { kind: 'unit' };
 export const SIMPLEX: Support = { kind: 'simplex' };
 export const BINARY: Support = { kind: 'binary' };
 export const COUNT: Support = { kind: 'count' };
+export const CORR_CHOLESKY: Support = { kind: 'corr_cholesky' };
 
 export function interval(low: number, high: number): Support {
   return { kind: 'interval', low, high };
@@ -49,6 +55,8 @@ export function describeSupport(s: Support): string {
       return `int(${s.low}, ${s.high})`;
     case 'count':
       return 'count {0, 1, 2, ...}';
+    case 'corr_cholesky':
+      return 'corr_cholesky (Cholesky factor of a correlation matrix)';
   }
 }
 
@@ -56,9 +64,9 @@ export function isDiscrete(s: Support): boolean {
   return s.kind === 'binary' || s.kind === 'int' || s.kind === 'count';
 }
 
-/** Trailing axes of a value that form one point of the support (1 for the simplex, else 0). */
+/** Trailing axes of a value that form one point of the support (1 for the simplex, 2 for a Cholesky factor, else 0). */
 export function supportEventRank(s: Support): number {
-  return s.kind === 'simplex' ? 1 : 0;
+  return s.kind === 'simplex' ? 1 : s.kind === 'corr_cholesky' ? 2 : 0;
 }
 
 /** A continuous support as the interval (low, high) of its entries (the simplex: (0, 1)). */
@@ -99,6 +107,7 @@ function integers(s: Support): [number, number] | undefined {
  */
 export function covers(a: Support, b: Support): boolean {
   if (a.kind === 'simplex') return b.kind === 'simplex';
+  if (a.kind === 'corr_cholesky' || b.kind === 'corr_cholesky') return a.kind === b.kind;
   const ca = bounds(a);
   const cb = bounds(b);
   if (ca && cb) return ca[0] <= cb[0] && cb[1] <= ca[1];

@@ -174,12 +174,6 @@ const ROWS: Row[] = [
   // ---- sites
   { name: 'latent without prior', source: base([LIK.replace('z', '0')]), message: 'latent z has no prior in the model block', at: '2:8' },
   { name: 'latent sampled twice', source: base([PRIOR, PRIOR, LIK]), message: 'latent z is sampled twice in the model block (first on line 4)', at: '5:3' },
-  {
-    name: 'a latent the guide does not mention, of a type without an automatic guide',
-    source: lines('data x : real', 'global k : count', 'model {', '  k ~ Poisson(3)', '  x ~ Normal(k, 1)', '}', 'guide {', '}'),
-    message: 'global latent k has no site in the guide block, and there is no automatic guide for count {0, 1, 2, ...} latents; add `k ~ ...` to the guide',
-    at: '2:8',
-  },
   { name: 'latent sampled twice in the guide', source: base([PRIOR, LIK], [PRIOR, PRIOR]), message: 'latent z is sampled twice in the guide block', at: '9:3' },
   { name: 'data in the guide', source: base([PRIOR, LIK], [PRIOR, '  x ~ Normal(0, 1)']), message: 'data x cannot be sampled in the guide: the guide only proposes latents', at: '9:3' },
   { name: 'data observed twice', source: base([PRIOR, LIK, LIK]), message: 'data x is observed twice in the model block (first on line 5)', at: '6:3' },

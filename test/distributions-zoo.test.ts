@@ -144,10 +144,16 @@ describe('the registry', () => {
   it('has a spec, a runtime class and consistent flags for every distribution', () => {
     const names = [...DIST_SPECS.keys()].sort();
     expect(names).toEqual(
-      ['Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'Poisson', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform'].sort(),
+      [
+        'Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'Poisson', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform',
+        'HalfNormal', 'HalfCauchy', 'Cauchy', 'InverseGamma', 'Weibull', 'Geometric', 'Binomial', 'NegativeBinomial', 'Multinomial', 'ZeroInflatedPoisson', 'ZeroInflatedNegativeBinomial', 'VonMises', 'MultivariateNormal', 'LogitNormal',
+        'LKJCholesky', 'CorrCholeskyNormal',
+      ].sort(),
     );
     const reparam = names.filter((n) => DIST_SPECS.get(n)!.reparameterizable);
-    expect(reparam.sort()).toEqual(['Beta', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform'].sort());
+    expect(reparam.sort()).toEqual(
+      ['Beta', 'Dirichlet', 'Exponential', 'Gamma', 'Laplace', 'LogNormal', 'Normal', 'RelaxedBernoulli', 'RelaxedCategorical', 'StudentT', 'Uniform', 'HalfNormal', 'HalfCauchy', 'Cauchy', 'InverseGamma', 'Weibull', 'MultivariateNormal', 'LogitNormal', 'CorrCholeskyNormal'].sort(),
+    );
     expect(DIST_SPECS.get('Dirichlet')!.eventRank).toBe(1);
     expect(DIST_SPECS.get('RelaxedCategorical')!.eventRank).toBe(1);
     expect(DIST_SPECS.get('Categorical')!.eventRank).toBe(0);
@@ -156,7 +162,7 @@ describe('the registry', () => {
       const args: Record<string, tf.Tensor> = {};
       for (const p of spec.parameterizations[0]!) {
         const own = spec.params.find((q) => q.name === p)!;
-        args[p] = (own.eventRank ?? 0) > 0 ? t1([0.2, 0.3, 0.5]) : scalar(own.domain === 'real' ? (p === 'high' ? 2 : 0.5) : 0.5);
+        args[p] = own.eventRank === 2 ? tf.eye(3) : (own.eventRank ?? 0) > 0 ? t1([0.2, 0.3, 0.5]) : scalar(own.domain === 'real' ? (p === 'high' ? 2 : 0.5) : own.domain === 'count' ? 4 : 0.5);
       }
       expect(makeDistribution(spec.name, args).spec).toBe(spec);
     }
@@ -165,7 +171,7 @@ describe('the registry', () => {
   it('keeps hasAnalyticKl in sync with analyticKl', () => {
     const pairs = analyticKlPairs().map(([q, p]) => `${q}|${p}`);
     expect(pairs.sort()).toEqual(
-      ['Normal', 'Bernoulli', 'Categorical', 'Gamma', 'Beta', 'Dirichlet', 'Laplace', 'Exponential', 'LogNormal', 'Poisson'].map((n) => `${n}|${n}`).sort(),
+      ['Normal', 'Bernoulli', 'Categorical', 'Gamma', 'Beta', 'Dirichlet', 'Laplace', 'Exponential', 'LogNormal', 'Poisson', 'MultivariateNormal'].map((n) => `${n}|${n}`).sort(),
     );
     for (const q of DIST_SPECS.keys()) for (const p of DIST_SPECS.keys()) expect(hasAnalyticKl(q, p)).toBe(pairs.includes(`${q}|${p}`));
     expect(analyticKl(new Gamma(scalar(1), scalar(1)), new Exponential(scalar(1)))).toBeUndefined();

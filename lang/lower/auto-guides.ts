@@ -27,15 +27,23 @@ export interface LoweredAutoGuide {
   nets: LoweredNet[];
 }
 
+/** The constant arguments of an automatic guide (an interval's bounds), broadcasting over the latent. */
+function constantArgs(auto: AutoGuide, latent: LatentInfo): LoweredArg[] {
+  return (auto.constants ?? []).map((c) => ({ name: c.arg, value: { kind: 'const', value: c.value }, rank: EVENT_AXIS + latent.shape.length }));
+}
+
 export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): LoweredAutoGuide {
   const auto = autoFamily(latent);
   if (latent.plate === 'global') {
     return {
-      args: auto.params.map((p) => ({
-        name: p.arg,
-        value: { kind: 'param', name: autoParamName(latent.name, p.arg) },
-        rank: EVENT_AXIS + autoParamShape(p, latent.shape).length,
-      })),
+      args: [
+        ...auto.params.map((p): LoweredArg => ({
+          name: p.arg,
+          value: { kind: 'param', name: autoParamName(latent.name, p.arg) },
+          rank: EVENT_AXIS + autoParamShape(p, latent.shape).length,
+        })),
+        ...constantArgs(auto, latent),
+      ],
       params: auto.params.map((p) => ({
         name: autoParamName(latent.name, p.arg),
         shape: autoParamShape(p, latent.shape),
@@ -50,11 +58,14 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
   const net = autoNetName(latent.name);
   const input = { kind: 'joinData', names: program.data.map((d) => d.name) } as const;
   return {
-    args: auto.params.map((p) => ({
-      name: p.arg,
-      value: { kind: 'reshapeEvent', operand: { kind: 'field', object: { kind: 'net', net, input }, field: p.arg }, shape: autoParamShape(p, latent.shape) },
-      rank: EVENT_AXIS + autoParamShape(p, latent.shape).length,
-    })),
+    args: [
+      ...auto.params.map((p): LoweredArg => ({
+        name: p.arg,
+        value: { kind: 'reshapeEvent', operand: { kind: 'field', object: { kind: 'net', net, input }, field: p.arg }, shape: autoParamShape(p, latent.shape) },
+        rank: EVENT_AXIS + autoParamShape(p, latent.shape).length,
+      })),
+      ...constantArgs(auto, latent),
+    ],
     params: [],
     nets: [
       {
@@ -77,7 +88,7 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
  */
 export function describeAutoGuide(program: LoweredProgram, latent: LoweredLatent): string {
   const auto = autoFamily(latent);
-  const family = `${auto.distribution}(${auto.params.map((p) => p.arg).join(', ')})`;
+  const family = `${auto.distribution}(${[...auto.params.map((p) => p.arg), ...(auto.constants ?? []).map((c) => `${c.arg} = ${c.value}`)].join(', ')})`;
   const source =
     latent.plate === 'global'
       ? 'its own parameters'

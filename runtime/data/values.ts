@@ -21,6 +21,8 @@ export function outside(value: number, s: Support): string | undefined {
       return Number.isInteger(value) && value >= s.low && value <= s.high ? undefined : `values must be integers from ${s.low} to ${s.high}`;
     case 'count':
       return Number.isInteger(value) && value >= 0 ? undefined : 'values must be integers >= 0';
+    case 'corr_cholesky':
+      return value >= -1 && value <= 1 ? undefined : 'entries of a correlation Cholesky factor must lie in [-1, 1]';
   }
 }
 

@@ -70,10 +70,13 @@ export function bernoulliLogProb(logits: Tensor, x: Tensor): Tensor {
 /** KL(q || p) between two elementwise Bernoullis. */
 export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): Tensor {
   const qp = tf.sigmoid(q.logits);
-  // KL = q (log q - log p) + (1-q) (log(1-q) - log(1-p)), in logits: stable via log-sigmoid.
-  const logQ1 = tf.logSigmoid(q.logits);
-  const logQ0 = tf.logSigmoid(tf.neg(q.logits));
-  const logP1 = tf.logSigmoid(p.logits);
-  const logP0 = tf.logSigmoid(tf.neg(p.logits));
+  // KL = q (log q - log p) + (1-q) (log(1-q) - log(1-p)), in logits: stable via log-sigmoid,
+  // written -softplus(-l): tf.logSigmoid's gradient reads its input without saving it, and an
+  // input computed inside the step's tidy (logits = 2 * v) is disposed before the backward pass.
+  const logSigmoid = (l: Tensor): Tensor => tf.neg(tf.softplus(tf.neg(l)));
+  const logQ1 = logSigmoid(q.logits);
+  const logQ0 = logSigmoid(tf.neg(q.logits));
+  const logP1 = logSigmoid(p.logits);
+  const logP0 = logSigmoid(tf.neg(p.logits));
   return tf.add(tf.mul(qp, tf.sub(logQ1, logP1)), tf.mul(tf.sub(1, qp), tf.sub(logQ0, logP0)));
 }

@@ -13,7 +13,11 @@ export class Categorical implements Distribution {
   /** Normalized log-probabilities, [..., K]. */
   readonly logProbs: Tensor;
 
-  constructor(param: { logits: Tensor } | { probs: Tensor }) {
+  /** The value of class 0 (an integer; 0 unless the site gives `low`). */
+  readonly low: Tensor | undefined;
+
+  constructor(param: { logits: Tensor } | { probs: Tensor }, low?: Tensor) {
+    this.low = low;
     if ('logits' in param) {
       this.logProbs = tf.logSoftmax(param.logits);
     } else {
@@ -30,18 +34,21 @@ export class Categorical implements Distribution {
   sample(shape: readonly number[], rng: Rng): Tensor {
     const full = [...shape, this.classes];
     const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniformNoise(full, rng)))));
-    return withoutGradient((lp) => tf.cast(tf.argMax(tf.add(tf.broadcastTo(lp, full), gumbel), -1), 'float32'))(this.logProbs);
+    const index = withoutGradient((lp) => tf.cast(tf.argMax(tf.add(tf.broadcastTo(lp, full), gumbel), -1), 'float32'))(this.logProbs);
+    return this.low ? tf.add(index, this.low) : index;
   }
 
   logProb(value: Tensor): Tensor {
+    const index = this.low ? tf.sub(value, this.low) : value;
     // int32 then cast: tfjs-wasm's OneHot ignores the dtype argument (float32-labelled int bits).
-    const onehot = tf.cast(tf.oneHot(tf.cast(value, 'int32'), this.classes), 'float32');
+    const onehot = tf.cast(tf.oneHot(tf.cast(index, 'int32'), this.classes), 'float32');
     return tf.sum(tf.mul(onehot, this.logProbs), -1);
   }
 
-  /** The expected class index sum_k k p_k (the probabilities themselves are `probs()`). */
+  /** The expected value low + sum_k k p_k (the probabilities themselves are `probs()`). */
   mean(): Tensor {
-    return tf.sum(tf.mul(this.probs(), tf.range(0, this.classes, 1, 'float32')), -1);
+    const index = tf.sum(tf.mul(this.probs(), tf.range(0, this.classes, 1, 'float32')), -1);
+    return this.low ? tf.add(index, this.low) : index;
   }
 
   probs(): Tensor {

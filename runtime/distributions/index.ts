@@ -1,5 +1,5 @@
 // Builds runtime distributions from checked sites, and knows which pairs have a closed-form KL.
-import type { Tensor } from '../tf.js';
+import { tf, type Tensor } from '../tf.js';
 import type { Distribution } from './distribution.js';
 import { Normal, klNormalNormal } from './normal.js';
 import { Bernoulli, klBernoulliBernoulli } from './bernoulli.js';
@@ -15,6 +15,19 @@ import { Dirichlet, klDirichletDirichlet } from './dirichlet.js';
 import { StudentT } from './studentt.js';
 import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 import { RelaxedCategorical } from './relaxed-categorical.js';
+import { HalfNormal } from './half-normal.js';
+import { Cauchy, HalfCauchy } from './cauchy.js';
+import { InverseGamma } from './inverse-gamma.js';
+import { Weibull } from './weibull.js';
+import { Geometric } from './geometric.js';
+import { Binomial } from './binomial.js';
+import { NegativeBinomial, type NegativeBinomialParam } from './negative-binomial.js';
+import { Multinomial } from './multinomial.js';
+import { ZeroInflatedNegativeBinomial, ZeroInflatedPoisson } from './zero-inflated.js';
+import { VonMises } from './von-mises.js';
+import { MultivariateNormal, klMultivariateNormal } from './multivariate-normal.js';
+import { LogitNormal } from './logit-normal.js';
+import { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
 
 export type { Distribution } from './distribution.js';
 export { Normal } from './normal.js';
@@ -31,6 +44,19 @@ export { Dirichlet } from './dirichlet.js';
 export { StudentT } from './studentt.js';
 export { RelaxedBernoulli } from './relaxed-bernoulli.js';
 export { RelaxedCategorical } from './relaxed-categorical.js';
+export { HalfNormal } from './half-normal.js';
+export { Cauchy, HalfCauchy } from './cauchy.js';
+export { InverseGamma } from './inverse-gamma.js';
+export { Weibull } from './weibull.js';
+export { Geometric } from './geometric.js';
+export { Binomial } from './binomial.js';
+export { NegativeBinomial } from './negative-binomial.js';
+export { Multinomial } from './multinomial.js';
+export { ZeroInflatedNegativeBinomial, ZeroInflatedPoisson } from './zero-inflated.js';
+export { VonMises } from './von-mises.js';
+export { MultivariateNormal } from './multivariate-normal.js';
+export { LogitNormal } from './logit-normal.js';
+export { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
 
 type Args = Readonly<Record<string, Tensor>>;
 type Factory = (args: Args) => Distribution;
@@ -46,10 +72,17 @@ function logitsOrProbs(a: Args): { logits: Tensor } | { probs: Tensor } {
   return a['logits'] ? { logits: a['logits'] } : { probs: arg(a, 'probs') };
 }
 
+/** NegativeBinomial's three parameterizations. */
+function negativeBinomialParam(a: Args): NegativeBinomialParam {
+  if (a['mean']) return { mean: a['mean'], concentration: arg(a, 'concentration') };
+  const totalCount = arg(a, 'total_count');
+  return a['logits'] ? { totalCount, logits: a['logits'] } : { totalCount, probs: arg(a, 'probs') };
+}
+
 const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['Normal', (a) => new Normal(arg(a, 'loc'), arg(a, 'scale'))],
   ['Bernoulli', (a) => new Bernoulli(logitsOrProbs(a))],
-  ['Categorical', (a) => new Categorical(logitsOrProbs(a))],
+  ['Categorical', (a) => new Categorical(logitsOrProbs(a), a['low'])],
   ['Laplace', (a) => new Laplace(arg(a, 'loc'), arg(a, 'scale'))],
   ['LogNormal', (a) => new LogNormal(arg(a, 'loc'), arg(a, 'scale'))],
   ['Exponential', (a) => new Exponential(arg(a, 'rate'))],
@@ -61,6 +94,22 @@ const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['StudentT', (a) => new StudentT(arg(a, 'df'), arg(a, 'loc'), arg(a, 'scale'))],
   ['RelaxedBernoulli', (a) => new RelaxedBernoulli(arg(a, 'temperature'), logitsOrProbs(a))],
   ['RelaxedCategorical', (a) => new RelaxedCategorical(arg(a, 'temperature'), logitsOrProbs(a))],
+  ['HalfNormal', (a) => new HalfNormal(arg(a, 'scale'))],
+  ['HalfCauchy', (a) => new HalfCauchy(arg(a, 'scale'))],
+  ['Cauchy', (a) => new Cauchy(arg(a, 'loc'), arg(a, 'scale'))],
+  ['InverseGamma', (a) => new InverseGamma(arg(a, 'concentration'), arg(a, 'rate'))],
+  ['Weibull', (a) => new Weibull(arg(a, 'scale'), arg(a, 'concentration'))],
+  ['Geometric', (a) => new Geometric(logitsOrProbs(a))],
+  ['Binomial', (a) => new Binomial(arg(a, 'total_count'), logitsOrProbs(a))],
+  ['NegativeBinomial', (a) => new NegativeBinomial(negativeBinomialParam(a))],
+  ['Multinomial', (a) => new Multinomial(arg(a, 'total_count'), logitsOrProbs(a))],
+  ['ZeroInflatedPoisson', (a) => new ZeroInflatedPoisson(arg(a, 'gate'), arg(a, 'rate'))],
+  ['ZeroInflatedNegativeBinomial', (a) => new ZeroInflatedNegativeBinomial(arg(a, 'gate'), negativeBinomialParam(a))],
+  ['VonMises', (a) => new VonMises(arg(a, 'loc'), arg(a, 'concentration'))],
+  ['MultivariateNormal', (a) => new MultivariateNormal(arg(a, 'loc'), a['covariance_matrix'] ? { covariance: a['covariance_matrix'] } : arg(a, 'scale_tril'))],
+  ['LKJCholesky', (a) => new LkjCholesky(arg(a, 'dimension'), arg(a, 'concentration'))],
+  ['CorrCholeskyNormal', (a) => new CorrCholeskyNormal(arg(a, 'loc'), arg(a, 'scale'))],
+  ['LogitNormal', (a) => new LogitNormal(arg(a, 'loc'), arg(a, 'scale'), a['low'] ?? tf.scalar(0), a['high'] ?? tf.scalar(1))],
 ]);
 
 export function makeDistribution(name: string, args: Readonly<Record<string, Tensor>>): Distribution {
@@ -99,6 +148,7 @@ const KL_TABLE: readonly KlEntry[] = [
   pair(Exponential, Exponential, 'Exponential', 'Exponential', klExponentialExponential),
   pair(LogNormal, LogNormal, 'LogNormal', 'LogNormal', klLogNormalLogNormal),
   pair(Poisson, Poisson, 'Poisson', 'Poisson', klPoissonPoisson),
+  pair(MultivariateNormal, MultivariateNormal, 'MultivariateNormal', 'MultivariateNormal', klMultivariateNormal),
 ];
 
 const KL_BY_NAMES = new Map(KL_TABLE.map((e) => [`${e.q}|${e.p}`, e]));

@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '../tf.js';
+import { tf, withoutGradient, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { UNIFORM_SPEC } from './spec.js';
@@ -14,9 +14,13 @@ export class Uniform implements Distribution {
     return tf.add(this.low, tf.mul(tf.sub(this.high, this.low), u));
   }
 
-  /** -log(high - low) inside [low, high], -Infinity outside. */
+  /**
+   * -log(high - low) inside [low, high], -Infinity outside. The indicator is computed with no
+   * gradient (a guide's draw reaches it, and the comparisons have none): the density's gradient
+   * is that of -log(high - low).
+   */
   logProb(value: Tensor): Tensor {
-    const inside = tf.cast(tf.logicalAnd(tf.greaterEqual(value, this.low), tf.lessEqual(value, this.high)), 'float32');
+    const inside = withoutGradient((v) => tf.cast(tf.logicalAnd(tf.greaterEqual(v, this.low), tf.lessEqual(v, this.high)), 'float32'))(value);
     return tf.sub(tf.log(inside), tf.log(tf.sub(this.high, this.low)));
   }
 

@@ -19,6 +19,17 @@ function describeParameterizations(spec: DistSpec): string {
   return spec.parameterizations.map((p) => (p.length === 1 ? p[0]! : `(${p.join(', ')})`)).join(' or ');
 }
 
+/** Two given arguments that no parameterization takes together (probs and logits), if any. */
+function exclusivePair(spec: DistSpec, given: readonly string[]): [string, string] | undefined {
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      const [a, b] = [given[i]!, given[j]!];
+      if (!spec.parameterizations.some((p) => p.includes(a) && p.includes(b))) return [a, b];
+    }
+  }
+  return undefined;
+}
+
 function checkParameterization(ctx: CheckContext, stmt: SampleStmt, spec: DistSpec, given: readonly string[]): boolean {
   const set = new Set(given);
   if (spec.parameterizations.some((p) => p.length === set.size && p.every((n) => set.has(n)))) return true;
@@ -32,6 +43,9 @@ function checkParameterization(ctx: CheckContext, stmt: SampleStmt, spec: DistSp
     ctx.error('missing-argument', span, `${spec.name} needs ${describeParameterizations(spec)}${given.length ? `, given only ${given.join(', ')}` : ''}`);
   } else if (spec.parameterizations.every((p) => p.length === 1)) {
     ctx.error('conflicting-arguments', span, `${spec.name} takes either ${list(spec.parameterizations.map((p) => p[0]!), 'or')}, not both`);
+  } else if (exclusivePair(spec, given)) {
+    const [a, b] = exclusivePair(spec, given)!;
+    ctx.error('conflicting-arguments', span, `${spec.name} takes either ${a} or ${b}, not both`);
   } else {
     ctx.error('conflicting-arguments', span, `${spec.name} takes ${describeParameterizations(spec)}; the arguments ${given.join(', ')} do not form one of them`);
   }

@@ -463,7 +463,8 @@ function siteShapes(ctx: CheckContext, stmt: SampleStmt, match: DistMatch, decla
     if (!s || !pname) return;
     const own = paramEventRank(spec, pname);
     if (s.length < own) {
-      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} needs a last axis holding the K classes (shape [..., K]), got ${s.length ? `shape ${formatShape(s)}` : 'a scalar'}`);
+      const needs = own === 1 ? `a last axis holding ${spec.eventRank === 1 && spec.support.kind === 'real' ? 'the D entries of a vector (shape [..., D])' : 'the K classes (shape [..., K])'}` : `its last ${own} axes holding a matrix (shape [..., D, D])`;
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} needs ${needs}, got ${s.length ? `shape ${formatShape(s)}` : 'a scalar'}`);
       return;
     }
     known.set(pname, s);
@@ -474,17 +475,34 @@ function siteShapes(ctx: CheckContext, stmt: SampleStmt, match: DistMatch, decla
       ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: an argument must broadcast to the declared shape`);
     } else if (own > 0) {
       const what = rank === 0 ? `the declared shape ${formatShape(batch)}` : `${formatShape(batch)}, the declared shape without its last axis`;
-      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: its leading axes ${formatShape(lead)} must broadcast to ${what} (its last axis, ${s[s.length - 1]}, holds the K classes)`);
+      const held = own === 1 ? `its last axis, ${s[s.length - 1]}, holds ${spec.support.kind === 'real' ? 'the event' : 'the K classes'}` : `its last ${own} axes, ${formatShape(s.slice(s.length - own))}, hold the event's matrix`;
+      ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: its leading axes ${formatShape(lead)} must broadcast to ${what} (${held})`);
     } else {
       ctx.error('shape-mismatch', a.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)} but ${target} is declared ${decl}: it must broadcast to ${formatShape(batch)}, the declared shape without its last axis (one event)`);
     }
   });
-  const implied = spec.eventShapeFor?.(known);
+  const problem = bad ? undefined : spec.shapeProblem?.(known);
+  if (problem) {
+    const i = match.argNames.indexOf(problem.param);
+    ctx.error('shape-mismatch', i >= 0 ? args[i]!.value.span : stmt.dist.span, problem.message);
+    return;
+  }
+  const values = new Map<string, number>();
+  args.forEach((a, i) => {
+    const pname = match.argNames[i];
+    const v = pname ? ctx.tryFold(a.value) : undefined;
+    if (pname && v !== undefined) values.set(pname, v);
+  });
+  const implied = spec.eventShapeFor?.(known, values);
   if (implied && !bad && !sameShape(implied, event)) {
     const i = match.argNames.findIndex((n) => n !== undefined && known.has(n) && paramEventRank(spec, n) > 0);
+    if (i < 0) {
+      ctx.error('shape-mismatch', stmt.dist.span, `${spec.name} draws values of shape ${formatShape(implied)} (from its arguments), but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
+      return;
+    }
     const pname = match.argNames[i]!;
     const s = known.get(pname)!;
-    ctx.error('shape-mismatch', args[i]!.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)}, K = ${s[s.length - 1]} classes on its last axis, but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
+    ctx.error('shape-mismatch', args[i]!.value.span, `${spec.name}'s ${pname} has shape ${formatShape(s)}, ${spec.support.kind === 'real' ? `D = ${s[s.length - 1]} entries` : `K = ${s[s.length - 1]} classes`} on its last axis, but ${target} is declared ${decl}: the declared shape must end with ${formatShape(implied)}`);
   }
 }
 

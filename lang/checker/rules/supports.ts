@@ -40,14 +40,30 @@ function checkSimplexDeclarations(ctx: CheckContext): void {
   }
 }
 
+/** corr_cholesky[..., D, D]: square on the last two axes, D >= 2. */
+function checkCholeskyDeclarations(ctx: CheckContext): void {
+  for (const decl of ctx.program.decls) {
+    if (decl.kind !== 'data' && decl.kind !== 'latent' && decl.kind !== 'param') continue;
+    const t = ctx.declTypes.get(decl.name.name);
+    if (!t || t.support.kind !== 'corr_cholesky' || !ctx.owns(decl.name.name, decl)) continue;
+    const [r, c] = t.shape.slice(-2);
+    if (t.shape.length < 2 || r !== c || c! < 2) {
+      ctx.error('bad-domain', decl.type.domain.span, `a correlation Cholesky factor is a square matrix on the last two axes: declare ${decl.name.name} : corr_cholesky[D, D] with D >= 2, got ${formatType(t.support, t.shape)}`);
+    }
+  }
+}
+
 export const supportsRule: CheckRule = {
   name: 'supports',
   run(ctx: CheckContext): void {
     checkSimplexDeclarations(ctx);
+    checkCholeskyDeclarations(ctx);
     for (const site of ctx.sites) {
       const match = ctx.dists.get(site.stmt);
       const declared = ctx.declTypes.get(site.target);
       if (!match || !declared) continue;
+      // An automatic guide is built for the declared support (runtime/auto-guide.ts).
+      if (site.stmt.dist.name.name === 'auto' && !site.stmt.dist.args) continue;
       const dist = match.spec;
       const span = site.stmt.dist.name.span;
       const t = site.target;
