@@ -12,7 +12,7 @@ import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
-import { autoFamily, lowerAutoGuide } from './auto-guides.js';
+import { autoDistribution, lowerAutoGuide } from './auto-guides.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
 export interface LowerOptions {
@@ -90,8 +90,9 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     const auto = lowerAutoGuide(program, latent);
     autoParams.push(...auto.params);
     autoNets.push(...auto.nets);
-    const dist = distributionSpec(autoFamily(latent).distribution);
-    if (!dist) throw new Error(`internal: no distribution ${autoFamily(latent).distribution}`);
+    const family = autoDistribution({ ...latent, prior: latent.prior.dist.name.name });
+    const dist = distributionSpec(family);
+    if (!dist) throw new Error(`internal: no distribution ${family}`);
     const rule: EstimatorRule = { reparameterizable: dist.reparameterizable };
     return {
       kind: 'sample',
@@ -112,11 +113,16 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     const stmt = site.stmt;
     const rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
     let args;
+    let dist = site.dist;
     if (site.block === 'guide' && isAuto(stmt)) {
-      const auto = lowerAutoGuide(checked, latentByName.get(site.target)!);
+      const latent = latentByName.get(site.target)!;
+      const auto = lowerAutoGuide(checked, latent);
       autoParams.push(...auto.params);
       autoNets.push(...auto.nets);
       args = auto.args;
+      // a global positive latent with a Gamma prior gets a Gamma (the checker's spec is its support's family)
+      const family = autoDistribution({ ...latent, prior: latent.prior.dist.name.name });
+      dist = distributionSpec(family) ?? dist;
     } else {
       args = (stmt.dist.args ?? []).map((a, i) => {
         const name = site.argNames[i]!;
@@ -143,7 +149,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       target: site.block === 'guide' ? 'latent' : site.targetKind,
       plate: site.plate,
       shape: site.shape,
-      dist: site.dist,
+      dist,
       args,
       estimator: resolveEstimator(rule, mode),
       rule,
@@ -196,10 +202,10 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     enumerated: l.enumerated,
     ...(checked.chains.has(l.name) ? { chain: true } : {}),
     prior: l.prior.dist.name.name,
-    ...(l.implicitGuide ? { guide: autoFamily(l).distribution, guideSource: 'implicit' as const } : {}),
+    ...(l.implicitGuide ? { guide: autoDistribution({ ...l, prior: l.prior.dist.name.name }), guideSource: 'implicit' as const } : {}),
     ...(l.guide
       ? {
-          guide: isAuto(l.guide) ? autoFamily(l).distribution : l.guide.dist.name.name,
+          guide: isAuto(l.guide) ? autoDistribution({ ...l, prior: l.prior.dist.name.name }) : l.guide.dist.name.name,
           guideSource: isAuto(l.guide) ? ('auto' as const) : ('written' as const),
         }
       : {}),
