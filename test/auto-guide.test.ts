@@ -45,7 +45,7 @@ describe('automatic guides', () => {
     expect(Math.abs(mean / exactMean - 1)).toBeLessThan(0.03);
   });
 
-  it('positive latent with a Gamma prior -> Gamma in mean-concentration form: the Gamma-Poisson posterior within 3% in mean and 25% in shape (seed auto-p, 2000 steps at lr 0.02, where the shape's steps are ten times larger: a 25% error at the right mean is 0.01 nats)', () => {
+  it('positive latent with a Gamma prior -> Gamma in mean-concentration form: the Gamma-Poisson posterior within 3% in mean and 25% in shape (seed auto-p, 2000 steps at lr 0.02, where the steps of the shape are ten times larger: a 25% error at the right mean is 0.01 nats)', () => {
     const xs = [3, 5, 2, 4, 6, 3, 4, 5, 2, 4];
     const p = fit('data x : count\nglobal rate : positive\nmodel {\n  rate ~ Gamma(2, 1)\n  x ~ Poisson(rate)\n}\nguide {\n  rate ~ auto\n}\n', xs, 2000, 'auto-p');
     // posterior Gamma(2 + sum x, 1 + N): mean (2 + sum x) / (1 + N), shape 2 + sum x
