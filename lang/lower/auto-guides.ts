@@ -4,6 +4,7 @@
 // net reading the data point: every data variable, flattened and joined, -> AUTO_GUIDE_HIDDEN
 // relu units -> one head per argument.
 import type { CheckedProgram, LatentInfo } from '../checked.js';
+import type { SampleStmt } from '../ast.js';
 import type { Support } from '../../runtime/support.js';
 import type { Plate } from '../../runtime/effects/messages.js';
 import {
@@ -23,7 +24,9 @@ import {
 import { foldNumber } from './expressions.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
-import type { LExpr, LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram } from './program.js';
+import type { LExpr, LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
+import { FULLRANK_SITE } from '../../runtime/auto-guide-options.js';
+import { distributionSpec } from '../builtins.js';
 
 export function autoFamily(latent: { name: string; support: Support }): AutoGuide {
   const auto = autoGuideFor(latent.support);
@@ -155,6 +158,11 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
  */
 export function describeAutoGuide(program: LoweredProgram, latent: LoweredLatent): string {
   const auto = autoFamily(latent);
+  if (latent.autoOption === 'fullrank') {
+    const joint = program.latents.filter((l) => l.autoOption === 'fullrank');
+    const d = joint.reduce((n, l) => n + shapeSize(l.shape), 0);
+    return `auto full-rank Normal over ${joint.map((l) => l.name).join(', ')} (${d} unconstrained dimensions, jointly) from its own parameters`;
+  }
   const concentration = latent.plate === 'global' ? concentrationGuideFor(latent.support, latent.prior) : undefined;
   const family = concentration
     ? `${concentration.distribution}(${concentration.distribution === 'Beta' ? 'concentration1, concentration0' : 'concentration, rate'}) in mean-concentration form`
@@ -176,4 +184,95 @@ export function listAutoGuides(program: LoweredProgram): string | undefined {
   const list = autos.map((l) => `${l.name} (${l.plate === 'global' ? 'own parameters' : `amortized by net ${autoNetName(l.name)}`})`).join(', ');
   const implicit = autos.filter((l) => l.guideSource === 'implicit').map((l) => l.name);
   return implicit.length ? `${list}; implicit (not in the guide block): ${implicit.join(', ')}` : list;
+}
+
+/** The option of a written `~ auto(...)` site (`fullrank`), or undefined for a bare `auto`. */
+export function autoOption(stmt: SampleStmt): string | undefined {
+  const v = stmt.dist.autoOptions?.[0]?.value;
+  return v?.kind === 'ident' ? v.name : undefined;
+}
+
+export interface LoweredFullRank {
+  params: LoweredParam[];
+  /** The joint draw and its correlated values, at the start of the guide. */
+  prelude: LoweredStmt[];
+  /** Each latent's Delta arguments: its part of the joint value, transformed, and minus the log-Jacobian. */
+  args: Map<string, LoweredArg[]>;
+}
+
+/**
+ * The full-rank guide of `latents` (global, real, positive or unit), as Pyro's
+ * AutoMultivariateNormal: a = loc + scale * eps is one diagonal Normal site of the D unconstrained
+ * values, u = a + T (a - loc) with T strictly lower triangular (learned) correlates them, so u is
+ * Normal(loc, L L^T) with L = (I + T) diag(scale), any lower-triangular factor with a positive
+ * diagonal. u -> a has unit Jacobian, so the site's log q(a) is log q(u). Each latent takes its
+ * slice of u through exp (positive) or sigmoid (unit) as a Delta site whose log-density is minus
+ * that transform's log-Jacobian: the guide's log q sums to the exact log-density of the latents.
+ * T starts at 0: the start is the mean-field guide's.
+ */
+export function lowerFullRank(latents: readonly LatentInfo[]): LoweredFullRank {
+  const sizes = latents.map((l) => shapeSize(l.shape));
+  const d = sizes.reduce((a, b) => a + b, 0);
+  const loc = `${FULLRANK_SITE}.loc`;
+  const scale = `${FULLRANK_SITE}.scale`;
+  const tril = `${FULLRANK_SITE}.tril`;
+  const joint = `${FULLRANK_SITE}.u`;
+  const mask: number[] = [];
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) mask.push(j < i ? 1 : 0);
+  const normal = distributionSpec('Normal');
+  if (!normal) throw new Error('internal: no Normal distribution');
+  const rule = { reparameterizable: true };
+  const site: LoweredSite = {
+    kind: 'sample',
+    name: FULLRANK_SITE,
+    block: 'guide',
+    target: 'latent',
+    plate: 'global',
+    shape: [d],
+    dist: normal,
+    args: [
+      { name: 'loc', value: param(loc), rank: EVENT_AXIS + 1 },
+      { name: 'scale', value: param(scale), rank: EVENT_AXIS + 1 },
+    ],
+    estimator: 'reparam',
+    rule,
+    enumerated: false,
+  };
+  const a: LExpr = { kind: 'ref', name: FULLRANK_SITE };
+  const correlated: LExpr = {
+    kind: 'binary',
+    op: '+',
+    left: a,
+    right: { kind: 'matmul', left: times(param(tril), { kind: 'tensor', shape: [d, d], values: mask }), right: { kind: 'binary', op: '-', left: a, right: param(loc) } },
+  };
+  const args = new Map<string, LoweredArg[]>();
+  let offset = 0;
+  latents.forEach((l, k) => {
+    const part: LExpr = { kind: 'reshapeEvent', operand: { kind: 'index', object: { kind: 'ref', name: joint }, parts: [{ kind: 'slice', start: offset, end: offset + sizes[k]! }] }, shape: [...l.shape] };
+    offset += sizes[k]!;
+    const sum = (operand: LExpr): LExpr => ({ kind: 'reduce', op: 'sum', operand });
+    let value: LExpr = part;
+    let logDensity: LExpr = { kind: 'const', value: 0 };
+    if (l.support.kind === 'positive') {
+      value = apply('exp', part);
+      logDensity = { kind: 'neg', operand: sum(part) };
+    } else if (l.support.kind === 'unit') {
+      value = apply('sigmoid', part);
+      // -log(sigmoid(u) sigmoid(-u)) = softplus(-u) + softplus(u)
+      logDensity = sum({ kind: 'binary', op: '+', left: apply('softplus', part), right: apply('softplus', { kind: 'neg', operand: part }) });
+    }
+    args.set(l.name, [
+      { name: 'value', value, rank: EVENT_AXIS + l.shape.length },
+      { name: 'log_density', value: logDensity, rank: EVENT_AXIS },
+    ]);
+  });
+  return {
+    params: [
+      { name: loc, shape: [d], constraint: 'real', init: 0, jitter: AUTO_INIT_RADIUS, initStream: `auto/${loc}`, generated: true },
+      { name: scale, shape: [d], constraint: 'positive', init: 0.1, generated: true },
+      { name: tril, shape: [d, d], constraint: 'real', init: 0, generated: true },
+    ],
+    prelude: [site, { kind: 'let', name: joint, value: correlated }],
+    args,
+  };
 }

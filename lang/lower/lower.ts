@@ -12,7 +12,8 @@ import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
-import { autoDistribution, lowerAutoGuide } from './auto-guides.js';
+import { autoDistribution, autoOption, lowerAutoGuide, lowerFullRank } from './auto-guides.js';
+import { DELTA_SPEC } from '../../runtime/distributions/delta.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
 export interface LowerOptions {
@@ -109,12 +110,22 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     };
   };
 
+  // Global latents whose guide is `auto(fullrank)` share one joint Normal drawn at the start of the guide.
+  const fullRankLatents = checked.latents.filter((l) => l.guide && isAuto(l.guide) && autoOption(l.guide) === 'fullrank');
+  const fullRank = fullRankLatents.length ? lowerFullRank(fullRankLatents) : undefined;
+  if (fullRank) autoParams.push(...fullRank.params);
+
   const lowerSite = (site: SiteInfo): LoweredSite => {
     const stmt = site.stmt;
-    const rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
+    let rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
     let args;
     let dist = site.dist;
-    if (site.block === 'guide' && isAuto(stmt)) {
+    const joint = site.block === 'guide' ? fullRank?.args.get(site.target) : undefined;
+    if (joint) {
+      args = joint;
+      dist = DELTA_SPEC;
+      rule = { reparameterizable: true };
+    } else if (site.block === 'guide' && isAuto(stmt)) {
       const latent = latentByName.get(site.target)!;
       const auto = lowerAutoGuide(checked, latent);
       autoParams.push(...auto.params);
@@ -190,7 +201,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   // guide statements may use their values.
   const implicit = checked.latents.filter((l) => l.implicitGuide).map((l) => implicitAutoSite(checked, l));
   for (const site of implicit) guideRules.set(site.name, site.rule);
-  const guide = [...implicit, ...lowerBlock(checked.guide)];
+  const guide = [...implicit, ...(fullRank?.prelude ?? []), ...lowerBlock(checked.guide)];
   const model = withChains(checked, lowerBlock(checked.model));
   const modelled = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data').map((s) => s.target));
 
@@ -205,7 +216,8 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     ...(l.implicitGuide ? { guide: autoDistribution({ ...l, prior: l.prior.dist.name.name }), guideSource: 'implicit' as const } : {}),
     ...(l.guide
       ? {
-          guide: isAuto(l.guide) ? autoDistribution({ ...l, prior: l.prior.dist.name.name }) : l.guide.dist.name.name,
+          guide: isAuto(l.guide) ? (autoOption(l.guide) === 'fullrank' ? 'Delta' : autoDistribution({ ...l, prior: l.prior.dist.name.name })) : l.guide.dist.name.name,
+          ...(isAuto(l.guide) && autoOption(l.guide) ? { autoOption: autoOption(l.guide) } : {}),
           guideSource: isAuto(l.guide) ? ('auto' as const) : ('written' as const),
         }
       : {}),

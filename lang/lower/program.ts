@@ -73,6 +73,8 @@ export interface LoweredLatent {
   guide?: string;
   /** How its guide came about: written by the user, `~ auto`, or implicit (not in the guide block). */
   guideSource?: 'written' | 'auto' | 'implicit';
+  /** `~ auto(fullrank)`: the automatic guide's option. */
+  autoOption?: string;
   /** Summed out element by element along its first axis by the forward algorithm (a Markov chain). */
   chain?: boolean;
 }

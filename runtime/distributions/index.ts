@@ -15,6 +15,7 @@ import { Dirichlet, klDirichletDirichlet } from './dirichlet.js';
 import { StudentT } from './studentt.js';
 import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 import { RelaxedCategorical } from './relaxed-categorical.js';
+import { Delta } from './delta.js';
 
 export type { Distribution } from './distribution.js';
 export { Normal } from './normal.js';
@@ -31,6 +32,7 @@ export { Dirichlet } from './dirichlet.js';
 export { StudentT } from './studentt.js';
 export { RelaxedBernoulli } from './relaxed-bernoulli.js';
 export { RelaxedCategorical } from './relaxed-categorical.js';
+export { Delta, DELTA_SPEC } from './delta.js';
 
 type Args = Readonly<Record<string, Tensor>>;
 type Factory = (args: Args) => Distribution;
@@ -61,6 +63,8 @@ const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['StudentT', (a) => new StudentT(arg(a, 'df'), arg(a, 'loc'), arg(a, 'scale'))],
   ['RelaxedBernoulli', (a) => new RelaxedBernoulli(arg(a, 'temperature'), logitsOrProbs(a))],
   ['RelaxedCategorical', (a) => new RelaxedCategorical(arg(a, 'temperature'), logitsOrProbs(a))],
+  // generated guides only (not in DIST_SPECS)
+  ['Delta', (a) => new Delta(arg(a, 'value'), arg(a, 'log_density'))],
 ]);
 
 export function makeDistribution(name: string, args: Readonly<Record<string, Tensor>>): Distribution {
