@@ -42,7 +42,8 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
   tf.tidy(() => {
     const guide = traceGuide(program, batch.data, onMinibatch(batch, { particles, rng }));
     for (const site of guide.latents()) {
-      if (site.plate !== 'local') continue;
+      // generated sites of automatic guides (`auto.z.base` of a flow) have dotted names, which no latent has
+      if (site.plate !== 'local' || site.name.includes('.')) continue;
       const shape = site.value.shape.slice(2);
       const full = site.value.shape;
       const stats: Record<string, Float32Array> = {};

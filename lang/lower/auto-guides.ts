@@ -25,7 +25,7 @@ import { foldNumber } from './expressions.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
 import type { LExpr, LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
-import { FULLRANK_SITE } from '../../runtime/auto-guide-options.js';
+import { FULLRANK_SITE, IAF_DEFAULT_FLOWS, iafHidden } from '../../runtime/auto-guide-options.js';
 import { distributionSpec } from '../builtins.js';
 
 export function autoFamily(latent: { name: string; support: Support }): AutoGuide {
@@ -163,6 +163,11 @@ export function describeAutoGuide(program: LoweredProgram, latent: LoweredLatent
     const d = joint.reduce((n, l) => n + shapeSize(l.shape), 0);
     return `auto full-rank Normal over ${joint.map((l) => l.name).join(', ')} (${d} unconstrained dimensions, jointly) from its own parameters`;
   }
+  if (latent.autoOption === 'iaf') {
+    const d = shapeSize(latent.shape);
+    const steps = new Set(program.params.filter((p) => p.name.startsWith(`${autoNetName(latent.name)}.iaf`)).map((p) => p.name.split('.')[2])).size;
+    return `auto Normal(loc, scale) from net ${autoNetName(latent.name)}: mlp(${joinedDataSize(program.data)} -> ${AUTO_GUIDE_HIDDEN}, relu) -> {loc: ${d}, scale: ${d}, context: ${iafHidden(d)}} on ${program.data.map((x) => x.name).join(', ')}, then ${steps} inverse autoregressive flow steps (MADE, ${iafHidden(d)} hidden units)`;
+  }
   const concentration = latent.plate === 'global' ? concentrationGuideFor(latent.support, latent.prior) : undefined;
   const family = concentration
     ? `${concentration.distribution}(${concentration.distribution === 'Beta' ? 'concentration1, concentration0' : 'concentration, rate'}) in mean-concentration form`
@@ -274,5 +279,125 @@ export function lowerFullRank(latents: readonly LatentInfo[]): LoweredFullRank {
     ],
     prelude: [site, { kind: 'let', name: joint, value: correlated }],
     args,
+  };
+}
+
+export interface LoweredFlowGuide {
+  params: LoweredParam[];
+  nets: LoweredNet[];
+  /** The base draw and the flow steps, just before the latent's site. */
+  prelude: LoweredStmt[];
+  /** The latent's Delta arguments: the last step's value and the log-determinants. */
+  args: LoweredArg[];
+}
+
+/** The number of flow steps of a written `auto(iaf, flows = K)` (the checker checked it). */
+export function autoFlows(stmt: SampleStmt, consts: ReadonlyMap<string, number>): number {
+  const option = stmt.dist.autoOptions?.find((a) => a.name?.name === 'flows');
+  return option ? foldNumber(option.value, consts) : IAF_DEFAULT_FLOWS;
+}
+
+/**
+ * `z ~ auto(iaf, flows = K)` for a local real latent of D values (Kingma et al. 2016): the
+ * generated encoder (as for `auto`, plus a context head h of H values) gives a diagonal Normal
+ * site `auto.z.base`; each of the K steps is a masked autoencoder (MADE, Germain et al. 2015)
+ * with one hidden layer of H relu units reading the previous value and h, whose outputs m and s
+ * for element d depend only on the elements before d in the step's order (the order reverses
+ * from step to step), and z' = sigmoid(s) z + (1 - sigmoid(s)) m, Kingma's numerically stable
+ * update. Its Jacobian is triangular with log-determinant sum log sigmoid(s), so the latent's
+ * Delta site carries sum softplus(-s) over the steps: the base site's log q plus it is the exact
+ * log q(z). The steps start near the identity (small output weights, s's bias 2).
+ */
+export function lowerIafGuide(program: CheckedProgram, latent: LatentInfo, flows: number): LoweredFlowGuide {
+  const d = shapeSize(latent.shape);
+  const h = iafHidden(d);
+  const net = autoNetName(latent.name);
+  const q = `${net}.q`;
+  const base = `${net}.base`;
+  const input = { kind: 'joinData', names: program.data.map((x) => x.name) } as const;
+  const field = (f: string): LExpr => ({ kind: 'field', object: { kind: 'ref', name: q }, field: f });
+  const normal = distributionSpec('Normal');
+  if (!normal) throw new Error('internal: no Normal distribution');
+  const prelude: LoweredStmt[] = [
+    { kind: 'let', name: q, value: { kind: 'net', net, input } },
+    {
+      kind: 'sample',
+      name: base,
+      block: 'guide',
+      target: 'latent',
+      plate: 'local',
+      shape: [d],
+      dist: normal,
+      args: [
+        { name: 'loc', value: field('loc'), rank: EVENT_AXIS + 1 },
+        { name: 'scale', value: field('scale'), rank: EVENT_AXIS + 1 },
+      ],
+      estimator: 'reparam',
+      rule: { reparameterizable: true },
+      enumerated: false,
+    },
+  ];
+  const params: LoweredParam[] = [];
+  const learnable = (name: string, shape: number[], init: number, sd?: number): LExpr => {
+    params.push({ name, shape, constraint: 'real', init, ...(sd ? { initRandom: { dist: 'normal' as const, a: 0, b: sd }, initStream: `auto/${name}` } : {}), generated: true });
+    return param(name);
+  };
+  const masked = (w: LExpr, shape: [number, number], values: number[]): LExpr => times(w, { kind: 'tensor', shape, values });
+  const plus = (left: LExpr, right: LExpr): LExpr => ({ kind: 'binary', op: '+', left, right });
+  let previous: LExpr = { kind: 'ref', name: base };
+  let logDet: LExpr | undefined;
+  const hiddenDegree = (j: number): number => (j % Math.max(1, d - 1)) + 1;
+  for (let k = 0; k < flows; k++) {
+    const step = `${net}.iaf${k}`;
+    // element i's place in this step's order: 1..D, reversed on odd steps
+    const degree = (i: number): number => (k % 2 === 0 ? i + 1 : d - i);
+    const inMask: number[] = [];
+    for (let i = 0; i < d; i++) for (let j = 0; j < h; j++) inMask.push(hiddenDegree(j) >= degree(i) ? 1 : 0);
+    const outMask: number[] = [];
+    for (let j = 0; j < h; j++) for (let i = 0; i < d; i++) outMask.push(degree(i) > hiddenDegree(j) ? 1 : 0);
+    const hidden: LExpr = apply(
+      'relu',
+      plus(
+        plus({ kind: 'linear', input: previous, weight: masked(learnable(`${step}.w`, [d, h], 0, 1 / Math.sqrt(d)), [d, h], inMask) }, { kind: 'linear', input: field('context'), weight: learnable(`${step}.c`, [h, h], 0, 1 / Math.sqrt(h)) }),
+        learnable(`${step}.b`, [h], 0),
+      ),
+    );
+    const hiddenName = `${step}.h`;
+    prelude.push({ kind: 'let', name: hiddenName, value: hidden });
+    const out = (name: string, bias: number): LExpr =>
+      plus({ kind: 'linear', input: { kind: 'ref', name: hiddenName }, weight: masked(learnable(`${step}.${name}`, [h, d], 0, 0.01), [h, d], outMask) }, learnable(`${step}.${name}_bias`, [d], bias));
+    const sName = `${step}.s`;
+    prelude.push({ kind: 'let', name: sName, value: out('s', 2) });
+    const gate = apply('sigmoid', { kind: 'ref', name: sName });
+    const next: LExpr = plus(times(gate, previous), times({ kind: 'binary', op: '-', left: { kind: 'const', value: 1 }, right: gate }, out('m', 0)));
+    const zName = `${step}.z`;
+    prelude.push({ kind: 'let', name: zName, value: next });
+    // -log sigmoid(s) = softplus(-s)
+    const term: LExpr = { kind: 'reduce', op: 'sum', operand: apply('softplus', { kind: 'neg', operand: { kind: 'ref', name: sName } }) };
+    logDet = logDet ? plus(logDet, term) : term;
+    previous = { kind: 'ref', name: zName };
+  }
+  return {
+    params,
+    nets: [
+      {
+        name: net,
+        family: 'mlp',
+        layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN],
+        activation: 'relu',
+        heads: [
+          { name: 'loc', size: d, constraint: 'real' },
+          { name: 'scale', size: d, constraint: 'positive' },
+          { name: 'context', size: h, constraint: 'real' },
+        ],
+        initStream: `auto/${net}`,
+        generated: true,
+      },
+    ],
+    prelude,
+    args: [
+      { name: 'value', value: { kind: 'reshapeEvent', operand: previous, shape: [...latent.shape] }, rank: EVENT_AXIS + latent.shape.length },
+      { name: 'log_density', value: logDet ?? { kind: 'const', value: 0 }, rank: EVENT_AXIS },
+    ],
   };
 }

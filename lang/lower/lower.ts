@@ -12,7 +12,7 @@ import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
-import { autoDistribution, autoOption, lowerAutoGuide, lowerFullRank } from './auto-guides.js';
+import { autoDistribution, autoFlows, autoOption, lowerAutoGuide, lowerFullRank, lowerIafGuide } from './auto-guides.js';
 import { DELTA_SPEC } from '../../runtime/distributions/delta.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
@@ -115,6 +115,9 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const fullRank = fullRankLatents.length ? lowerFullRank(fullRankLatents) : undefined;
   if (fullRank) autoParams.push(...fullRank.params);
 
+  // `~ auto(iaf)`: the flow's statements go just before the latent's site
+  const preludes = new Map<SampleStmt, LoweredStmt[]>();
+
   const lowerSite = (site: SiteInfo): LoweredSite => {
     const stmt = site.stmt;
     let rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
@@ -123,6 +126,14 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     const joint = site.block === 'guide' ? fullRank?.args.get(site.target) : undefined;
     if (joint) {
       args = joint;
+      dist = DELTA_SPEC;
+      rule = { reparameterizable: true };
+    } else if (site.block === 'guide' && isAuto(stmt) && autoOption(stmt) === 'iaf') {
+      const flow = lowerIafGuide(checked, latentByName.get(site.target)!, autoFlows(stmt, checked.consts));
+      autoParams.push(...flow.params);
+      autoNets.push(...flow.nets);
+      preludes.set(stmt, flow.prelude);
+      args = flow.args;
       dist = DELTA_SPEC;
       rule = { reparameterizable: true };
     } else if (site.block === 'guide' && isAuto(stmt)) {
@@ -174,7 +185,13 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const factorPlates = new Map(checked.factors.map((f) => [f.stmt, f.plate]));
 
   const lowerBlock = (stmts: readonly Stmt[]): LoweredStmt[] =>
-    stmts.map((stmt): LoweredStmt => {
+    stmts.flatMap((stmt): LoweredStmt[] => {
+      const lowered = lowerStmt(stmt);
+      const prelude = stmt.kind === 'sample' ? preludes.get(stmt) : undefined;
+      return prelude ? [...prelude, lowered] : [lowered];
+    });
+
+  const lowerStmt = (stmt: Stmt): LoweredStmt => {
       if (stmt.kind === 'let') return { kind: 'let', name: stmt.name.name, value: exprs.lower(stmt.value) };
       if (stmt.kind === 'for') {
         const range = checked.loops.get(stmt);
@@ -194,7 +211,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       const site = sitesByStmt.get(stmt);
       if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
       return lowerSite(site);
-    });
+  };
 
   // A latent the guide does not mention gets `name ~ auto` at the start of the guide, in
   // declaration order: such sites read only data and their own learnables, and the written
@@ -216,7 +233,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     ...(l.implicitGuide ? { guide: autoDistribution({ ...l, prior: l.prior.dist.name.name }), guideSource: 'implicit' as const } : {}),
     ...(l.guide
       ? {
-          guide: isAuto(l.guide) ? (autoOption(l.guide) === 'fullrank' ? 'Delta' : autoDistribution({ ...l, prior: l.prior.dist.name.name })) : l.guide.dist.name.name,
+          guide: isAuto(l.guide) ? (autoOption(l.guide) === 'fullrank' || autoOption(l.guide) === 'iaf' ? 'Delta' : autoDistribution({ ...l, prior: l.prior.dist.name.name })) : l.guide.dist.name.name,
           ...(isAuto(l.guide) && autoOption(l.guide) ? { autoOption: autoOption(l.guide) } : {}),
           guideSource: isAuto(l.guide) ? ('auto' as const) : ('written' as const),
         }

@@ -31,6 +31,8 @@ export type LExpr =
   | { kind: 'apply'; fn: string; operand: LExpr }
   | { kind: 'reduce'; op: 'sum' | 'mean'; operand: LExpr; axis?: number }
   | { kind: 'matmul'; left: LExpr; right: LExpr }
+  /** A vector per particle and data point times one matrix shared by all ([D] x [D, H] -> [H]): one 2-D product (generated flow layers). */
+  | { kind: 'linear'; input: LExpr; weight: LExpr }
   | { kind: 'oneHot'; operand: LExpr; classes: number }
   | { kind: 'concat'; parts: readonly LExpr[]; axis: number }
   | { kind: 'net'; net: string; input: LExpr }

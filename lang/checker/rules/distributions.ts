@@ -72,14 +72,15 @@ function resolveAuto(ctx: CheckContext, stmt: SampleStmt, block: 'model' | 'guid
   ctx.dists.set(stmt, { spec, argNames: [], complete: true });
 }
 
-/** `auto(fullrank)`: one option, a known one, and a latent it applies to. */
+/** `auto(fullrank)`, `auto(iaf, flows = K)`: one known guide name, its options, and a latent it applies to. */
 function checkAutoOptions(ctx: CheckContext, stmt: SampleStmt, plate: 'global' | 'local', support: Support): boolean {
   const name = stmt.target.name;
   const options = stmt.dist.autoOptions ?? [];
   const names = AUTO_GUIDE_OPTIONS.map((o) => o.name);
   const first = options[0];
-  if (!first || options.length > 1 || first.name || first.value.kind !== 'ident') {
-    ctx.error('auto-option', first && options.length === 1 ? first.span : stmt.dist.span, `\`auto(...)\` takes one guide name: ${names.map((n) => `\`auto(${n})\``).join(' or ')}`);
+  const rest = options.slice(1);
+  if (!first || first.name || first.value.kind !== 'ident') {
+    ctx.error('auto-option', first ? first.span : stmt.dist.span, `\`auto(...)\` takes a guide name first: ${names.map((n) => `\`auto(${n})\``).join(', ')}`);
     return false;
   }
   const option = first.value.name;
@@ -87,12 +88,27 @@ function checkAutoOptions(ctx: CheckContext, stmt: SampleStmt, plate: 'global' |
     ctx.error('auto-option', first.span, `unknown automatic guide '${option}'${suggestOr(option, names, `; the automatic guides are ${names.join(', ')}`)}`);
     return false;
   }
+  for (const a of rest) {
+    if (option !== 'iaf' || a.name?.name !== 'flows') {
+      ctx.error('auto-option', a.span, option === 'iaf' ? '`auto(iaf, ...)` takes one option, `flows = K` (the number of flow steps)' : `\`auto(${option})\` takes no options`);
+      return false;
+    }
+    const k = ctx.tryFold(a.value);
+    if (k === undefined || !Number.isInteger(k) || k < 1 || k > 16) {
+      ctx.error('auto-option', a.value.span, `flows must be a whole number from 1 to 16${k === undefined ? '' : `, got ${k}`}`);
+      return false;
+    }
+  }
   if (option === 'fullrank' && plate !== 'global') {
-    ctx.error('auto-option', first.span, `\`${name} ~ auto(fullrank)\`: a full-rank guide is for global latents, and ${name} is local (one per data point; its guide is amortized): write \`${name} ~ auto\``);
+    ctx.error('auto-option', first.span, `\`${name} ~ auto(fullrank)\`: a full-rank guide is for global latents, and ${name} is local (one per data point; its guide is amortized): write \`${name} ~ auto\` or \`${name} ~ auto(iaf)\``);
     return false;
   }
   if (option === 'fullrank' && !fullRankCovers(support)) {
     ctx.error('auto-option', first.span, `\`${name} ~ auto(fullrank)\`: there is no full-rank guide for ${describeSupport(support)} latents (real, positive and unit latents only); write \`${name} ~ auto\``);
+    return false;
+  }
+  if (option === 'iaf' && (plate !== 'local' || support.kind !== 'real')) {
+    ctx.error('auto-option', first.span, `\`${name} ~ auto(iaf)\`: a flow guide is for local real latents, and ${name} is ${plate === 'local' ? `${describeSupport(support)}` : 'global'}${plate === 'global' && support.kind === 'real' ? ': write `' + name + ' ~ auto(fullrank)`' : ''}`);
     return false;
   }
   return true;
