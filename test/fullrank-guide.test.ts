@@ -49,7 +49,9 @@ describe('full-rank automatic guide', () => {
   it('is checked: one known option, global latents, supports with a bijection from the reals', () => {
     const cases: [string, RegExp][] = [
       [source('auto(fulrank)'), /9:12: unknown automatic guide 'fulrank' \(did you mean 'fullrank'\?\)|9:12: unknown automatic guide 'fulrank'/],
-      [source('auto(fullrank, 2)'), /9:7: `auto\(\.\.\.\)` takes one guide name/],
+      [source('auto(fullrank, flows = 2)'), /9:22: `auto\(fullrank\)` takes no options/],
+      [source('auto(iaf, flows = 0)'), /flows must be a whole number from 1 to 16, got 0/],
+      [source('auto(iaf)'), /`w ~ auto\(iaf\)`: a flow guide is for local real latents, and w is global: write `w ~ auto\(fullrank\)`/],
       ['data x : real\nlatent z : real\nmodel {\n  z ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z ~ auto(fullrank)\n}\n', /8:12: `z ~ auto\(fullrank\)`: a full-rank guide is for global latents/],
       ['data x : real\nglobal s : simplex[3]\nmodel {\n  s ~ Dirichlet([1, 1, 1])\n  x ~ Normal(s[0], 1)\n}\nguide {\n  s ~ auto(fullrank)\n}\n', /8:12: `s ~ auto\(fullrank\)`: there is no full-rank guide for simplex/],
     ];
