@@ -13,7 +13,7 @@ import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
 import { autoDistribution, autoFlows, autoOption, lowerAutoGuide, lowerFullRank, lowerIafGuide } from './auto-guides.js';
-import { DELTA_SPEC } from '../../runtime/distributions/delta.js';
+import { DELTA_SPEC } from '../../runtime/distributions/delta-spec.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
 export interface LowerOptions {

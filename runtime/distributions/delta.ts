@@ -6,22 +6,9 @@
 // program can write it.
 import { tf, type Tensor } from '../tf.js';
 import type { Distribution } from './distribution.js';
-import type { DistSpec } from './spec.js';
-import { REAL } from '../support.js';
+import { DELTA_SPEC } from './delta-spec.js';
 
-export const DELTA_SPEC: DistSpec = {
-  name: 'Delta',
-  params: [
-    { name: 'value', domain: 'real', doc: 'the point' },
-    { name: 'log_density', domain: 'real', doc: 'the log-density the point counts, one per draw (no event axes)' },
-  ],
-  parameterizations: [['value', 'log_density']],
-  support: REAL,
-  reparameterizable: true,
-  eventRank: 0,
-  doc: 'A point mass at `value` whose log-density is `log_density` (generated guides only).',
-  example: 'z ~ Delta(v, 0)',
-};
+export { DELTA_SPEC } from './delta-spec.js';
 
 export class Delta implements Distribution {
   readonly spec = DELTA_SPEC;
