@@ -92,13 +92,13 @@ export const AUTO_CONCENTRATION_SCALE = 10;
 
 /**
  * A global latent's automatic guide in mean-concentration form: Beta(sigmoid(m) e^(s k),
- * sigmoid(-m) e^(s k)) on the unit interval, Gamma(e^(s k), e^(s k - m)) for a positive latent
- * whose prior is a Gamma (m is the logit or the log of the mean, k the scaled log-concentration
+ * sigmoid(-m) e^(s k)) on the unit interval, Dirichlet(softmax(m) e^(s k)) on the simplex (m per
+ * class, k per point), Gamma(e^(s k), e^(s k - m)) for a positive latent whose prior is a Gamma (m is the logit or the log of the mean, k the scaled log-concentration
  * or shape, s = AUTO_CONCENTRATION_SCALE). Both start at the prior's mean and concentration when
  * the prior's arguments are constants (Beta(1, 1) and Gamma(1, 1) otherwise).
  */
 export interface ConcentrationGuide {
-  distribution: 'Beta' | 'Gamma';
+  distribution: 'Beta' | 'Gamma' | 'Dirichlet';
   /** The guide's mean and concentration (Beta: a + b; Gamma: its shape) at the start. */
   init: { mean: number; concentration: number };
 }
@@ -115,6 +115,12 @@ export function concentrationGuideFor(s: Support, prior: string, priorArgs?: Rea
     const c0 = a('concentration0');
     const init = prior === 'Beta' && c1 !== undefined && c0 !== undefined ? { mean: c1 / (c1 + c0), concentration: c1 + c0 } : { mean: 0.5, concentration: 2 };
     return { distribution: 'Beta', init };
+  }
+  if (s.kind === 'simplex') {
+    // the mean is uniform and the concentration K (Dirichlet(1, ..., 1)) unless the prior's
+    // concentration is one constant (a vector's entries are not folded here)
+    const c = prior === 'Dirichlet' ? a('concentration') : undefined;
+    return { distribution: 'Dirichlet', init: { mean: Number.NaN, concentration: c ?? Number.NaN } };
   }
   if (s.kind === 'positive' && prior === 'Gamma') {
     const shape = a('concentration');

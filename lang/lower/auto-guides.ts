@@ -70,6 +70,7 @@ const apply = (fn: string, operand: LExpr): LExpr => ({ kind: 'apply', fn, opera
 
 /** The mean-concentration guide of a global latent (runtime/auto-guide.ts, ConcentrationGuide). */
 function lowerConcentrationGuide(latent: LatentInfo, guide: ConcentrationGuide): LoweredAutoGuide {
+  if (guide.distribution === 'Dirichlet') return lowerDirichletGuide(latent, guide);
   const m = autoMeanName(latent.name);
   const k = autoConcentrationName(latent.name);
   const rank = EVENT_AXIS + latent.shape.length;
@@ -91,6 +92,29 @@ function lowerConcentrationGuide(latent: LatentInfo, guide: ConcentrationGuide):
   return {
     args,
     params: [learnable(m, beta ? Math.log(mean / (1 - mean)) : Math.log(mean)), learnable(k, Math.log(c0) / AUTO_CONCENTRATION_SCALE)],
+    nets: [],
+  };
+}
+
+/**
+ * Dirichlet(softmax(m) e^(s k)) over the last axis: m has the latent's shape (log-means up to a
+ * constant), k one value per point (the last axis 1). The softmax's sum is a product with a
+ * matrix of ones, which keeps the class axis for broadcasting at any rank.
+ */
+function lowerDirichletGuide(latent: LatentInfo, guide: ConcentrationGuide): LoweredAutoGuide {
+  const m = autoMeanName(latent.name);
+  const k = autoConcentrationName(latent.name);
+  const classes = latent.shape[latent.shape.length - 1]!;
+  const expM = apply('exp', param(m));
+  const sums: LExpr = { kind: 'matmul', left: expM, right: { kind: 'tensor', shape: [classes, classes], values: new Array<number>(classes * classes).fill(1) } };
+  const concentration = apply('exp', times({ kind: 'const', value: AUTO_CONCENTRATION_SCALE }, param(k)));
+  const c0 = Number.isNaN(guide.init.concentration) ? classes : guide.init.concentration * classes;
+  return {
+    args: [{ name: 'concentration', value: times({ kind: 'binary', op: '/', left: expM, right: sums }, concentration), rank: EVENT_AXIS + latent.shape.length }],
+    params: [
+      { name: m, shape: [...latent.shape], constraint: 'real', init: 0, generated: true },
+      { name: k, shape: [...latent.shape.slice(0, -1), 1], constraint: 'real', init: Math.log(c0) / AUTO_CONCENTRATION_SCALE, generated: true },
+    ],
     nets: [],
   };
 }
@@ -170,7 +194,7 @@ export function describeAutoGuide(program: LoweredProgram, latent: LoweredLatent
   }
   const concentration = latent.plate === 'global' ? concentrationGuideFor(latent.support, latent.prior) : undefined;
   const family = concentration
-    ? `${concentration.distribution}(${concentration.distribution === 'Beta' ? 'concentration1, concentration0' : 'concentration, rate'}) in mean-concentration form`
+    ? `${concentration.distribution}(${concentration.distribution === 'Beta' ? 'concentration1, concentration0' : concentration.distribution === 'Gamma' ? 'concentration, rate' : 'concentration'}) in mean-concentration form`
     : `${auto.distribution}(${auto.params.map((p) => p.arg).join(', ')})`;
   const source =
     latent.plate === 'global'
