@@ -129,7 +129,9 @@ function globalSummaries(program: CompiledProgram, draws: number, rng: Rng): Map
         const means = tf.mean(tf.broadcastTo(site.dist.mean(), full), [0, 1]);
         s = fromDraws(values.dataSync() as Float32Array, draws, means.dataSync() as Float32Array, shape);
       }
-      s.guide = site.dist.spec.name;
+      // a full-rank guide's latents are parts of one joint draw (point-mass sites): name the guide, not the site
+      const option = program.lowered.latents.find((l) => l.name === site.name)?.autoOption;
+      s.guide = option ? `auto(${option})` : site.dist.spec.name;
       out.set(site.name, s);
     }
   });

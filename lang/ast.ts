@@ -273,6 +273,8 @@ export interface SampleStmt {
 export interface DistExpr {
   name: Named;
   args?: Arg[];
+  /** `auto(fullrank)`: the options of an automatic guide (then `args` is undefined). */
+  autoOptions?: Arg[];
   span: Span;
 }
 

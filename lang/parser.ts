@@ -417,12 +417,16 @@ class PplParser extends EmbeddedActionsParser {
     });
   });
 
-  /** `Normal(0, 1)` or a bare `auto` (then `args` is undefined). */
+  /** `Normal(0, 1)`, or `auto` bare or with options (`auto(fullrank)`; then `args` is undefined). */
   private dist = this.RULE('dist', (): DistExpr => {
     const name = this.SUBRULE(this.ident);
     const call = this.OPTION(() => this.SUBRULE(this.callArgs));
     return this.ACTION(() =>
-      call ? { name, args: call.args, span: joinSpans(name.span, tokSpan(call.close)) } : { name, span: name.span },
+      !call
+        ? { name, span: name.span }
+        : name.name === 'auto'
+          ? { name, autoOptions: call.args, span: joinSpans(name.span, tokSpan(call.close)) }
+          : { name, args: call.args, span: joinSpans(name.span, tokSpan(call.close)) },
     );
   });
 

@@ -99,3 +99,63 @@ export function autoParamName(latent: string, arg: string): string {
 export function autoNetName(latent: string): string {
   return `auto.${latent}`;
 }
+
+/**
+ * The stored log-concentration of a global latent's automatic Beta, Gamma or Dirichlet guide is
+ * log(concentration) / AUTO_CONCENTRATION_SCALE: Adam moves each stored value by about the
+ * learning rate per step, so the log-concentration moves this many times faster than the
+ * location. A sharp posterior's concentration is far (log 2 to log 65 for Beta(15, 50)) and its
+ * gradient noisy, while the mean is near and well determined; one step size for both leaves the
+ * concentration thousands of steps behind (docs/language.md, "Automatic guides", has the
+ * measurements).
+ */
+export const AUTO_CONCENTRATION_SCALE = 10;
+
+/**
+ * A global latent's automatic guide in mean-concentration form: Beta(sigmoid(m) e^(s k),
+ * sigmoid(-m) e^(s k)) on the unit interval, Dirichlet(softmax(m) e^(s k)) on the simplex (m per
+ * class, k per point), Gamma(e^(s k), e^(s k - m)) for a positive latent whose prior is a Gamma (m is the logit or the log of the mean, k the scaled log-concentration
+ * or shape, s = AUTO_CONCENTRATION_SCALE). Both start at the prior's mean and concentration when
+ * the prior's arguments are constants (Beta(1, 1) and Gamma(1, 1) otherwise).
+ */
+export interface ConcentrationGuide {
+  distribution: 'Beta' | 'Gamma' | 'Dirichlet';
+  /** The guide's mean and concentration (Beta: a + b; Gamma: its shape) at the start. */
+  init: { mean: number; concentration: number };
+}
+
+/**
+ * The mean-concentration guide of a global latent, or undefined when its guide is the plain
+ * family of its support: unit latents get a Beta, positive latents with a Gamma prior a Gamma.
+ * `priorArgs` are the prior's constant arguments by parameter name (absent when not constant).
+ */
+export function concentrationGuideFor(s: Support, prior: string, priorArgs?: ReadonlyMap<string, number>): ConcentrationGuide | undefined {
+  const a = (name: string): number | undefined => priorArgs?.get(name);
+  if (s.kind === 'unit') {
+    const c1 = a('concentration1');
+    const c0 = a('concentration0');
+    const init = prior === 'Beta' && c1 !== undefined && c0 !== undefined ? { mean: c1 / (c1 + c0), concentration: c1 + c0 } : { mean: 0.5, concentration: 2 };
+    return { distribution: 'Beta', init };
+  }
+  if (s.kind === 'simplex') {
+    // the mean is uniform and the concentration K (Dirichlet(1, ..., 1)) unless the prior's
+    // concentration is one constant (a vector's entries are not folded here)
+    const c = prior === 'Dirichlet' ? a('concentration') : undefined;
+    return { distribution: 'Dirichlet', init: { mean: Number.NaN, concentration: c ?? Number.NaN } };
+  }
+  if (s.kind === 'positive' && prior === 'Gamma') {
+    const shape = a('concentration');
+    const rate = a('rate');
+    const init = shape !== undefined && rate !== undefined ? { mean: shape / rate, concentration: shape } : { mean: 1, concentration: 1 };
+    return { distribution: 'Gamma', init };
+  }
+  return undefined;
+}
+
+export function autoMeanName(latent: string): string {
+  return `auto.${latent}.mean`;
+}
+
+export function autoConcentrationName(latent: string): string {
+  return `auto.${latent}.concentration`;
+}

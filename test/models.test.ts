@@ -229,6 +229,7 @@ const EXPECTED_MODELS = [
   'vae_2d.ppl',
   'vae_frey.ppl',
   'vae_frey_2d.ppl',
+  'vae_iaf.ppl',
 ];
 
 /** Random per-point values inside a declared support. */

@@ -4,7 +4,7 @@
 import { tf, type Tensor } from '../runtime/tf.js';
 import type { CompiledProgram } from '../lang/compiler/index.js';
 import type { Dataset } from '../runtime/data/dataset.js';
-import { Normal, Bernoulli, Categorical } from '../runtime/distributions/index.js';
+import { Normal, Bernoulli, Categorical, Delta } from '../runtime/distributions/index.js';
 import { PartlyObserved } from '../runtime/distributions/partly-observed.js';
 import type { SiteElementRef } from '../runtime/effects/messages.js';
 import { Rng } from '../runtime/random.js';
@@ -42,7 +42,8 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
   tf.tidy(() => {
     const guide = traceGuide(program, batch.data, onMinibatch(batch, { particles, rng }));
     for (const site of guide.latents()) {
-      if (site.plate !== 'local') continue;
+      // generated sites of automatic guides (`auto.z.base` of a flow) have dotted names, which no latent has
+      if (site.plate !== 'local' || site.name.includes('.')) continue;
       const shape = site.value.shape.slice(2);
       const full = site.value.shape;
       const stats: Record<string, Float32Array> = {};
@@ -65,10 +66,16 @@ export function encodeBatch(program: CompiledProgram, batch: Minibatch, rng: Rng
         if (partly) probs = partly.fillClasses(probs, k);
         const perClass = tf.unstack(probs, probs.rank - 1);
         perClass.forEach((p, c) => (stats[`prob_${c}`] = squeezeStat(p)));
+      } else if (dist instanceof Delta) {
+        // a flow guide's draw: the mean and sd of its draws (no closed form)
+        const mean = tf.mean(site.value, 0);
+        stats['mean'] = squeezeStat(mean);
+        stats['sd'] = squeezeStat(tf.sqrt(tf.mean(tf.square(tf.sub(site.value, mean)), 0)));
       } else {
         stats['mean'] = squeezeStat(tf.mean(tf.broadcastTo(site.dist.mean(), full), 0));
       }
-      out.push({ name: site.name, dist: dist.spec.name, shape, stats });
+      const option = program.lowered.latents.find((l) => l.name === site.name)?.autoOption;
+      out.push({ name: site.name, dist: option ? `auto(${option})` : dist.spec.name, shape, stats });
       if (site.element) elementOf.set(out[out.length - 1]!, site.element);
     }
   });

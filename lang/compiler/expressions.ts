@@ -107,6 +107,17 @@ export function compileExpr(e: LExpr): Compiled {
       const b = compileTensor(e.right);
       return (env) => matmulEvent(a(env), b(env));
     }
+    case 'linear': {
+      const x = compileTensor(e.input);
+      const w = compileTensor(e.weight);
+      return (env) => {
+        const v = x(env);
+        const m = w(env);
+        const [rows, cols] = m.shape.slice(-2) as [number, number];
+        const lead = v.shape.slice(0, -1);
+        return tf.reshape(tf.matMul(tf.reshape(v, [-1, rows]), tf.reshape(m, [rows, cols])), [...lead, cols]);
+      };
+    }
     case 'oneHot': {
       const x = compileTensor(e.operand);
       const classes = e.classes;

@@ -12,7 +12,8 @@ import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
-import { autoFamily, lowerAutoGuide } from './auto-guides.js';
+import { autoDistribution, autoFlows, autoOption, lowerAutoGuide, lowerFullRank, lowerIafGuide } from './auto-guides.js';
+import { DELTA_SPEC } from '../../runtime/distributions/delta-spec.js';
 import type { LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 
 export interface LowerOptions {
@@ -90,8 +91,9 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     const auto = lowerAutoGuide(program, latent);
     autoParams.push(...auto.params);
     autoNets.push(...auto.nets);
-    const dist = distributionSpec(autoFamily(latent).distribution);
-    if (!dist) throw new Error(`internal: no distribution ${autoFamily(latent).distribution}`);
+    const family = autoDistribution({ ...latent, prior: latent.prior.dist.name.name });
+    const dist = distributionSpec(family);
+    if (!dist) throw new Error(`internal: no distribution ${family}`);
     const rule: EstimatorRule = { reparameterizable: dist.reparameterizable };
     return {
       kind: 'sample',
@@ -108,15 +110,41 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     };
   };
 
+  // Global latents whose guide is `auto(fullrank)` share one joint Normal drawn at the start of the guide.
+  const fullRankLatents = checked.latents.filter((l) => l.guide && isAuto(l.guide) && autoOption(l.guide) === 'fullrank');
+  const fullRank = fullRankLatents.length ? lowerFullRank(fullRankLatents) : undefined;
+  if (fullRank) autoParams.push(...fullRank.params);
+
+  // `~ auto(iaf)`: the flow's statements go just before the latent's site
+  const preludes = new Map<SampleStmt, LoweredStmt[]>();
+
   const lowerSite = (site: SiteInfo): LoweredSite => {
     const stmt = site.stmt;
-    const rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
+    let rule = (site.block === 'model' ? guideRules.get(site.target) : undefined) ?? ruleOf(site);
     let args;
-    if (site.block === 'guide' && isAuto(stmt)) {
-      const auto = lowerAutoGuide(checked, latentByName.get(site.target)!);
+    let dist = site.dist;
+    const joint = site.block === 'guide' ? fullRank?.args.get(site.target) : undefined;
+    if (joint) {
+      args = joint;
+      dist = DELTA_SPEC;
+      rule = { reparameterizable: true };
+    } else if (site.block === 'guide' && isAuto(stmt) && autoOption(stmt) === 'iaf') {
+      const flow = lowerIafGuide(checked, latentByName.get(site.target)!, autoFlows(stmt, checked.consts));
+      autoParams.push(...flow.params);
+      autoNets.push(...flow.nets);
+      preludes.set(stmt, flow.prelude);
+      args = flow.args;
+      dist = DELTA_SPEC;
+      rule = { reparameterizable: true };
+    } else if (site.block === 'guide' && isAuto(stmt)) {
+      const latent = latentByName.get(site.target)!;
+      const auto = lowerAutoGuide(checked, latent);
       autoParams.push(...auto.params);
       autoNets.push(...auto.nets);
       args = auto.args;
+      // a global positive latent with a Gamma prior gets a Gamma (the checker's spec is its support's family)
+      const family = autoDistribution({ ...latent, prior: latent.prior.dist.name.name });
+      dist = distributionSpec(family) ?? dist;
     } else {
       args = (stmt.dist.args ?? []).map((a, i) => {
         const name = site.argNames[i]!;
@@ -143,7 +171,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       target: site.block === 'guide' ? 'latent' : site.targetKind,
       plate: site.plate,
       shape: site.shape,
-      dist: site.dist,
+      dist,
       args,
       estimator: resolveEstimator(rule, mode),
       rule,
@@ -157,7 +185,13 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
   const factorPlates = new Map(checked.factors.map((f) => [f.stmt, f.plate]));
 
   const lowerBlock = (stmts: readonly Stmt[]): LoweredStmt[] =>
-    stmts.map((stmt): LoweredStmt => {
+    stmts.flatMap((stmt): LoweredStmt[] => {
+      const lowered = lowerStmt(stmt);
+      const prelude = stmt.kind === 'sample' ? preludes.get(stmt) : undefined;
+      return prelude ? [...prelude, lowered] : [lowered];
+    });
+
+  const lowerStmt = (stmt: Stmt): LoweredStmt => {
       if (stmt.kind === 'let') return { kind: 'let', name: stmt.name.name, value: exprs.lower(stmt.value) };
       if (stmt.kind === 'for') {
         const range = checked.loops.get(stmt);
@@ -177,14 +211,14 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       const site = sitesByStmt.get(stmt);
       if (!site) throw new Error(`internal: no checked site for '${stmt.target.name}' at ${stmt.span.line}:${stmt.span.column}`);
       return lowerSite(site);
-    });
+  };
 
   // A latent the guide does not mention gets `name ~ auto` at the start of the guide, in
   // declaration order: such sites read only data and their own learnables, and the written
   // guide statements may use their values.
   const implicit = checked.latents.filter((l) => l.implicitGuide).map((l) => implicitAutoSite(checked, l));
   for (const site of implicit) guideRules.set(site.name, site.rule);
-  const guide = [...implicit, ...lowerBlock(checked.guide)];
+  const guide = [...implicit, ...(fullRank?.prelude ?? []), ...lowerBlock(checked.guide)];
   const model = withChains(checked, lowerBlock(checked.model));
   const modelled = new Set(checked.sites.filter((s) => s.block === 'model' && s.targetKind === 'data').map((s) => s.target));
   // data whose missing entries the model sums out (@enumerate on its site)
@@ -198,10 +232,11 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
     enumerated: l.enumerated,
     ...(checked.chains.has(l.name) ? { chain: true } : {}),
     prior: l.prior.dist.name.name,
-    ...(l.implicitGuide ? { guide: autoFamily(l).distribution, guideSource: 'implicit' as const } : {}),
+    ...(l.implicitGuide ? { guide: autoDistribution({ ...l, prior: l.prior.dist.name.name }), guideSource: 'implicit' as const } : {}),
     ...(l.guide
       ? {
-          guide: isAuto(l.guide) ? autoFamily(l).distribution : l.guide.dist.name.name,
+          guide: isAuto(l.guide) ? (autoOption(l.guide) === 'fullrank' || autoOption(l.guide) === 'iaf' ? 'Delta' : autoDistribution({ ...l, prior: l.prior.dist.name.name })) : l.guide.dist.name.name,
+          ...(isAuto(l.guide) && autoOption(l.guide) ? { autoOption: autoOption(l.guide) } : {}),
           guideSource: isAuto(l.guide) ? ('auto' as const) : ('written' as const),
         }
       : {}),

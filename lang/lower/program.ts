@@ -32,6 +32,8 @@ export type LExpr =
   | { kind: 'apply'; fn: string; operand: LExpr }
   | { kind: 'reduce'; op: 'sum' | 'mean'; operand: LExpr; axis?: number }
   | { kind: 'matmul'; left: LExpr; right: LExpr }
+  /** A vector per particle and data point times one matrix shared by all ([D] x [D, H] -> [H]): one 2-D product (generated flow layers). */
+  | { kind: 'linear'; input: LExpr; weight: LExpr }
   | { kind: 'oneHot'; operand: LExpr; classes: number }
   | { kind: 'concat'; parts: readonly LExpr[]; axis: number }
   /** A registry function of kind `kernel` (lang/builtins.ts): its tensor arguments and what the checker knows of the call. */
@@ -78,6 +80,8 @@ export interface LoweredLatent {
   guide?: string;
   /** How its guide came about: written by the user, `~ auto`, or implicit (not in the guide block). */
   guideSource?: 'written' | 'auto' | 'implicit';
+  /** `~ auto(fullrank)`: the automatic guide's option. */
+  autoOption?: string;
   /** Summed out element by element along its first axis by the forward algorithm (a Markov chain). */
   chain?: boolean;
 }

@@ -28,6 +28,7 @@ import { VonMises } from './von-mises.js';
 import { MultivariateNormal, klMultivariateNormal } from './multivariate-normal.js';
 import { LogitNormal } from './logit-normal.js';
 import { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
+import { Delta } from './delta.js';
 
 export type { Distribution } from './distribution.js';
 export { Normal } from './normal.js';
@@ -57,6 +58,7 @@ export { VonMises } from './von-mises.js';
 export { MultivariateNormal } from './multivariate-normal.js';
 export { LogitNormal } from './logit-normal.js';
 export { CorrCholeskyNormal, LkjCholesky } from './lkj-cholesky.js';
+export { Delta, DELTA_SPEC } from './delta.js';
 
 type Args = Readonly<Record<string, Tensor>>;
 type Factory = (args: Args) => Distribution;
@@ -110,6 +112,8 @@ const FACTORIES: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['LKJCholesky', (a) => new LkjCholesky(arg(a, 'dimension'), arg(a, 'concentration'))],
   ['CorrCholeskyNormal', (a) => new CorrCholeskyNormal(arg(a, 'loc'), arg(a, 'scale'))],
   ['LogitNormal', (a) => new LogitNormal(arg(a, 'loc'), arg(a, 'scale'), a['low'] ?? tf.scalar(0), a['high'] ?? tf.scalar(1))],
+  // generated guides only (not in DIST_SPECS)
+  ['Delta', (a) => new Delta(arg(a, 'value'), arg(a, 'log_density'))],
 ]);
 
 export function makeDistribution(name: string, args: Readonly<Record<string, Tensor>>): Distribution {

@@ -7,7 +7,8 @@ import type { SampleStmt } from '../../ast.js';
 import { distributionNames, distributionSpec, insideConstraint, PARAM_CONSTRAINTS } from '../../builtins.js';
 import { suggestOr } from '../suggest.js';
 import { autoGuideFor } from '../../../runtime/auto-guide.js';
-import { describeSupport } from '../../../runtime/support.js';
+import { describeSupport, type Support } from '../../../runtime/support.js';
+import { AUTO_GUIDE_OPTIONS, fullRankCovers } from '../../../runtime/auto-guide-options.js';
 import type { DistSpec } from '../../../runtime/distributions/spec.js';
 
 function list(names: readonly string[], joiner: string): string {
@@ -81,7 +82,50 @@ function resolveAuto(ctx: CheckContext, stmt: SampleStmt, block: 'model' | 'guid
     );
     return;
   }
+  if (stmt.dist.autoOptions && !checkAutoOptions(ctx, stmt, sym.decl.plate, t.support)) return;
   ctx.dists.set(stmt, { spec, argNames: [], complete: true });
+}
+
+/** `auto(fullrank)`, `auto(iaf, flows = K)`: one known guide name, its options, and a latent it applies to. */
+function checkAutoOptions(ctx: CheckContext, stmt: SampleStmt, plate: 'global' | 'local', support: Support): boolean {
+  const name = stmt.target.name;
+  const options = stmt.dist.autoOptions ?? [];
+  const names = AUTO_GUIDE_OPTIONS.map((o) => o.name);
+  const first = options[0];
+  const rest = options.slice(1);
+  if (!first || first.name || first.value.kind !== 'ident') {
+    ctx.error('auto-option', first ? first.span : stmt.dist.span, `\`auto(...)\` takes a guide name first: ${names.map((n) => `\`auto(${n})\``).join(', ')}`);
+    return false;
+  }
+  const option = first.value.name;
+  if (!names.includes(option)) {
+    ctx.error('auto-option', first.span, `unknown automatic guide '${option}'${suggestOr(option, names, `; the automatic guides are ${names.join(', ')}`)}`);
+    return false;
+  }
+  for (const a of rest) {
+    if (option !== 'iaf' || a.name?.name !== 'flows') {
+      ctx.error('auto-option', a.span, option === 'iaf' ? '`auto(iaf, ...)` takes one option, `flows = K` (the number of flow steps)' : `\`auto(${option})\` takes no options`);
+      return false;
+    }
+    const k = ctx.tryFold(a.value);
+    if (k === undefined || !Number.isInteger(k) || k < 1 || k > 16) {
+      ctx.error('auto-option', a.value.span, `flows must be a whole number from 1 to 16${k === undefined ? '' : `, got ${k}`}`);
+      return false;
+    }
+  }
+  if (option === 'fullrank' && plate !== 'global') {
+    ctx.error('auto-option', first.span, `\`${name} ~ auto(fullrank)\`: a full-rank guide is for global latents, and ${name} is local (one per data point; its guide is amortized): write \`${name} ~ auto\` or \`${name} ~ auto(iaf)\``);
+    return false;
+  }
+  if (option === 'fullrank' && !fullRankCovers(support)) {
+    ctx.error('auto-option', first.span, `\`${name} ~ auto(fullrank)\`: there is no full-rank guide for ${describeSupport(support)} latents (real, positive and unit latents only); write \`${name} ~ auto\``);
+    return false;
+  }
+  if (option === 'iaf' && (plate !== 'local' || support.kind !== 'real')) {
+    ctx.error('auto-option', first.span, `\`${name} ~ auto(iaf)\`: a flow guide is for local real latents, and ${name} is ${plate === 'local' ? `${describeSupport(support)}` : 'global'}${plate === 'global' && support.kind === 'real' ? ': write `' + name + ' ~ auto(fullrank)`' : ''}`);
+    return false;
+  }
+  return true;
 }
 
 export const distributionsRule: CheckRule = {
