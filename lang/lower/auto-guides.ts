@@ -8,6 +8,7 @@ import type { Support } from '../../runtime/support.js';
 import { AUTO_GUIDE_HIDDEN, AUTO_INIT_RADIUS, autoGuideFor, autoNetName, autoParamName, autoParamShape, type AutoGuide } from '../../runtime/auto-guide.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
+import type { MlpNetSpec } from '../nets/mlp.js';
 import type { LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram } from './program.js';
 
 export function autoFamily(latent: { name: string; support: Support }): AutoGuide {
@@ -60,8 +61,7 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
       {
         name: net,
         family: 'mlp',
-        layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN],
-        activation: 'relu',
+        spec: { layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN], activation: 'relu' } satisfies MlpNetSpec,
         heads: auto.params.map((p) => ({ name: p.arg, size: shapeSize(autoParamShape(p, latent.shape)), constraint: p.constraint })),
         initStream: `auto/${net}`,
         generated: true,
