@@ -123,7 +123,7 @@ export function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number
  * (what tf.conv2dTranspose computes), as ONE stride-1 convolution and a depth-to-space: output
  * pixel p = s m + r of the padded input receives sum_j dy[m - j] w[s j + r], a stride-1
  * correlation of dy with phase r's sub-filter; the s*s phases are stacked on the channel axis
- * and interleaved by depthToSpace (the sub-pixel decomposition). On wasm the convolution is
+ * and interleaved (a depth-to-space; the sub-pixel decomposition). On wasm the convolution is
  * XNNPACK's, where tfjs' Conv2DBackpropInput kernel is a plain loop (about 10x slower here).
  */
 export function convAdjoint(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: readonly number[], s: number, padding: ConvPadding): tf.Tensor4D {
@@ -146,7 +146,8 @@ export function convAdjoint(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: readonly nu
     const dp = tf.pad(dy, [[0, 0], [j - 1, Math.max(0, mh - g.ho)], [j - 1, Math.max(0, mw - g.wo)], [0, 0]]) as tf.Tensor4D;
     const out = tf.conv2d(dp, phases, 1, 'valid');
     const cut = out.shape[1] === mh && out.shape[2] === mw ? out : tf.slice(out, [0, 0, 0, 0], [g.n, mh, mw, s * s * c]);
-    const grid = tf.depthToSpace(cut as tf.Tensor4D, s);
+    // depthToSpace as a rank-4 transpose: tfjs-backend-wasm's DepthToSpace kernel is ~50x slower.
+    const grid = tf.reshape(tf.transpose(tf.reshape(cut, [g.n * mh, mw, s, s * c]), [0, 2, 1, 3]), [g.n, mh * s, mw * s, c]) as tf.Tensor4D;
     return tf.slice(grid, [0, g.pad[0][0], g.pad[1][0], 0], [g.n, g.h, g.w, c]);
   });
 }
