@@ -9,6 +9,7 @@
 // median over rounds; nothing here fails.
 //
 //   npm run build && node dist/bench/conv-speed.js [--backend wasm] [--batch 100] [--rounds 3] [--steps 10]
+//       [--candidates native,native-patches,im2col]
 //
 // Prints, per layer, `ratio FORMULATION/native LAYER R`: R < 1 means faster than 'native'.
 import { tf } from '../runtime/tf.js';
@@ -62,8 +63,8 @@ function candidate(strategy: ConvStrategy, layer: Layer, batch: number, rng: Rng
   };
 }
 
-function parseArgs(argv: readonly string[]): { backend: string; batch: number; rounds: number; steps: number } {
-  const a = { backend: 'wasm', batch: 100, rounds: 3, steps: 10 };
+function parseArgs(argv: readonly string[]): { backend: string; batch: number; rounds: number; steps: number; candidates?: ConvStrategy[] } {
+  const a: { backend: string; batch: number; rounds: number; steps: number; candidates?: ConvStrategy[] } = { backend: 'wasm', batch: 100, rounds: 3, steps: 10 };
   for (let i = 0; i < argv.length; i += 2) {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${argv[i]} needs a value`);
@@ -71,6 +72,7 @@ function parseArgs(argv: readonly string[]): { backend: string; batch: number; r
     else if (argv[i] === '--batch') a.batch = Number(v);
     else if (argv[i] === '--rounds') a.rounds = Number(v);
     else if (argv[i] === '--steps') a.steps = Number(v);
+    else if (argv[i] === '--candidates') a.candidates = v.split(',') as ConvStrategy[];
     else throw new Error(`unknown flag ${argv[i]}`);
   }
   return a;
@@ -79,7 +81,8 @@ function parseArgs(argv: readonly string[]): { backend: string; batch: number; r
 const args = parseArgs(process.argv.slice(2));
 const info = await initBackend(parseBackendChoice(args.backend));
 console.log(`convolution formulations on ${describeBackend(info)}, batch ${args.batch}, ${args.rounds} rounds of ${args.steps} interleaved forward+backward steps`);
-const strategies: ConvStrategy[] = ['native', 'native-patches', 'im2col', ...(tf.getBackend() === 'wasm' ? [] : (['reference'] as ConvStrategy[]))];
+// The first is the reference of the ratios; 'reference' needs Conv2DBackpropFilter, which wasm lacks.
+const strategies: ConvStrategy[] = args.candidates ?? ['native', 'native-patches', 'im2col', ...(tf.getBackend() === 'wasm' ? [] : (['reference'] as ConvStrategy[]))];
 const rng = new Rng('conv-bench');
 const lines: string[] = [];
 for (const layer of LAYERS) {
@@ -87,7 +90,7 @@ for (const layer of LAYERS) {
   const res = timeRounds(cands, args.rounds, { steps: args.steps, warmup: 2, batchSize: args.batch });
   console.log(`${layer.name}: ${cands.map((c, i) => `${c.name} ${res.medianMs[i]!.toFixed(1)} ms`).join(', ')}`);
   cands.forEach((c, i) => {
-    if (i > 0) lines.push(`ratio ${c.name}/native ${layer.name} ${res.ratio[i]!.toFixed(3)} (fastest steps ${res.minRatio[i]!.toFixed(3)})`);
+    if (i > 0) lines.push(`ratio ${c.name}/${cands[0]!.name} ${layer.name} ${res.ratio[i]!.toFixed(3)} (fastest steps ${res.minRatio[i]!.toFixed(3)})`);
   });
   for (const c of cands) c.dispose();
 }
