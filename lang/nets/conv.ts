@@ -188,8 +188,9 @@ export const CONV2D = family<ConvNetSpec>({
     const walked = walk([s.input.height, s.input.width, s.input.channels], s.convs, false, 2);
     const maps = 'maps' in walked ? walked.maps : [];
     return [
-      ...maps.map(([h, w, ch], i) => ({ width: h * w * ch, what: `the feature map of layer ${i + 2}` })),
-      ...s.dense.map((d, i) => ({ width: d, what: `layer ${s.convs.length + i + 2}` })),
+      { width: s.input.height * s.input.width * s.input.channels, what: 'the input image', layer: 0, units: false },
+      ...maps.map(([h, w, ch], i) => ({ width: h * w * ch, what: `the feature map of layer ${i + 2}`, layer: i + 1, units: false })),
+      ...s.dense.map((d, i) => ({ width: d, what: `layer ${s.convs.length + i + 2}`, layer: s.convs.length + i + 1, units: true })),
     ];
   },
   describe: (s) => `conv2d(${arrow([describeImage(s.input), ...s.convs.map(describeConv), ...s.dense])}, ${s.activation})`,
@@ -281,9 +282,10 @@ export const CONV_TRANSPOSE2D = family<ConvTransposeNetSpec>({
     const walked = walk([s.image.height, s.image.width, s.image.channels], s.convs, true, 0);
     const maps = 'maps' in walked ? walked.maps : [];
     return [
-      ...s.dense.map((d, i) => ({ width: d, what: `layer ${i + 2}` })),
-      { width: s.image.height * s.image.width * s.image.channels, what: 'the image shape' },
-      ...maps.map(([h, w, ch], i) => ({ width: h * w * ch, what: `the feature map of layer ${s.dense.length + i + 3}` })),
+      { width: s.inputSize, what: 'layer 1', layer: 0, units: true },
+      ...s.dense.map((d, i) => ({ width: d, what: `layer ${i + 2}`, layer: i + 1, units: true })),
+      { width: s.image.height * s.image.width * s.image.channels, what: 'the image shape', layer: s.dense.length + 1, units: false },
+      ...maps.map(([h, w, ch], i) => ({ width: h * w * ch, what: `the feature map of layer ${s.dense.length + i + 3}`, layer: s.dense.length + i + 2, units: false })),
     ];
   },
   describe: (s) => `conv_transpose2d(${arrow([s.inputSize, ...s.dense, describeImage(s.image), ...s.convs.map(describeConv)])}, ${s.activation})`,

@@ -39,10 +39,21 @@ export interface NetFamily<S extends object> {
   call(spec: S, input: Shape, net: string): NetCallShape;
   /** Weights and biases, heads excluded. */
   parameterCount(spec: S): number;
-  /** The values one data point carries through each layer, for the memory limits. */
-  widths(spec: S): readonly { width: number; what: string }[];
+  /**
+   * The values one data point carries through each layer, for the memory limits: `units` for a
+   * dense layer's width, else a feature map's; `layer` the declaration's layer it belongs to.
+   */
+  widths(spec: S): readonly NetWidth[];
   /** The declaration as the checker understood it: `mlp(784 -> 400, relu)`. */
   describe(spec: S): string;
+}
+
+export interface NetWidth {
+  width: number;
+  what: string;
+  /** Index into the declaration's layers. */
+  layer: number;
+  units: boolean;
 }
 
 /** The family with its spec type erased, as the registry holds it. */

@@ -56,6 +56,6 @@ export const GRU = family<GruNetSpec>({
     return n;
   },
   // Per step; the limits multiply by no sequence length (the checker does not know T here).
-  widths: (s) => s.layers.map((w, i) => ({ width: 3 * w, what: `layer ${i + 1}` })),
+  widths: (s) => s.layers.map((w, i) => ({ width: 3 * w, what: `the gates of layer ${i + 1}`, layer: i, units: false })),
   describe: (s) => `gru(${arrow(s.layers)}${s.last ? ' last' : ''})`,
 });

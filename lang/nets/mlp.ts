@@ -51,6 +51,6 @@ export const MLP = family<MlpNetSpec>({
     for (let i = 1; i < s.layers.length; i++) n += s.layers[i - 1]! * s.layers[i]! + s.layers[i]!;
     return n;
   },
-  widths: (s) => s.layers.map((w, i) => ({ width: w, what: `layer ${i + 1}` })),
+  widths: (s) => s.layers.map((w, i) => ({ width: w, what: `layer ${i + 1}`, layer: i, units: true })),
   describe: (s) => `mlp(${arrow(s.layers)}, ${s.activation})`,
 });

@@ -22,9 +22,11 @@ export const limitsRule: CheckRule = {
         const net = ctx.nets.get(decl.name.name);
         if (!net || !ctx.owns(decl.name.name, decl)) continue;
         const family = netFamily(net.family);
-        const widest = family.widths(net.spec).reduce((a, b) => (b.width > a.width ? b : a), { width: 0, what: '' });
-        if (widest.width > MAX_PARAMETERS) {
-          ctx.error('too-large', decl.span, `${widest.what} of net ${decl.name.name} carries ${widest.width} values, more than any net can train within the ${formatBytes(MEMORY_BUDGET_BYTES)} memory budget (at most ${MAX_PARAMETERS})`);
+        for (const w of family.widths(net.spec)) {
+          if (w.width <= MAX_PARAMETERS) continue;
+          const span = decl.layers[w.layer]?.span ?? decl.span;
+          const budget = `the ${formatBytes(MEMORY_BUDGET_BYTES)} memory budget (at most ${MAX_PARAMETERS})`;
+          ctx.error('too-large', span, w.units ? `a layer of ${w.width} units is more than any net can train within ${budget}` : `${w.what} of net ${decl.name.name} carries ${w.width} values, more than any net can train within ${budget}`);
         }
         const heads = (net.heads ?? []).reduce((n, h) => n + family.trunkWidth(net.spec) * h.size + h.size, 0);
         parts.push({ count: family.parameterCount(net.spec) + heads, what: `net ${decl.name.name}`, span: decl.span });
