@@ -2,14 +2,20 @@
 //
 // tfjs-backend-wasm has Conv2D (XNNPACK) and Conv2DBackpropInput but no Conv2DBackpropFilter, so
 // tfjs' own gradient of tf.conv2d fails there ("Kernel 'Conv2DBackpropFilter' not registered").
-// Two formulations (bench/conv-speed.ts measures them side by side):
-//  - 'native' (default): the backend's convolution kernels for the forward pass and the input
-//    gradient; the filter gradient as one matmul, patches(x)^T dy, with the patches gathered by
-//    a precomputed index (im2col) and the transpose explicit (transpose flags leave XNNPACK on
-//    wasm; see dense.ts).
+// Formulations (bench/conv-speed.ts measures them side by side; batch 100, the layers of
+// models/conv_vae.ppl, wasm: 'native' is 1.1-4x faster than 'native-patches' and 8-25x faster
+// than 'im2col'):
+//  - 'native' (default): every pass is ONE convolution of the backend (XNNPACK on wasm): the
+//    forward pass; the input gradient, a transposed convolution, by the sub-pixel
+//    decomposition (convAdjoint); the filter gradient as a dilated convolution (filterGrad).
+//    The convolution is a kernel with lazily computed gradients, so an encoder's first layer
+//    never computes the gradient of its data.
+//  - 'native-patches': tfjs' Conv2DBackpropInput (a plain loop on wasm) for the input gradient,
+//    and the filter gradient as one matmul, patches(x)^T dy, the patches gathered by a
+//    precomputed index (im2col), the transpose explicit (transpose flags leave XNNPACK on wasm;
+//    see dense.ts).
 //  - 'im2col': everything as matmuls over gathered patches: forward patches(x) W, input
-//    gradient col2im(dy W^T) (a scatter-add written as a matmul with the patches' 0/1 matrix
-//    would be quadratic, so col2im adds the k*k shifted slices), filter gradient patches^T dy.
+//    gradient col2im(dy W^T) (the k*k shifted slices added back), filter gradient patches^T dy.
 // 'reference' is tf.conv2d / tf.conv2dTranspose with tfjs' own gradients (cpu only); the tests
 // compare against it and against finite differences.
 import { tf } from './tf.js';
@@ -203,7 +209,54 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 
   return op(x, w);
 }
 
+// The 'native' convolution is a kernel of its own, 'PplConv2D' (the backend's Conv2D with a
+// registered gradient), rather than a tf.customGrad, which computes every input's gradient
+// eagerly: a registered gradient's per-input gradients are lazy, so the input gradient of an
+// encoder's first layer, whose input is the data, is never computed (see dense.ts).
+const CONV_KERNEL = 'PplConv2D';
+
+function registerConvKernel(backendName: string): void {
+  if (tf.getKernel(CONV_KERNEL, backendName) == null) {
+    const inner = tf.getKernel('Conv2D', backendName);
+    if (inner == null) throw new Error(`conv2d: backend '${backendName}' has no Conv2D kernel`);
+    tf.registerKernel({
+      kernelName: CONV_KERNEL,
+      backendName,
+      kernelFunc: (params) =>
+        inner.kernelFunc({
+          inputs: params.inputs,
+          backend: params.backend,
+          attrs: { strides: params.attrs!['stride'] as number, pad: params.attrs!['padding'] as ConvPadding, dilations: 1, dataFormat: 'NHWC' },
+        }),
+    });
+  }
+  if (tf.getGradient(CONV_KERNEL) == null) {
+    tf.registerGradient({
+      kernelName: CONV_KERNEL,
+      inputsToSave: ['x', 'filter'],
+      gradFunc: (dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+        const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor4D;
+        const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const stride = attrs['stride'] as number;
+        const padding = attrs['padding'] as ConvPadding;
+        return {
+          x: () => convAdjoint(dy, w, x.shape, stride, padding),
+          filter: () => filterGrad(x, dy, w.shape[0], stride, padding),
+        };
+      },
+    });
+  }
+}
+
+function kernelConv(stride: number, padding: ConvPadding): Conv {
+  return (x, w) => {
+    registerConvKernel(tf.getBackend());
+    return tf.engine().runKernel(CONV_KERNEL, { x, filter: w }, { stride, padding }) as tf.Tensor4D;
+  };
+}
+
 function nativeConv(stride: number, padding: ConvPadding, viaPatches: boolean): Conv {
+  if (!viaPatches) return kernelConv(stride, padding);
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor4D;
     const w = args[1] as tf.Tensor4D;
@@ -214,8 +267,8 @@ function nativeConv(stride: number, padding: ConvPadding, viaPatches: boolean): 
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const d = (Array.isArray(dy) ? dy[0]! : dy) as tf.Tensor4D;
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const dx = viaPatches ? tf.conv2dTranspose(d, ws, xs.shape, stride, padding) : convAdjoint(d, ws, xs.shape, stride, padding);
-        const dw = (viaPatches ? patchFilterGrad : filterGrad)(xs, d, ws.shape[0], stride, padding);
+        const dx = tf.conv2dTranspose(d, ws, xs.shape, stride, padding);
+        const dw = patchFilterGrad(xs, d, ws.shape[0], stride, padding);
         return [dx, dw];
       },
     };
