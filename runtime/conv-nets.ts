@@ -146,18 +146,6 @@ function convEncoderFlatSize(spec: ConvEncoderSpec): number {
   return h * w * c;
 }
 
-/** The image after a decoder's transposed convolutions: [h, w, c]. */
-export function convDecoderOutput(spec: Pick<ConvDecoderSpec, 'image' | 'convs'>): [number, number, number] {
-  let h = spec.image.height;
-  let w = spec.image.width;
-  let c = spec.image.channels;
-  for (const l of spec.convs) {
-    h = l.padding === 'same' ? h * l.stride : (h - 1) * l.stride + l.kernel;
-    w = l.padding === 'same' ? w * l.stride : (w - 1) * l.stride + l.kernel;
-    c = l.channels;
-  }
-  return [h, w, c];
-}
 
 export class ConvDecoder implements NetModule {
   private readonly denseLayers: DenseParams[] = [];
