@@ -2,6 +2,7 @@
 // errors; nothing here loads TensorFlow.js (test/architecture.test.ts checks it), so `ppl
 // check`, `ppl --help` and an editor start fast. api/engine.ts re-exports all of it.
 export { describeAutoGuide, listAutoGuides } from '../lang/lower/auto-guides.js';
+export { describeNet } from '../lang/nets/registry.js';
 export { sitesOf, type LoweredData, type LoweredLatent, type LoweredProgram, type LoweredSite } from '../lang/lower/program.js';
 export { checkModel, loadModel, lowerModel, DEFAULT_MODEL_FILE, type CheckModelOptions, type Model, type ModelCheck } from './model.js';
 // Editor support: diagnostics, hover, go-to-definition and completion for a source text.

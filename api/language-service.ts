@@ -9,6 +9,7 @@ import { ANNOTATIONS, DOMAINS, FUNCTIONS, distributionNames, distributionSpec, f
 import { describeSupport } from '../runtime/support.js';
 import type { CheckedProgram } from '../lang/checked.js';
 import { describeAutoGuide } from '../lang/lower/auto-guides.js';
+import { describeNet } from '../lang/nets/registry.js';
 import { sitesOf, type LoweredProgram } from '../lang/lower/program.js';
 import { lowerProgram } from '../lang/lower/lower.js';
 import { checkModel } from './model.js';
@@ -279,7 +280,7 @@ export class ModelDocument {
         const info = c.nets.find((x) => x.name === d.name);
         if (!info) return code;
         const heads = info.heads ? `; heads ${info.heads.map((h) => `${h.name}: ${h.size} ${describeSupport(h.constraint)}`).join(', ')}` : '';
-        return `${code}\nnet: ${info.family}, layers ${info.layers.join(' -> ')}, ${info.activation}${heads}`;
+        return `${code}\nnet: ${describeNet(info)}${heads}`;
       }
       case 'let': {
         const shape = d.let ? c.shapes.get(d.let.value as Expr) : undefined;

@@ -2,7 +2,8 @@
 // heads, families and activations, built-in functions, distributions, site annotations): what
 // an editor highlights and completes, so that it follows the language without a list of its own.
 import { keywords } from '../lang/lexer.js';
-import { ACTIVATIONS, ANNOTATIONS, DOMAINS, FUNCTIONS, HEAD_CONSTRAINTS, NET_FAMILIES, distributionNames } from '../lang/builtins.js';
+import { ACTIVATIONS, ANNOTATIONS, DOMAINS, FUNCTIONS, HEAD_CONSTRAINTS, distributionNames } from '../lang/builtins.js';
+import { NET_FAMILIES } from '../lang/nets/registry.js';
 
 export interface LanguageVocabulary {
   /** Reserved words: `const`, `data`, `latent`, ..., `for`, `factor`. */
@@ -27,7 +28,7 @@ export function languageVocabulary(): LanguageVocabulary {
   return {
     keywords: keywords.map((t) => t.name.replace(/^Kw_/, '')),
     domains: unique([...DOMAINS.keys(), ...HEAD_CONSTRAINTS.keys()]),
-    nets: unique([...NET_FAMILIES, ...ACTIVATIONS.keys()]),
+    nets: unique([...NET_FAMILIES.keys(), ...ACTIVATIONS.keys()]),
     functions: [...FUNCTIONS.keys()],
     distributions: distributionNames(),
     annotations: [...ANNOTATIONS.keys()],

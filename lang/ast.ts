@@ -177,8 +177,9 @@ export interface ParamDecl {
 }
 
 /**
- * `net encoder : mlp(784 -> H, relu) -> { loc: D, scale: D positive }`.
- * `layers` are the sizes from input to last layer; with heads, the last layer is the trunk's
+ * `net encoder : mlp(784 -> H, relu) -> { loc: D, scale: D positive }`,
+ * `net enc : conv2d([28, 28] -> 32 k4 s2 -> 64 k4 s2, relu) -> { ... }`.
+ * `layers` are the sizes (or image shapes) from input to last layer; with heads, the last layer is the trunk's
  * output (activated) and each head is a linear map from it, then the head's constraint.
  */
 export interface NetDecl {
@@ -186,6 +187,11 @@ export interface NetDecl {
   name: Named;
   family: Named;
   layers: Expr[];
+  /**
+   * The words after each layer's size (`32 k4 s2` for a convolution, `64 last` for a GRU), one
+   * list per layer; undefined when no layer has any.
+   */
+  layerOptions?: Named[][];
   activation?: Named;
   heads?: NetHead[];
   span: Span;

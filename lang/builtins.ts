@@ -153,8 +153,6 @@ export function insideConstraint(c: Support, v: number): boolean {
 
 // ---------------------------------------------------------------- nets
 
-export const NET_FAMILIES: readonly string[] = ['mlp'];
-
 export const ACTIVATIONS: ReadonlyMap<string, string> = new Map(Object.entries(DENSE_ACTIVATIONS));
 
 export const DEFAULT_ACTIVATION = 'relu';

@@ -89,10 +89,10 @@ export interface NetHeadInfo {
 
 export interface NetInfo {
   name: string;
-  family: 'mlp';
-  /** Layer sizes from input to the last layer (for a net with heads: to the trunk output). */
-  layers: readonly number[];
-  activation: string;
+  /** A name in the net-family registry (lang/nets/registry.ts). */
+  family: string;
+  /** The family's spec: its layers, activation and options, as its check folded them. */
+  spec: object;
   heads?: readonly NetHeadInfo[];
   decl: NetDecl;
 }

@@ -4,6 +4,7 @@
 // comments; `npm run docs` rewrites those regions and test/docs-tables.test.ts fails when one
 // is stale. Plain strings only, so that the regions can be checked without touching the disk.
 import { ANNOTATIONS, FUNCTIONS, type AnnotationSpec } from './builtins.js';
+import { NET_FAMILIES } from './nets/registry.js';
 import { DIST_SPECS, type DistSpec } from '../runtime/distributions/spec.js';
 import { autoGuideFor } from '../runtime/auto-guide.js';
 import { BINARY, CORR_CHOLESKY, COUNT, POSITIVE, REAL, SIMPLEX, UNIT, describeSupport, interval, intRange, type Support, type SupportKind } from '../runtime/support.js';
@@ -223,7 +224,15 @@ export function renderAutoGuideTable(): string {
 
 // ---------------------------------------------------------------- the regions
 
+// ---------------------------------------------------------------- net families
+
+export function renderNetFamilyTable(): string {
+  const rows = [...NET_FAMILIES.values()].map((f) => [code(f.name), f.summary, f.takesHeads ? 'yes' : 'no', code(f.example)]);
+  return table(['family', 'what it is', 'heads', 'example'], rows);
+}
+
 export const LANGUAGE_DOC_REGIONS: readonly DocRegion[] = [
+  { file: 'docs/language.md', name: 'net-families', render: renderNetFamilyTable },
   { file: 'docs/language.md', name: 'functions', render: renderFunctionTable },
   { file: 'docs/language.md', name: 'annotations', render: renderAnnotationTable },
   { file: 'docs/language.md', name: 'auto-guides', render: renderAutoGuideTable },

@@ -3,6 +3,7 @@
 // the activations of a step (particles x batch x the widest value of one data point). Both are
 // measured against one stated memory budget, so `mlp(D -> 1e9 -> 3)` or `--particles 1e9` is a
 // located message instead of minutes of swapping and a crash.
+import { netFamily } from './nets/registry.js';
 import { OptionError } from '../runtime/errors.js';
 import { shapeSize } from '../runtime/data/dataset.js';
 import type { CheckedProgram } from './checked.js';
@@ -28,14 +29,6 @@ export const COPIES_PER_ACTIVATION = 4;
 export const MAX_PARAMETERS = Math.floor(MEMORY_BUDGET_BYTES / (BYTES_PER_VALUE * COPIES_PER_PARAMETER));
 
 
-/** Weights and biases of an mlp with these layer sizes (and heads on its last layer). */
-export function mlpParameterCount(layers: readonly number[], heads: readonly { size: number }[] = []): number {
-  let n = 0;
-  for (let i = 1; i < layers.length; i++) n += layers[i - 1]! * layers[i]! + layers[i]!;
-  const last = layers[layers.length - 1] ?? 0;
-  for (const h of heads) n += last * h.size + h.size;
-  return n;
-}
 
 /** A byte count for messages: 1.5 GB, 12 MB. */
 export function formatBytes(bytes: number): string {
@@ -59,7 +52,7 @@ export function widestPerPoint(checked: CheckedProgram): { width: number; what: 
   for (const d of checked.data) consider(shapeSize(d.shape), `data ${d.name}`);
   for (const l of checked.latents) consider(shapeSize(l.shape), `latent ${l.name}`);
   for (const n of checked.nets) {
-    n.layers.forEach((w, i) => consider(w, `layer ${i + 1} of net ${n.name}`));
+    for (const w of netFamily(n.family).widths(n.spec)) consider(w.width, `${w.what} of net ${n.name}`);
     for (const h of n.heads ?? []) consider(h.size, `head '${h.name}' of net ${n.name}`);
   }
   return best;

@@ -263,12 +263,21 @@ class PplParser extends EmbeddedActionsParser {
     const family = this.SUBRULE2(this.ident);
     this.CONSUME(T.LParen);
     const layers: Expr[] = [];
+    const layerOptions: Named[][] = [];
     const first = this.SUBRULE(this.expr);
-    this.ACTION(() => layers.push(first));
+    const firstOptions = this.SUBRULE(this.layerOptions);
+    this.ACTION(() => {
+      layers.push(first);
+      layerOptions.push(firstOptions);
+    });
     this.MANY(() => {
       this.CONSUME(T.Arrow);
       const e = this.SUBRULE2(this.expr);
-      this.ACTION(() => layers.push(e));
+      const o = this.SUBRULE2(this.layerOptions);
+      this.ACTION(() => {
+        layers.push(e);
+        layerOptions.push(o);
+      });
     });
     const activation = this.OPTION(() => {
       this.CONSUME(T.Comma);
@@ -293,10 +302,21 @@ class PplParser extends EmbeddedActionsParser {
     });
     return this.ACTION((): NetDecl => {
       const d: NetDecl = { kind: 'net', name, family, layers, span: joinSpans(tokSpan(kw), tokSpan(last)) };
+      if (layerOptions.some((o) => o.length > 0)) d.layerOptions = layerOptions;
       if (activation) d.activation = activation;
       if (heads) d.heads = heads;
       return d;
     });
+  });
+
+  /** The words after a layer's size: `k4 s2 valid` (a convolution's kernel, stride, padding), `last`. */
+  private layerOptions = this.RULE('layerOptions', (): Named[] => {
+    const out: Named[] = [];
+    this.MANY(() => {
+      const o = this.SUBRULE(this.ident);
+      this.ACTION(() => out.push(o));
+    });
+    return out;
   });
 
   /** `loc: D`, `scale: D positive` or `rate: D interval(lo, hi)` */

@@ -311,9 +311,9 @@ describe('checker: the flagship VAE', () => {
     expect(c.params).toEqual([]);
 
     const [dec, enc] = c.nets;
-    expect(dec).toMatchObject({ name: 'decoder', family: 'mlp', layers: [20, 400, 784], activation: 'relu' });
+    expect(dec).toMatchObject({ name: 'decoder', family: 'mlp', spec: { layers: [20, 400, 784], activation: 'relu' } });
     expect(dec!.heads).toBeUndefined();
-    expect(enc).toMatchObject({ name: 'encoder', layers: [784, 400], activation: 'relu' });
+    expect(enc).toMatchObject({ name: 'encoder', spec: { layers: [784, 400], activation: 'relu' } });
     expect(enc!.heads!.map((h) => [h.name, h.size, h.constraint.kind])).toEqual([
       ['loc', 20, 'real'],
       ['scale', 20, 'positive'],

@@ -31,7 +31,7 @@ describe('the language service', () => {
     expect(h?.markdown).toContain('gradient: pathwise (reparameterized)');
     expect(doc.hover(at(VAE, 'Bernoulli(', 2))?.markdown).toContain('Bernoulli(logits)');
     expect(doc.hover(at(VAE, 'logits =', 1))?.markdown).toMatch(/Bernoulli\(logits = \.\.\.\)/);
-    expect(doc.hover(at(VAE, 'encoder(x)', 2))?.markdown).toMatch(/net: mlp, layers 784 -> 400, relu; heads loc: 20/);
+    expect(doc.hover(at(VAE, 'encoder(x)', 2))?.markdown).toMatch(/net: mlp\(784 -> 400, relu\); heads loc: 20/);
   });
 
   it('goes to the declaration of a name, and of a let in the same block', () => {

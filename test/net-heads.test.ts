@@ -49,7 +49,8 @@ describe('interval net heads', () => {
   it('keeps every output strictly inside (lo, hi), over leading axes (seeds interval-heads, interval-heads-data)', () => {
     const program = compileOk(SOURCE, 'interval-heads');
     const enc = program.nets.get('enc')!;
-    expect(enc.spec.heads!.map((h) => [h.name, h.size, h.constraint])).toEqual([
+    const lowered = program.lowered.nets.find((n) => n.name === 'enc')!;
+    expect(lowered.heads!.map((h) => [h.name, h.size, h.constraint])).toEqual([
       ['loc', 3, 'real'],
       ['scale', 3, { kind: 'interval', low: 0.05, high: 2 }],
       ['shift', 5, { kind: 'interval', low: -2, high: 0.5 }],

@@ -1,6 +1,6 @@
 // `ppl check FILE`: parse and check, print every problem, or a summary of the program.
 import { loadProgram } from '../load.js';
-import { describeAutoGuide, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model, describeSupport, enumerationSize } from '../../api/node/front.js';
+import { describeAutoGuide, describeNet, lowerModel, sitesOf, type EstimatorKind, type EstimatorMode, type Model, describeSupport, enumerationSize } from '../../api/node/front.js';
 import type { Command } from 'commander';
 import { estimatorOption } from '../estimator-option.js';
 import { DESCRIPTIONS } from './descriptions.js';
@@ -28,7 +28,7 @@ export function summarize(model: Model, mode: EstimatorMode): string {
   }
   for (const n of p.nets) {
     const heads = n.heads ? ` -> {${n.heads.map((h) => `${h.name}: ${h.size}`).join(', ')}}` : '';
-    lines.push(`  net     ${n.name}: mlp(${n.layers.join(' -> ')}, ${n.activation})${heads}`);
+    lines.push(`  net     ${n.name}: ${describeNet(n)}${heads}`);
   }
   for (const q of p.params) lines.push(`  param   ${q.name}: ${describeSupport(q.constraint)} ${shape(q.shape)}`);
   return lines.join('\n');

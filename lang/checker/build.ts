@@ -51,7 +51,7 @@ export function buildChecked(ctx: CheckContext): CheckedProgram {
 
   const nets: NetInfo[] = ctx.symbolsOf('net').map((s) => {
     const n = ctx.nets.get(s.name) ?? internal(`net ${s.name} was not folded`);
-    return { name: s.name, family: 'mlp', layers: n.layers, activation: n.activation, ...(n.heads ? { heads: n.heads } : {}), decl: s.decl };
+    return { name: s.name, family: n.family, spec: n.spec, ...(n.heads ? { heads: n.heads } : {}), decl: s.decl };
   });
 
   return {

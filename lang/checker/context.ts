@@ -88,8 +88,9 @@ export interface FoldedParam {
 
 
 export interface FoldedNet {
-  layers: readonly number[];
-  activation: string;
+  family: string;
+  /** The family's spec (lang/nets/): layers, activation, options. */
+  spec: object;
   heads?: readonly NetHeadInfo[];
 }
 

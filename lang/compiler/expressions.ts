@@ -2,7 +2,7 @@
 // only calls closures. No user text ever becomes JavaScript source.
 import { tf, type Tensor } from '../../runtime/tf.js';
 import type { ParamStore } from '../../runtime/params.js';
-import type { Mlp, NetOutput } from '../../runtime/nets.js';
+import type { NetModule, NetOutput } from '../../runtime/nets.js';
 import { send, type Stack } from '../../runtime/effects/messages.js';
 import { alignEvents, constant, EVENT_AXIS, fromGlobal } from '../../runtime/layout.js';
 import type { IndexPart, LExpr } from '../lower/program.js';
@@ -15,7 +15,7 @@ export type RtValue = Tensor | Readonly<Record<string, Tensor>>;
 export interface Env {
   readonly values: Map<string, RtValue>;
   readonly params: ParamStore;
-  readonly nets: ReadonlyMap<string, Mlp>;
+  readonly nets: ReadonlyMap<string, NetModule>;
   readonly stack: Stack;
   /** The current value of each running loop's variable. */
   readonly loops: Map<string, number>;

@@ -4,7 +4,8 @@ import type { CheckedProgram } from '../checked.js';
 import { lowerProgram } from '../lower/lower.js';
 import { sitesOf, type LoweredParam, type LoweredProgram } from '../lower/program.js';
 import { ParamStore } from '../../runtime/params.js';
-import { Mlp } from '../../runtime/nets.js';
+import type { NetModule } from '../../runtime/nets.js';
+import { buildNet } from './net-builders.js';
 import { Rng } from '../../runtime/random.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
 import type { Tensor } from '../../runtime/tf.js';
@@ -62,7 +63,7 @@ function broadcastValues(values: readonly number[], from: readonly number[], to:
 
 export class CompiledProgram {
   readonly params = new ParamStore();
-  readonly nets = new Map<string, Mlp>();
+  readonly nets = new Map<string, NetModule>();
   private readonly guideSteps: Step[];
   private readonly modelSteps: Step[];
   /** Latents summed out in the model (@enumerate), outside Markov chains. */
@@ -82,8 +83,7 @@ export class CompiledProgram {
       this.params.create(p.name, p.shape, initialValues(p, rng), p.constraint);
     }
     for (const n of lowered.nets) {
-      const mlp = new Mlp({ name: n.name, layers: n.layers, activation: n.activation, heads: n.heads }, this.params, new Rng(`${initRng.seed}/${n.initStream}`));
-      this.nets.set(n.name, mlp);
+      this.nets.set(n.name, buildNet(n.family, n.name, n.spec, n.heads, this.params, new Rng(`${initRng.seed}/${n.initStream}`)));
     }
     this.modelEnumeration = new EnumerationTables([...lowered.latents.filter((l) => l.enumerated && !l.chain), ...lowered.data.filter((d) => d.enumerated)]);
     const supportOf = (name: string) => (lowered.latents.find((l) => l.name === name) ?? lowered.data.find((d) => d.name === name))!;

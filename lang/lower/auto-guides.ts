@@ -24,6 +24,7 @@ import {
 import { foldNumber } from './expressions.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
 import { shapeSize } from '../../runtime/data/dataset.js';
+import type { MlpNetSpec } from '../nets/mlp.js';
 import type { LExpr, LoweredArg, LoweredLatent, LoweredNet, LoweredParam, LoweredProgram, LoweredSite, LoweredStmt } from './program.js';
 import { FULLRANK_SITE, IAF_DEFAULT_FLOWS, iafHidden } from '../../runtime/auto-guide-options.js';
 import { distributionSpec } from '../builtins.js';
@@ -176,8 +177,7 @@ export function lowerAutoGuide(program: CheckedProgram, latent: LatentInfo): Low
       {
         name: net,
         family: 'mlp',
-        layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN],
-        activation: 'relu',
+        spec: { layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN], activation: 'relu' } satisfies MlpNetSpec,
         heads: auto.params.map((p) => ({ name: p.arg, size: shapeSize(autoParamShape(p, latent.shape)), constraint: p.constraint })),
         initStream: `auto/${net}`,
         generated: true,
@@ -418,8 +418,7 @@ export function lowerIafGuide(program: CheckedProgram, latent: LatentInfo, flows
       {
         name: net,
         family: 'mlp',
-        layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN],
-        activation: 'relu',
+        spec: { layers: [joinedDataSize(program.data), AUTO_GUIDE_HIDDEN], activation: 'relu' } satisfies MlpNetSpec,
         heads: [
           { name: 'loc', size: d, constraint: 'real' },
           { name: 'scale', size: d, constraint: 'positive' },

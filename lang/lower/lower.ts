@@ -9,7 +9,6 @@ import { distributionSpec } from '../builtins.js';
 import { paramEventRank } from '../../runtime/distributions/spec.js';
 import { constraintOfSupport } from '../../runtime/constraint-kinds.js';
 import { EVENT_AXIS } from '../../runtime/event-axis.js';
-import { isActivation, type Activation } from '../../runtime/activations.js';
 import { resolveEstimator, type EstimatorKind, type EstimatorMode, type EstimatorRule } from '../../runtime/estimator-rule.js';
 import { ExpressionLowering, foldNumber } from './expressions.js';
 import { autoDistribution, autoFlows, autoOption, lowerAutoGuide, lowerFullRank, lowerIafGuide } from './auto-guides.js';
@@ -40,10 +39,6 @@ function ruleOf(site: SiteInfo): EstimatorRule {
   return { ...(pinned ? { pinned } : {}), reparameterizable: site.dist.reparameterizable };
 }
 
-function activationOf(name: string): Activation {
-  if (!isActivation(name)) throw new Error(`internal: unknown activation '${name}' passed the checker`);
-  return name;
-}
 
 /** `@scale(c)`'s constant, if the statement has one. */
 function scaleOf(annotations: readonly Annotation[], checked: CheckedProgram): number | undefined {
@@ -256,8 +251,7 @@ export function lowerProgram(checked: CheckedProgram, options: LowerOptions = {}
       ...checked.nets.map((n) => ({
         name: n.name,
         family: n.family,
-        layers: n.layers,
-        activation: activationOf(n.activation),
+        spec: n.spec,
         ...(n.heads ? { heads: n.heads.map((h) => ({ name: h.name, size: h.size, constraint: constraintOfSupport(h.constraint) })) } : {}),
         initStream: n.name,
         generated: false,

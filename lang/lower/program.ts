@@ -7,7 +7,6 @@ import type { Constraint } from '../../runtime/constraints.js';
 import type { DistSpec } from '../../runtime/distributions/spec.js';
 import type { EstimatorKind, EstimatorRule, Plate } from '../../runtime/effects/messages.js';
 import type { BinaryOp } from '../ast.js';
-import type { Activation } from '../../runtime/dense.js';
 import type { KernelCall } from '../../runtime/functions.js';
 
 export type Shape = readonly number[];
@@ -112,9 +111,10 @@ export interface LoweredHead {
 
 export interface LoweredNet {
   name: string;
-  family: 'mlp';
-  layers: readonly number[];
-  activation: Activation;
+  /** A name in the net-family registry (lang/nets/registry.ts). */
+  family: string;
+  /** The family's spec (lang/nets/), e.g. an mlp's layers and activation. */
+  spec: object;
   heads?: readonly LoweredHead[];
   /** The label of its initial weights' stream, under the program's init seed. */
   initStream: string;

@@ -3,7 +3,8 @@
 // the largest contributor.
 import type { Span } from '../../ast.js';
 import type { CheckContext, CheckRule } from '../context.js';
-import { BYTES_PER_VALUE, COPIES_PER_PARAMETER, formatBytes, MAX_PARAMETERS, MEMORY_BUDGET_BYTES, mlpParameterCount, shapeSize } from '../../limits.js';
+import { BYTES_PER_VALUE, COPIES_PER_PARAMETER, formatBytes, MAX_PARAMETERS, MEMORY_BUDGET_BYTES, shapeSize } from '../../limits.js';
+import { netFamily } from '../../nets/registry.js';
 
 interface Contribution {
   count: number;
@@ -20,12 +21,15 @@ export const limitsRule: CheckRule = {
       if (decl.kind === 'net') {
         const net = ctx.nets.get(decl.name.name);
         if (!net || !ctx.owns(decl.name.name, decl)) continue;
-        net.layers.forEach((width, i) => {
-          if (width > MAX_PARAMETERS) {
-            ctx.error('too-large', decl.layers[i]!.span, `a layer of ${width} units is more than any net can train within the ${formatBytes(MEMORY_BUDGET_BYTES)} memory budget (at most ${MAX_PARAMETERS})`);
-          }
-        });
-        parts.push({ count: mlpParameterCount(net.layers, net.heads), what: `net ${decl.name.name}`, span: decl.span });
+        const family = netFamily(net.family);
+        for (const w of family.widths(net.spec)) {
+          if (w.width <= MAX_PARAMETERS) continue;
+          const span = decl.layers[w.layer]?.span ?? decl.span;
+          const budget = `the ${formatBytes(MEMORY_BUDGET_BYTES)} memory budget (at most ${MAX_PARAMETERS})`;
+          ctx.error('too-large', span, w.units ? `a layer of ${w.width} units is more than any net can train within ${budget}` : `${w.what} of net ${decl.name.name} carries ${w.width} values, more than any net can train within ${budget}`);
+        }
+        const heads = (net.heads ?? []).reduce((n, h) => n + family.trunkWidth(net.spec) * h.size + h.size, 0);
+        parts.push({ count: family.parameterCount(net.spec) + heads, what: `net ${decl.name.name}`, span: decl.span });
         continue;
       }
       if (decl.kind !== 'param' && decl.kind !== 'data' && decl.kind !== 'latent') continue;

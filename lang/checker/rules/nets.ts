@@ -1,5 +1,6 @@
-// Nets: family mlp, positive integer layer sizes, a known activation, well-formed heads (a
-// known constraint with its constant arguments: the bounds of interval(lo, hi)).
+// Nets: a family of the registry (lang/nets/), whose own check folds the layers, options and
+// activation; well-formed heads (a known constraint with its constant arguments: the bounds of
+// interval(lo, hi)) where the family takes heads.
 import type { CheckContext, CheckRule } from '../context.js';
 import type { NetHeadInfo } from '../../checked.js';
 import {
@@ -7,10 +8,12 @@ import {
   DEFAULT_ACTIVATION,
   DEFAULT_HEAD_CONSTRAINT,
   HEAD_CONSTRAINTS,
-  NET_FAMILIES,
   describeHeadConstraints,
   headConstraintSupport,
 } from '../../builtins.js';
+import { NET_FAMILIES } from '../../nets/registry.js';
+import type { NetCheck } from '../../nets/family.js';
+import { isActivation } from '../../../runtime/activations.js';
 import type { Expr, NetHead } from '../../ast.js';
 import type { Support } from '../../../runtime/support.js';
 import { suggestOr } from '../suggest.js';
@@ -66,33 +69,34 @@ export const netsRule: CheckRule = {
     for (const decl of ctx.program.decls) {
       if (decl.kind !== 'net') continue;
       const name = decl.name.name;
+      const familyName = decl.family.name;
+      const family = NET_FAMILIES.get(familyName);
+      if (!family) {
+        ctx.error('unknown-net-family', decl.family.span, `unknown net family '${familyName}'${suggestOr(familyName, NET_FAMILIES.keys(), `; the families are ${[...NET_FAMILIES.keys()].join(', ')}`)}`);
+        for (const l of decl.layers) if (l.kind !== 'array') foldSize(ctx, l, `a layer size of net ${name}`);
+        continue;
+      }
       let ok = true;
-      const family = decl.family.name;
-      if (!NET_FAMILIES.includes(family)) {
-        ctx.error('unknown-net-family', decl.family.span, `unknown net family '${family}'${suggestOr(family, NET_FAMILIES, `; the only family is mlp`)}`);
-        ok = false;
-      }
-      const layers: number[] = [];
-      for (const l of decl.layers) {
-        const v = foldSize(ctx, l, `a layer size of net ${name}`);
-        if (v === undefined) ok = false;
-        else layers.push(v);
-      }
-      const minimum = decl.heads ? 1 : 2;
-      if (decl.layers.length < minimum) {
-        const message = decl.heads
-          ? `net ${name} needs at least an input size, e.g. mlp(784 -> 400) -> { ... }`
-          : `net ${name} needs at least an input and an output size, e.g. mlp(784 -> 10), got ${decl.layers.length} size${decl.layers.length === 1 ? '' : 's'}`;
-        ctx.error('bad-net-layers', decl.span, message);
-        ok = false;
-      }
-      const activation = decl.activation?.name ?? DEFAULT_ACTIVATION;
-      if (!ACTIVATIONS.has(activation)) {
-        ctx.error('unknown-activation', decl.activation!.span, `unknown activation '${activation}'${suggestOr(activation, ACTIVATIONS.keys(), `; the activations are ${[...ACTIVATIONS.keys()].join(', ')}`)}`);
-        ok = false;
-      }
+      const check: NetCheck = {
+        decl,
+        name,
+        size: (e, what) => foldSize(ctx, e, what),
+        options: (i) => decl.layerOptions?.[i] ?? [],
+        activation: () => {
+          const activation = decl.activation?.name ?? DEFAULT_ACTIVATION;
+          if (isActivation(activation)) return activation;
+          ctx.error('unknown-activation', decl.activation!.span, `unknown activation '${activation}'${suggestOr(activation, ACTIVATIONS.keys(), `; the activations are ${[...ACTIVATIONS.keys()].join(', ')}`)}`);
+          return undefined;
+        },
+        error: (code, at, message) => ctx.error(code, at.span, message),
+      };
+      const spec = family.check(check);
+      if (!spec) ok = false;
       let heads: NetHeadInfo[] | undefined;
-      if (decl.heads) {
+      if (decl.heads && !family.takesHeads) {
+        ctx.error('bad-net-heads', decl.heads[0]!.span, `a ${familyName} net takes no heads: its output is the image of its last layer (declare another net for a second output)`);
+        ok = false;
+      } else if (decl.heads) {
         heads = [];
         const seen = new Set<string>();
         for (const h of decl.heads) {
@@ -107,7 +111,7 @@ export const netsRule: CheckRule = {
           else heads.push({ name: hname, size, constraint: support });
         }
       }
-      if (ok && ctx.owns(name, decl)) ctx.nets.set(name, { layers, activation, ...(heads ? { heads } : {}) });
+      if (ok && spec && ctx.owns(name, decl)) ctx.nets.set(name, { family: familyName, spec, ...(heads ? { heads } : {}) });
     }
   },
 };

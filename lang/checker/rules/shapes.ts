@@ -1,5 +1,6 @@
 // Static shape inference over every expression of both blocks: broadcasting, net inputs and
 // outputs, heads, built-in functions, indexing, and distribution arguments against the site.
+import { netFamily } from '../../nets/registry.js';
 import type { CheckContext, CheckRule, DeclaredType, DistMatch, ValueType } from '../context.js';
 import { describeSymbol, tensor, UNKNOWN } from '../context.js';
 import { isComparison } from '../../ast.js';
@@ -241,16 +242,13 @@ class ShapeInference {
       }
       const input = inputs[0];
       if (!net || !input) return UNKNOWN;
-      const size = net.layers[0]!;
-      const last = input[input.length - 1];
-      if (last !== size) {
-        const got = last === undefined ? 'a scalar' : `${last} (shape ${formatShape(input)})`;
-        ctx.error('net-input', positional[0]!.value.span, `net ${netName} expects input of size ${size}, got ${got}`);
+      const r = netFamily(net.family).call(net.spec, input, netName);
+      if (!r.ok) {
+        ctx.error('net-input', positional[0]!.value.span, r.message);
         return UNKNOWN;
       }
-      const prefix = input.slice(0, -1);
-      if (net.heads) return { kind: 'record', net: netName, heads: new Map(net.heads.map((h) => [h.name, [...prefix, h.size]])) };
-      return tensor([...prefix, net.layers[net.layers.length - 1]!]);
+      if (net.heads) return { kind: 'record', net: netName, heads: new Map(net.heads.map((h) => [h.name, [...r.headLead, h.size]])) };
+      return tensor(r.output);
     }
 
     for (const a of e.args) this.any(a.value);
