@@ -4,6 +4,7 @@
 import { tf, withoutGradient, type Tensor } from '../runtime/tf.js';
 import type { Trace, TraceSite } from '../runtime/trace.js';
 import { analyticKl } from '../runtime/distributions/index.js';
+import { PartlyObserved } from '../runtime/distributions/partly-observed.js';
 import { repeatParticles, sumEvent } from '../runtime/layout.js';
 
 export type KlMode = 'analytic' | 'mc';
@@ -91,7 +92,15 @@ export function estimateElbo(guide: Trace, model: Trace, particles: number, opts
       if (e === 1) throw new Error(`internal: latent '${p.name}' has no guide site`);
       term = p.logProb;
     } else term = latentTerm(q, p, opts, e);
-    if (p.plate === 'local') (p.kind === 'data' ? dataTerms : latentTerms).push(term);
+    if (p.plate === 'local') {
+      // data the guide proposes where missing: its prior there is part of the rate, not the distortion
+      const proposal = p.kind === 'data' ? guide.get(p.name)?.dist : undefined;
+      if (proposal instanceof PartlyObserved) {
+        const [observed, missing] = proposal.splitByObserved(p.dist.logProb(p.value));
+        dataTerms.push(sumEvent(observed));
+        latentTerms.push(sumEvent(missing));
+      } else (p.kind === 'data' ? dataTerms : latentTerms).push(term);
+    }
     term = weighted(term, p.weight);
     if (p.plate === 'local') local = addTo(local, term);
     else global = addTo(global, tf.reshape(term, [-1]));

@@ -68,14 +68,20 @@ export interface GuideAndModel {
 }
 
 /**
- * The guide on a minibatch, then the model replayed on its draws: one SVI or importance-sampling
- * pass. Discrete sites the guide sums over (@enumerate in the guide) take every joint value
- * along the particle axis (row p * size + k), and so does everything drawn after them.
+ * The guide's trace for an objective or importance weights: discrete sites the guide sums over
+ * (@enumerate in the guide) take every joint value along the particle axis (row p * size + k),
+ * and so does everything drawn after them. (Encoding draws them instead: `traceGuide`.)
  */
+export function traceGuideSummed(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[]): Trace {
+  const eg = program.guideEnumerationSize;
+  const guide = traceGuide(program, inputs, eg === 1 ? handlers : [enumerate(eg, program.guideEnumerationValues()), ...handlers]);
+  guide.enumeration = eg;
+  return guide;
+}
+
+/** The guide on a minibatch (summing over its enumerated sites), then the model replayed on its draws: one SVI or importance-sampling pass. */
 export function guideThenModel(program: CompiledProgram, batch: Minibatch, run: BatchRun): GuideAndModel {
   const handlers = onMinibatch(batch, run);
-  const eg = program.guideEnumerationSize;
-  const guide = traceGuide(program, batch.data, eg === 1 ? handlers : [enumerate(eg, program.guideEnumerationValues()), ...handlers]);
-  guide.enumeration = eg;
+  const guide = traceGuideSummed(program, batch.data, handlers);
   return { guide, model: traceModel(program, batch.data, handlers, guide) };
 }

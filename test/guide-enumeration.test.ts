@@ -10,6 +10,8 @@ import { makeOptimizer } from '../inference/optimizers.js';
 import { logImportanceWeights } from '../inference/importance.js';
 import type { Minibatch } from '../inference/run.js';
 import { compileOk, makeSvi, minibatch } from './helpers.js';
+import { elboBatch, logLikelihoodBatch } from '../trained/loglik.js';
+import { NO_GLOBALS } from '../trained/replay.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 const normal = (x: number, m: number): number => -0.5 * LOG2PI - (x - m) ** 2 / 2;
@@ -78,6 +80,19 @@ describe('a guide that sums over a discrete latent (@enumerate in the guide)', (
     expect(Math.abs(q - posterior)).toBeLessThan(2e-3);
   });
 
+  it('a trained model’s evaluation sums over the values too: the ELBO exact, log p(x) exact, every importance weight equal (ESS = K)', () => {
+    const program = compileOk(LATENT, 'eval');
+    const batch = minibatch({ x: { rows: XS.map((x) => [x]), shape: [] } });
+    const { logp, ess } = logLikelihoodBatch(program, batch, new Rng('eval'), { k: 20, globals: NO_GLOBALS });
+    const { elbo } = elboBatch(program, batch, new Rng('eval'), 3, NO_GLOBALS);
+    program.dispose();
+    XS.forEach((x, i) => {
+      expect(logp[i]!).toBeCloseTo(logEvidence(x), 4);
+      expect(ess[i]!).toBeCloseTo(20, 3);
+      expect(elbo[i]!).toBeCloseTo(exactElbo(x, 0.6), 4);
+    });
+  });
+
   it('partly observed data: an observed entry counts at its value only, a missing one is summed over', () => {
     const cs = [1, NaN, 0, NaN, 1];
     const batch: Minibatch = {
@@ -87,11 +102,17 @@ describe('a guide that sums over a discrete latent (@enumerate in the guide)', (
     const program = compileOk(PARTLY, 'partly');
     const svi = makeSvi(program, makeOptimizer('adam', 1e-3), { particles: 2, kl: 'mc' });
     const local = tf.tidy(() => svi.estimate(batch, XS.length, new Rng('partly')).local.arraySync() as number[][]);
+    // the rate is the KL of the missing labels only: KL(q || p) where c is missing, 0 where observed
+    const { rate, distortion } = elboBatch(program, batch, new Rng('partly'), 2, NO_GLOBALS);
     program.dispose();
+    const kl = 0.6 * Math.log(0.6 / 0.3) + 0.4 * Math.log(0.4 / 0.7);
     XS.forEach((x, i) => {
       const c = cs[i]!;
       const expected = Number.isNaN(c) ? exactElbo(x, 0.6) : Math.log(c === 1 ? 0.3 : 0.7) + normal(x, c === 1 ? 2 : -2);
       for (const row of local) expect(row[i]!).toBeCloseTo(expected, 4);
+      expect(rate[i]!).toBeCloseTo(Number.isNaN(c) ? kl : 0, 4);
+      // an observed label's log p(c) is data, with log p(x | c): the two parts add up to the ELBO
+      expect(-(rate[i]! + distortion[i]!)).toBeCloseTo(expected, 4);
     });
   });
 });

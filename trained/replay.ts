@@ -7,7 +7,7 @@ import type { Trace } from '../runtime/trace.js';
 import type { Rng } from '../runtime/random.js';
 import type { Handler } from '../runtime/effects/messages.js';
 import { block, plate, seed, substitute } from '../runtime/effects/handlers.js';
-import { traceGuide, traceModel } from '../inference/run.js';
+import { traceGuide, traceGuideSummed, traceModel } from '../inference/run.js';
 
 /** A value of one latent or data point, without particle or batch axes. */
 export interface FixedValue {
@@ -76,7 +76,7 @@ export interface ConditionedRun {
  * the SVI pair.
  */
 export function runConditioned(program: CompiledProgram, inputs: ReadonlyMap<string, Tensor>, handlers: readonly Handler[], globals: GlobalValues): ConditionedRun {
-  const guide = traceGuide(program, inputs, handlers);
+  const guide = traceGuideSummed(program, inputs, handlers);
   if (globals.size === 0) return { guide, model: traceModel(program, inputs, handlers, guide) };
   const locals = guide.filter((s) => s.plate === 'local');
   const model = traceModel(program, inputs, [fixGlobals(globals), ...handlers], locals);

@@ -50,6 +50,14 @@ export class PartlyObserved implements Distribution {
     return tf.where(tf.greater(tf.expandDims(known, -1), 0.5), tf.cast(indicator, 'float32'), probs);
   }
 
+  /** Elementwise terms split into their observed entries and their missing ones (each 0 elsewhere). */
+  splitByObserved(terms: Tensor): [Tensor, Tensor] {
+    const shape = terms.shape.map((d, i) => Math.max(d, this.observedMask.shape[i] ?? 1));
+    const full = tf.broadcastTo(terms, shape);
+    const m = tf.broadcastTo(this.observedMask, shape);
+    return [tf.mul(full, m), tf.mul(full, tf.sub(1, m))];
+  }
+
   /** `proposed` where an entry is missing, 0 where it is observed (an sd, say). */
   zeroObserved(proposed: Tensor): Tensor {
     return tf.mul(proposed, tf.sub(1, tf.broadcastTo(this.observedMask, proposed.shape)));
