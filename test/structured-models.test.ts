@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { arrayData, fit, loadModel, openData } from '../api/index.js';
 import { vaeSource } from './helpers.js';
 import { Rng } from '../runtime/random.js';
+import { classificationError, digitsOf, keepEveryLabel } from '../bench/labelled-digits.js';
 import { hmmLogLikelihood, kalmanLogLikelihood, normalDraw, simulateHmm, simulateLinearGaussian, simulateRadon, type Hmm } from './reference/sequences.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -248,32 +249,14 @@ describe('beta-VAE and KL annealing (models/vae.ppl with @scale; klAnneal)', () 
 describe('semi-supervised VAE M2 (models/ssvae.ppl) on the embedded digits', () => {
   it('a third of the labels given, the rest summed over by the guide: q(y | x) classifies held-out digits with under 15% error after 1 epoch (seed m2)', async () => {
     const split = await openData('mnist', { binarize: 'threshold' });
-    const rows = async (ds: typeof split.train): Promise<{ x: Float32Array[]; label: number[] }> => {
-      const out = { x: [] as Float32Array[], label: [] as number[] };
-      for await (const b of ds.batches(1000, { rng: new Rng('m2-order'), shuffle: false })) {
-        for (let i = 0; i < b.size; i++) {
-          out.x.push(b.fields['image']!.subarray(i * 784, (i + 1) * 784));
-          out.label.push(b.fields['label']![i]!);
-        }
-      }
-      return out;
-    };
-    const train = await rows(split.train);
-    const test = await rows(split.test);
+    const train = await digitsOf(split.train);
+    const test = await digitsOf(split.test);
     // every third digit keeps its label; the others are missing
-    const y = train.label.map((l, i) => (i % 3 === 0 ? l : NaN));
+    const y = keepEveryLabel(train.label, 3);
     const { trained } = await fit(modelFile('ssvae'), arrayData({ x: train.x, y }), { epochs: 1, batchSize: 100, lr: 1e-3, seed: 'm2', evaluateTest: false });
     // held-out digits with their labels hidden: the guide's class probabilities
-    const encoded = await trained.encode(arrayData({ x: test.x, y: test.x.map(() => NaN) }).train);
+    const error = await classificationError(trained, test);
     trained.dispose();
-    const probs = encoded.latents.find((l) => l.name === 'y')!.stats;
-    let wrong = 0;
-    test.label.forEach((label, i) => {
-      let best = 0;
-      for (let k = 1; k < 10; k++) if (probs[`prob_${k}`]![i]! > probs[`prob_${best}`]![i]!) best = k;
-      if (best !== label) wrong++;
-    });
-    const error = wrong / test.label.length;
     console.log(`ssvae M2: ${y.filter((v) => !Number.isNaN(v)).length} labels of ${y.length}, test error of q(y | x) ${(100 * error).toFixed(2)}% on ${test.label.length} digits after 1 epoch`);
     expect(error).toBeLessThan(0.15);
     // every label's terms for each digit: ten times a VAE's work per step (about 40 s alone here)
