@@ -12,6 +12,7 @@
 // new buffer, since the wasm backend caches XNNPACK's packed copy of a matmul operand by buffer.
 import { tf } from './tf.js';
 import { wasmAdamOn, type WasmAdam } from './wasm-adam.js';
+import { wasmBackendMemory } from './wasm-bytes.js';
 
 /** The constants of one step, each already a float32 value (see adamCoefficients). */
 export interface AdamCoefficients {
@@ -39,8 +40,8 @@ export function fusedAdamAvailable(): boolean {
 
 /** The SIMD update on the wasm backend's memory (null without WebAssembly SIMD). */
 function wasmAdamOf(backend: object): WasmAdam | null {
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? wasmAdamOn(memory) : null;
+  const memory = wasmBackendMemory(backend);
+  return memory ? wasmAdamOn(memory) : null;
 }
 
 /**

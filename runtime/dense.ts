@@ -21,6 +21,9 @@
 // (so values may differ from 'kernel' in the last bit). Same gradient as 'kernel'.
 import { tf } from './tf.js';
 import { fusedOps } from './fusion.js';
+import { preActivationGrad, wasmInputGrad } from './dense-grad.js';
+import { sparseInputDense } from './sparse-dense.js';
+import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
 import type { Activation } from './activations.js';
 
@@ -40,11 +43,17 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation
 
 /**
  * `dense` as the compiler emits it: on wasm, with the weights as the left operand where packing
- * them would cost more than packing and transposing the batch (in * out > n * (in + out)).
+ * them would cost more than packing and transposing the batch (in * out > n * (in + out)). A
+ * net's input layer (`input`) takes the sparse formulation where its x is mostly zeros, as
+ * binary pixels are (runtime/sparse-dense.ts).
  */
-export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, input = false): tf.Tensor2D {
   if (!fusedOps()) return denseNaive(x, w, b, activation);
-  return denseWith(programDenseStrategy(tf.getBackend(), x.shape[0], w.shape[0], w.shape[1]), x, w, b, activation);
+  const sparse = input ? sparseInputDense(x, w, b, activation) : undefined;
+  if (sparse) return sparse;
+  const strategy = programDenseStrategy(tf.getBackend(), x.shape[0], w.shape[0], w.shape[1]);
+  if (strategy === 'kernel' || strategy === 'kernel-weights-left') return denseKernel(x, w, b, activation, strategy === 'kernel-weights-left', true);
+  return denseWith(strategy, x, w, b, activation);
 }
 
 /** The formulation denseForProgram uses for an [n, k] x [k, m] layer on a backend. */
@@ -110,8 +119,11 @@ const UNARY_KERNEL: Record<Exclude<Activation, 'relu' | 'linear'>, string> = {
   softplus: 'Softplus',
 };
 
-/** Custom kernel formulation (wasm and cpu only; elsewhere falls back to 'fused'). */
-export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, weightsLeft = false): tf.Tensor2D {
+/**
+ * Custom kernel formulation (wasm and cpu only; elsewhere falls back to 'fused'). `simdTranspose`
+ * (the compiled nets) moves data with runtime/fast-transpose.ts instead of tfjs' Transpose.
+ */
+export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, weightsLeft = false, simdTranspose = false): tf.Tensor2D {
   const backendName = tf.getBackend();
   if (!KERNEL_BACKENDS.includes(backendName)) return denseFused(x, w, b, activation);
   if (x.rank !== 2 || w.rank !== 2 || b.rank !== 1 || x.shape[1] !== w.shape[0] || b.shape[0] !== w.shape[1]) {
@@ -121,7 +133,7 @@ export function denseKernel(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, acti
     throw new Error('dense: float32 tensors only');
   }
   registerOnce(backendName);
-  const attrs: tf.NamedAttrMap = { activation, weightsLeft: weightsLeft && backendName === 'wasm' };
+  const attrs: tf.NamedAttrMap = { activation, weightsLeft: weightsLeft && backendName === 'wasm', simdTranspose: simdTranspose && backendName === 'wasm' };
   return tf.engine().runKernel(KERNEL_NAME, { x, w, b }, attrs) as tf.Tensor2D;
 }
 
@@ -188,10 +200,11 @@ function weightsLeftForward(backend: tf.KernelBackend, x: tf.TensorInfo, w: tf.T
     backendKernel(name, 'wasm')({ inputs, backend, attrs }) as tf.TensorInfo;
   const [n, k] = x.shape as [number, number];
   const m = w.shape[1]!;
-  const wT = run('Transpose', { x: w }, { perm: [1, 0] });
-  const xT = run('Transpose', { x }, { perm: [1, 0] });
+  const transpose = (t: tf.TensorInfo): tf.TensorInfo => transposeOnHeap(backend, t) ?? run('Transpose', { x: t }, { perm: [1, 0] });
+  const wT = transpose(w);
+  const xT = transpose(x);
   const zT = run('BatchMatMul', { a: wT, b: xT }, { transposeA: false, transposeB: false });
-  const z = run('Transpose', { x: { dataId: zT.dataId, shape: [m, n], dtype: zT.dtype } }, { perm: [1, 0] });
+  const z = transpose({ dataId: zT.dataId, shape: [m, n], dtype: zT.dtype });
   const pre = run('Add', { a: z, b });
   const y = activation === 'linear' ? pre : run(activation === 'relu' ? 'Relu' : UNARY_KERNEL[activation], { x: pre });
   for (const t of [wT, xT, zT, z, ...(y === pre ? [] : [pre])]) backend.disposeData(t.dataId);
@@ -205,45 +218,17 @@ function storedRank(backend: tf.KernelBackend, t: tf.TensorInfo): number | undef
   return map?.get(t.dataId)?.shape?.length;
 }
 
-/** dL/d(x w + b) from dL/dy and the layer's output y. */
-function preActivationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  switch (activation) {
-    case 'linear':
-      return dy;
-    case 'relu':
-      return tf.mul(dy, tf.step(y));
-    case 'tanh':
-      return tf.mul(dy, tf.sub(1, tf.square(y)));
-    case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
-    case 'softplus':
-      // softplus'(z) = sigmoid(z) = 1 - exp(-softplus(z)), accurate for tiny y via expm1.
-      return tf.mul(dy, tf.neg(tf.expm1(tf.neg(y))));
-  }
-}
-
 function denseGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap): Record<string, () => tf.Tensor> {
   const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor2D;
   const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
   // Needed by every input's gradient; the engine's backward tidy disposes it.
   const dz = preActivationGrad(dy, y, attrs['activation'] as Activation);
   const onWasm = tf.getBackend() === 'wasm';
+  const transpose = attrs['simdTranspose'] === true ? transpose2d : (t: tf.Tensor2D) => tf.transpose(t);
   return {
-    x: () => (onWasm ? wasmInputGrad(dz, w) : tf.matMul(dz, w, false, true)),
-    w: () => (onWasm ? tf.matMul(tf.transpose(x), dz) : tf.matMul(x, dz, true, false)),
+    x: () => (onWasm ? wasmInputGrad(dz, w, transpose) : tf.matMul(dz, w, false, true)),
+    w: () => (onWasm ? tf.matMul(transpose(x), dz) : tf.matMul(x, dz, true, false)),
     // cpu reduces over axis 0 by transposing first: a [1, n] x [n, out] matmul is ~10x faster.
     b: () => (onWasm ? tf.sum(dz, 0) : tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]])),
   };
-}
-
-/**
- * dz w^T on wasm without transpose flags. XNNPACK packs the right operand on every call (a new
- * tensor each step), so pick the association that packs and transposes fewer elements:
- * dz transpose(w) moves ~2 in*out elements, transpose(w transpose(dz)) ~n*(2 out + in).
- */
-function wasmInputGrad(dz: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const n = dz.shape[0];
-  const [k, m] = w.shape;
-  if (n * (2 * m + k) < 2 * k * m) return tf.transpose(tf.matMul(w, tf.transpose(dz)) as tf.Tensor2D);
-  return tf.matMul(dz, tf.transpose(w));
 }

@@ -7,47 +7,20 @@
 // updates m and v in place and writes the new parameter to out, for the first `bytes` bytes
 // (a multiple of 16) of each array; the caller does the remaining 0-3 elements.
 
+import {
+  BLOCK, END, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, I32, I32_ADD, I32_EQZ, I32_LT_U, V128,
+  LOOP, brIf, functionBody, get, i32const, instantiateOn, set, singleFunctionModule, tee, v128load, v128store,
+} from './wasm-bytes.js';
+
 export type WasmAdam = (w: number, g: number, m: number, v: number, out: number, bytes: number, ...c: number[]) => void;
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-// Opcodes (WebAssembly core and SIMD proposals).
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const tee = (i: number): number[] => [0x22, ...uleb(i)];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-const MEMARG = [2, 0]; // align 4 bytes (a hint only), offset 0
-const load = [...simd(0x00), ...MEMARG];
-const store = [...simd(0x0b), ...MEMARG];
-const splat = simd(0x13);
-const sqrt = simd(0xe3);
-const add = simd(0xe4);
-const mul = simd(0xe6);
-const div = simd(0xe7);
-const I32_ADD = 0x6a;
-const I32_LT_U = 0x49;
-const I32_EQZ = 0x45;
+const load = v128load();
+const store = v128store();
+const splat = F32X4_SPLAT;
+const sqrt = F32X4_SQRT;
+const add = F32X4_ADD;
+const mul = F32X4_MUL;
+const div = F32X4_DIV;
 
 // Parameters 0-4 addresses, 5 bytes, 6-13 the constants; locals 14 i, 15-22 the splatted
 // constants, 23 g, 24 m, 25 v.
@@ -61,8 +34,8 @@ const at = (base: number): number[] => [...get(base), ...get(I), I32_ADD];
 function body(): number[] {
   const code: number[] = [];
   for (let k = 0; k < 8; k++) code.push(...get(6 + k), ...splat, ...set(C + k));
-  code.push(0x02, 0x40, ...get(5), I32_EQZ, 0x0d, 0); // block; br_if bytes == 0
-  code.push(0x03, 0x40); // loop
+  code.push(...BLOCK, ...get(5), I32_EQZ, ...brIf(0)); // nothing to do when bytes == 0
+  code.push(...LOOP);
   code.push(...at(1), ...load, ...set(G));
   // m = m beta1 + g (1 - beta1)
   code.push(...at(2), ...load, ...get(C + 0), ...mul, ...get(G), ...get(C + 1), ...mul, ...add, ...set(M));
@@ -76,43 +49,21 @@ function body(): number[] {
   code.push(...get(V), ...get(C + 5), ...div, ...sqrt, ...get(C + 6), ...add);
   code.push(...div, ...get(C + 7), ...mul, ...at(0), ...load, ...add, ...store);
   // i += 16 while i < bytes
-  code.push(...get(I), 0x41, 16, I32_ADD, ...tee(I), ...get(5), I32_LT_U, 0x0d, 0);
-  code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
-  const locals = [2, 1, I32, 11, V128];
-  const fn = [...locals, ...code];
-  return [1, ...uleb(fn.length), ...fn];
+  code.push(...get(I), ...i32const(16), I32_ADD, ...tee(I), ...get(5), I32_LT_U, ...brIf(0));
+  code.push(...END, ...END); // loop, block
+  return functionBody([[1, I32], [11, V128]], code);
 }
 
 /** The module's bytes; `shared` for a threaded backend's shared memory (whose import needs a maximum). */
 export function wasmAdamBytes(shared: boolean, maxPages = 65536): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32];
-  const type = [1, 0x60, ...uleb(params.length), ...params, 0];
-  const limits = shared ? [0x03, 1, ...uleb(maxPages)] : [0x00, 1];
-  const imports = [1, ...str('env'), ...str('memory'), 0x02, ...limits];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str('adam'), 0x00, 0]),
-    ...section(10, body()),
-  ]);
+  return singleFunctionModule('adam', params, body(), shared, maxPages);
 }
 
 const instances = new WeakMap<WebAssembly.Memory, WasmAdam | null>();
 
 /** The update function on `memory`, or null where this engine has no WebAssembly SIMD. */
 export function wasmAdamOn(memory: WebAssembly.Memory): WasmAdam | null {
-  if (instances.has(memory)) return instances.get(memory)!;
-  let fn: WasmAdam | null = null;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(wasmAdamBytes(shared));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    fn = instance.exports['adam'] as WasmAdam;
-  } catch {
-    fn = null;
-  }
-  instances.set(memory, fn);
-  return fn;
+  if (!instances.has(memory)) instances.set(memory, instantiateOn<WasmAdam>(memory, 'adam', wasmAdamBytes));
+  return instances.get(memory)!;
 }
