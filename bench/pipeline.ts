@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const split = await openData(`mnist:${dir}`, { binarize: 'dynamic' });
   const program = compileProgram(checked, { seed: '0' });
   const bindings = bindFields(checked.data, split.train);
-  const trainer = new Trainer(program, split, bindings, { epochs: 1, batchSize, lr: 1e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: '0', evaluateTest: false });
+  const trainer = new Trainer(program, split, bindings, { epochs: Math.ceil((rounds * steps * batchSize) / split.train.size) + 1, batchSize, lr: 1e-3, optimizer: 'adam', particles: 1, kl: 'analytic', seed: '0', evaluateTest: false });
   const n = split.train.size;
 
   // The bare step's minibatches: the first `steps` of an epoch, made before timing.
