@@ -2,6 +2,8 @@ import { tf, withoutGradient, type Tensor } from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Distribution } from './distribution.js';
 import { BERNOULLI_SPEC } from './spec.js';
+import { fusedOps } from '../fusion.js';
+import { bernoulliLogProbKernel } from '../bernoulli-kernel.js';
 
 export type BinaryParam = { logits: Tensor } | { probs: Tensor };
 
@@ -27,7 +29,7 @@ export class Bernoulli implements Distribution {
   }
 
   logProb(value: Tensor): Tensor {
-    return bernoulliLogProb(this.logits, value);
+    return (fusedOps() ? bernoulliLogProbKernel(this.logits, value) : undefined) ?? bernoulliLogProb(this.logits, value);
   }
 
   mean(): Tensor {
