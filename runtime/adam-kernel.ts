@@ -11,8 +11,8 @@
 // The moments are updated in place (they belong to the optimizer alone); the parameter gets a
 // new buffer, since the wasm backend caches XNNPACK's packed copy of a matmul operand by buffer.
 import { tf } from './tf.js';
-import { wasmAdamOn, type WasmAdam } from './wasm-adam.js';
-import { wasmBackendMemory } from './wasm-bytes.js';
+import { wasmAdamOn } from './wasm-adam.js';
+import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
 
 /** The constants of one step, each already a float32 value (see adamCoefficients). */
 export interface AdamCoefficients {
@@ -39,10 +39,7 @@ export function fusedAdamAvailable(): boolean {
 }
 
 /** The SIMD update on the wasm backend's memory (null without WebAssembly SIMD). */
-function wasmAdamOf(backend: object): WasmAdam | null {
-  const memory = wasmBackendMemory(backend);
-  return memory ? wasmAdamOn(memory) : null;
-}
+const wasmAdamOf = onHeapOf(wasmAdamOn);
 
 /**
  * The new value of `w` after one Adam step with gradient `g`; `m` and `v` (the optimizer's own
@@ -71,12 +68,6 @@ function adamOps(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: Adam
   });
 }
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-}
-
 interface CpuBackend {
   data: { get(id: tf.DataId): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
@@ -97,10 +88,10 @@ function adamKernelFunc(params: { inputs: tf.NamedTensorInfoMap; backend: {}; at
     const out = backend.makeOutput(shape, 'float32');
     const size = shape.reduce((a, b) => a * b, 1);
     const simd = size - (size % 4);
-    const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const at = (t: tf.TensorInfo): number => heapAddress(backend, t);
     wasmAdamOf(backend)!(at(w), at(g), at(m), at(v), at(out), 4 * simd, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negLearningRate);
     if (simd < size) {
-      const tail = (t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t).subarray(simd);
+      const tail = (t: tf.TensorInfo): Float32Array => (backend.typedArrayFromHeap(t) as Float32Array).subarray(simd);
       adamLoop(tail(w), tail(g), tail(m), tail(v), tail(out), c);
     }
     return out;

@@ -4,21 +4,13 @@
 // their intermediate tensors. Same formula, same floor; values and gradients agree to float32
 // rounding (exp and log1p are polynomials here, library calls in tfjs).
 import { tf, type Tensor } from './tf.js';
-import { wasmBackendMemory } from './wasm-bytes.js';
-import { wasmBernoulliOn, type WasmBernoulli } from './wasm-bernoulli.js';
+import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
+import { wasmBernoulliOn } from './wasm-bernoulli.js';
 
 const LOG_PROB = 'PplBernoulliLogProb';
 const GRAD = 'PplBernoulliLogProbGrad';
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-}
-
-function kernelsOf(backend: object): WasmBernoulli | null {
-  const memory = wasmBackendMemory(backend);
-  return memory ? wasmBernoulliOn(memory) : null;
-}
+const kernelsOf = onHeapOf(wasmBernoulliOn);
 
 /**
  * log p(x | logits) elementwise, as bernoulliLogProb computes it, in one wasm kernel; undefined
@@ -45,10 +37,10 @@ function registerOnce(): void {
     kernelName: LOG_PROB,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const heap = backend as HeapBackend;
+      const heap = backend as unknown as HeapBackend;
       const { l, x } = inputs as { l: tf.TensorInfo; x: tf.TensorInfo };
       const out = heap.makeOutput(attrs!['outShape'] as number[], 'float32');
-      const at = (t: tf.TensorInfo): number => heap.dataIdMap.get(t.dataId).memoryOffset;
+      const at = (t: tf.TensorInfo): number => heapAddress(heap, t);
       const size = l.shape.reduce((a, b) => a * b, 1);
       kernelsOf(backend)!.logProb(at(l), at(x), at(out), 4 * size);
       return out;
@@ -58,10 +50,10 @@ function registerOnce(): void {
     kernelName: GRAD,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as HeapBackend;
+      const heap = backend as unknown as HeapBackend;
       const { l, x, dy } = inputs as { l: tf.TensorInfo; x: tf.TensorInfo; dy: tf.TensorInfo };
       const out = heap.makeOutput([...l.shape], 'float32');
-      const at = (t: tf.TensorInfo): number => heap.dataIdMap.get(t.dataId).memoryOffset;
+      const at = (t: tf.TensorInfo): number => heapAddress(heap, t);
       const size = l.shape.reduce((a, b) => a * b, 1);
       kernelsOf(backend)!.grad(at(l), at(x), at(dy), at(out), 4 * size);
       return out;

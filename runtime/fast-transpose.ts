@@ -3,20 +3,12 @@
 // tfjs' Transpose elsewhere. The hand-written reference step (bench/vae-baseline.ts) keeps
 // tfjs' kernel, so that the reference stays what it was.
 import { tf } from './tf.js';
-import { wasmBackendMemory } from './wasm-bytes.js';
-import { wasmTransposeOn, type WasmTranspose } from './wasm-transpose.js';
+import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
+import { wasmTransposeOn } from './wasm-transpose.js';
 
 const KERNEL_NAME = 'PplTranspose2D';
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-}
-
-function simdTranspose(backend: object): WasmTranspose | null {
-  const memory = wasmBackendMemory(backend);
-  return memory ? wasmTransposeOn(memory) : null;
-}
+const simdTranspose = onHeapOf(wasmTransposeOn);
 
 function fits(t: tf.TensorInfo): boolean {
   return t.shape.length === 2 && t.dtype === 'float32' && t.shape[0]! % 4 === 0 && t.shape[1]! % 4 === 0;
@@ -33,7 +25,7 @@ export function transposeOnHeap(backend: tf.KernelBackend, t: tf.TensorInfo): tf
   const heap = backend as unknown as HeapBackend;
   const [rows, cols] = t.shape as [number, number];
   const out = heap.makeOutput([cols, rows], 'float32');
-  fn(heap.dataIdMap.get(t.dataId).memoryOffset, heap.dataIdMap.get(out.dataId).memoryOffset, rows, cols);
+  fn(heapAddress(heap, t), heapAddress(heap, out), rows, cols);
   return out;
 }
 

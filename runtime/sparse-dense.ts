@@ -9,7 +9,7 @@
 // Exact up to the order of float32 additions (zero terms are skipped, not added): the tests
 // compare values and gradients with the plain formulation.
 import { tf } from './tf.js';
-import { wasmBackendMemory } from './wasm-bytes.js';
+import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
 import { wasmGatherOn, type WasmGather } from './wasm-gather.js';
 import { wasmCompressOn, type WasmCompress } from './wasm-compress.js';
 import type { Activation } from './activations.js';
@@ -27,27 +27,16 @@ export const MAX_SPARSE_DENSITY = 0.4;
 
 const UNARY_KERNEL: Partial<Record<Activation, string>> = { tanh: 'Tanh', sigmoid: 'Sigmoid', softplus: 'Softplus' };
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-  disposeData(id: tf.DataId): boolean;
-}
-
 interface SparseKernels {
-  gatherUnit: WasmGather;
-  gatherScaled: WasmGather;
+  gather: { unit: WasmGather; scaled: WasmGather };
   compress: WasmCompress;
 }
 
-function kernelsOf(backend: object): SparseKernels | null {
-  const memory = wasmBackendMemory(backend);
-  if (!memory) return null;
-  const gatherUnit = wasmGatherOn(memory, false);
-  const gatherScaled = wasmGatherOn(memory, true);
+const kernelsOf = onHeapOf((memory): SparseKernels | null => {
+  const gather = wasmGatherOn(memory);
   const compress = wasmCompressOn(memory);
-  return gatherUnit && gatherScaled && compress ? { gatherUnit, gatherScaled, compress } : null;
-}
+  return gather && compress ? { gather, compress } : null;
+});
 
 /**
  * act(x w + b) through the sparse formulation, or undefined where it does not apply: not the
@@ -81,7 +70,7 @@ type KernelParams = { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.Nam
 function nonZeros(backend: HeapBackend, kernels: SparseKernels, t: tf.TensorInfo): number {
   const size = t.shape.reduce((a, b) => a * b, 1);
   const simd = size - (size % 4);
-  let count = kernels.compress.nonZeros(address(backend, t), 4 * simd);
+  let count = kernels.compress.nonZeros(heapAddress(backend, t), 4 * simd);
   if (simd < size) {
     const tail = (backend.typedArrayFromHeap(t) as Float32Array).subarray(simd);
     for (const v of tail) if (v !== 0) count++;
@@ -101,19 +90,17 @@ function sparseProduct(backend: HeapBackend, kernels: SparseKernels, x: tf.Tenso
   const start = backend.makeOutput([rows + 1], 'int32');
   const index = backend.makeOutput([entries], 'int32');
   const value = backend.makeOutput([entries], 'float32');
-  const at = (t: tf.TensorInfo): number => address(backend, t);
+  const at = (t: tf.TensorInfo): number => heapAddress(backend, t);
   const rowBytes = 4 * width;
   const packed = kernels.compress.compressRows(at(x), rows, cols, rowBytes, at(start), at(index), at(value));
-  const gather = (packed & 1) === 1 ? kernels.gatherScaled : kernels.gatherUnit;
+  const gather = (packed & 1) === 1 ? kernels.gather.scaled : kernels.gather.unit;
   gather(at(out), rows, at(start), at(index), at(value), at(src), rowBytes, bias ? at(bias) : 0, relu ? 1 : 0);
   for (const t of [start, index, value]) backend.disposeData(t.dataId);
   return out;
 }
 
-const address = (backend: HeapBackend, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
-
 function forwardKernel(params: KernelParams): tf.TensorInfo {
-  const backend = params.backend as HeapBackend;
+  const backend = params.backend as unknown as HeapBackend;
   const { x, w, b } = params.inputs as { x: tf.TensorInfo; w: tf.TensorInfo; b: tf.TensorInfo };
   const activation = params.attrs?.['activation'] as Activation;
   const out = sparseProduct(backend, kernelsOf(backend)!, x, w, b, activation === 'relu');
@@ -126,7 +113,7 @@ function forwardKernel(params: KernelParams): tf.TensorInfo {
 
 /** x^T dz for x [n, k] and dz [n, m]: [k, m], the sparse product of x^T (x transposed on the heap). */
 function weightGradKernel(params: KernelParams): tf.TensorInfo {
-  const backend = params.backend as HeapBackend;
+  const backend = params.backend as unknown as HeapBackend;
   const { x, dz } = params.inputs as { x: tf.TensorInfo; dz: tf.TensorInfo };
   const kernelBackend = params.backend as tf.KernelBackend;
   const xT =

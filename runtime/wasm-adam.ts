@@ -60,10 +60,7 @@ export function wasmAdamBytes(shared: boolean, maxPages = 65536): Uint8Array<Arr
   return singleFunctionModule('adam', params, body(), shared, maxPages);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, WasmAdam | null>();
-
-/** The update function on `memory`, or null where this engine has no WebAssembly SIMD. */
+/** The function on `memory`, or null where this engine has no WebAssembly SIMD. */
 export function wasmAdamOn(memory: WebAssembly.Memory): WasmAdam | null {
-  if (!instances.has(memory)) instances.set(memory, instantiateOn<WasmAdam>(memory, 'adam', wasmAdamBytes));
-  return instances.get(memory)!;
+  return instantiateOn<WasmAdam>(memory, 'adam', wasmAdamBytes);
 }

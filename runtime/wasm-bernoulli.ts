@@ -81,13 +81,7 @@ export function wasmBernoulliBytes(shared: boolean, maxPages = 65536): Uint8Arra
   );
 }
 
-const instances = new WeakMap<WebAssembly.Memory, WasmBernoulli | null>();
-
 /** The functions on `memory` (null where this engine has no WebAssembly SIMD). */
 export function wasmBernoulliOn(memory: WebAssembly.Memory): WasmBernoulli | null {
-  if (!instances.has(memory)) {
-    const exports = instantiateAllOn(memory, wasmBernoulliBytes);
-    instances.set(memory, exports ? (exports as unknown as WasmBernoulli) : null);
-  }
-  return instances.get(memory)!;
+  return instantiateAllOn(memory, wasmBernoulliBytes) as unknown as WasmBernoulli | null;
 }

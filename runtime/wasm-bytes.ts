@@ -140,9 +140,3 @@ export function instantiateOn<F>(memory: WebAssembly.Memory, name: string, bytes
   const exports = instantiateAllOn(memory, bytes);
   return exports ? (exports[name] as F) : null;
 }
-
-/** The wasm backend's heap (tfjs-backend-wasm's module memory), if `backend` is one. */
-export function wasmBackendMemory(backend: object): WebAssembly.Memory | undefined {
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}

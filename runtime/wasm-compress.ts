@@ -68,13 +68,7 @@ export function wasmCompressBytes(shared: boolean, maxPages = 65536): Uint8Array
   );
 }
 
-const instances = new WeakMap<WebAssembly.Memory, WasmCompress | null>();
-
 /** The functions on `memory` (null where this engine has no WebAssembly SIMD). */
 export function wasmCompressOn(memory: WebAssembly.Memory): WasmCompress | null {
-  if (!instances.has(memory)) {
-    const exports = instantiateAllOn(memory, wasmCompressBytes);
-    instances.set(memory, exports ? (exports as unknown as WasmCompress) : null);
-  }
-  return instances.get(memory)!;
+  return instantiateAllOn(memory, wasmCompressBytes) as unknown as WasmCompress | null;
 }

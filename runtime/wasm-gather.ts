@@ -102,17 +102,9 @@ export function wasmGatherBytes(scaled: boolean, shared: boolean, maxPages = 655
   return singleFunctionModule('gather', [I32, I32, I32, I32, I32, I32, I32, I32, I32], body(scaled), shared, maxPages);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, { unit: WasmGather | null; scaled: WasmGather | null }>();
-
-/** The function on `memory` (null where this engine has no WebAssembly SIMD). */
-export function wasmGatherOn(memory: WebAssembly.Memory, scaled: boolean): WasmGather | null {
-  let fns = instances.get(memory);
-  if (!fns) {
-    fns = {
-      unit: instantiateOn<WasmGather>(memory, 'gather', (shared) => wasmGatherBytes(false, shared)),
-      scaled: instantiateOn<WasmGather>(memory, 'gather', (shared) => wasmGatherBytes(true, shared)),
-    };
-    instances.set(memory, fns);
-  }
-  return scaled ? fns.scaled : fns.unit;
+/** The unit and scaled variants on `memory` (null where this engine has no WebAssembly SIMD). */
+export function wasmGatherOn(memory: WebAssembly.Memory): { unit: WasmGather; scaled: WasmGather } | null {
+  const unit = instantiateOn<WasmGather>(memory, 'gather', (shared) => wasmGatherBytes(false, shared));
+  const scaled = instantiateOn<WasmGather>(memory, 'gather', (shared) => wasmGatherBytes(true, shared));
+  return unit && scaled ? { unit, scaled } : null;
 }

@@ -69,10 +69,7 @@ export function wasmTransposeBytes(shared: boolean, maxPages = 65536): Uint8Arra
   return singleFunctionModule('transpose', [I32, I32, I32, I32], body(), shared, maxPages);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, WasmTranspose | null>();
-
-/** The function on `memory` (null where this engine has no WebAssembly SIMD). */
+/** The function on `memory`, or null where this engine has no WebAssembly SIMD. */
 export function wasmTransposeOn(memory: WebAssembly.Memory): WasmTranspose | null {
-  if (!instances.has(memory)) instances.set(memory, instantiateOn<WasmTranspose>(memory, 'transpose', wasmTransposeBytes));
-  return instances.get(memory)!;
+  return instantiateOn<WasmTranspose>(memory, 'transpose', wasmTransposeBytes);
 }

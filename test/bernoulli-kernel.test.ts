@@ -5,22 +5,10 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
+import { relativeError } from './helpers.js';
 import { bernoulliLogProb, Bernoulli } from '../runtime/distributions/bernoulli.js';
 import { bernoulliLogProbKernel } from '../runtime/bernoulli-kernel.js';
 import { useFusedOps } from '../runtime/fusion.js';
-
-function relErr(a: tf.Tensor, ref: tf.Tensor): number {
-  expect(a.shape).toEqual(ref.shape);
-  const av = a.dataSync();
-  const rv = ref.dataSync();
-  let maxRef = 1;
-  let maxErr = 0;
-  for (let i = 0; i < rv.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(rv[i]!));
-    maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
-  }
-  return maxErr / maxRef;
-}
 
 describe('the Bernoulli log-density kernel on wasm', () => {
   beforeAll(async () => {
@@ -46,8 +34,8 @@ describe('the Bernoulli log-density kernel on wasm', () => {
           expect(y).toBeDefined();
           return y!;
         };
-        expect(relErr(kernel(l, x), bernoulliLogProb(l, x))).toBeLessThan(1e-5);
-        expect(relErr(tf.grad(f(kernel))(l), tf.grad(f(bernoulliLogProb))(l))).toBeLessThan(1e-5);
+        expect(relativeError(kernel(l, x), bernoulliLogProb(l, x))).toBeLessThan(1e-5);
+        expect(relativeError(tf.grad(f(kernel))(l), tf.grad(f(bernoulliLogProb))(l))).toBeLessThan(1e-5);
       });
     });
   }

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
+import { relativeError } from './helpers.js';
 import { ACTIVATIONS as DENSE_ACTIVATIONS, dense, denseForProgram, denseFused, denseNaive, denseStrategyFor, denseWith, programDenseStrategy, type Activation } from '../runtime/dense.js';
 
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation) => tf.Tensor2D;
@@ -23,16 +24,7 @@ function randn(shape: number[], scale = 1): tf.Tensor {
 
 /** max |a - ref| <= tol * max |ref| (floored at 1), i.e. relative to the tensor's scale. */
 function expectClose(a: tf.Tensor, ref: tf.Tensor, tol = 1e-4): void {
-  expect(a.shape).toEqual(ref.shape);
-  const av = a.dataSync();
-  const rv = ref.dataSync();
-  let maxRef = 1;
-  let maxErr = 0;
-  for (let i = 0; i < rv.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(rv[i]!));
-    maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
-  }
-  expect(maxErr).toBeLessThanOrEqual(tol * maxRef);
+  expect(relativeError(a, ref)).toBeLessThanOrEqual(tol);
 }
 
 /** Value and gradients w.r.t. x, w, b of sum(r * f(x, w, b)). */

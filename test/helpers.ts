@@ -142,3 +142,17 @@ guide {
 }
 `;
 }
+
+/** max |a - ref| / max |ref|, the scale floored at 1; the shapes must agree. */
+export function relativeError(a: tf.Tensor, ref: tf.Tensor): number {
+  expect(a.shape).toEqual(ref.shape);
+  const av = a.dataSync();
+  const rv = ref.dataSync();
+  let maxRef = 1;
+  let maxErr = 0;
+  for (let i = 0; i < rv.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(rv[i]!));
+    maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
+  }
+  return maxErr / maxRef;
+}

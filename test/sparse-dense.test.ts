@@ -5,25 +5,13 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../runtime/tf.js';
+import { relativeError } from './helpers.js';
 import { denseForProgram, denseNaive, ACTIVATIONS, type Activation } from '../runtime/dense.js';
 import { MAX_SPARSE_DENSITY, sparseInputDense } from '../runtime/sparse-dense.js';
 import { transpose2d } from '../runtime/fast-transpose.js';
 import { Rng } from '../runtime/random.js';
 
 const activations = Object.keys(ACTIVATIONS) as Activation[];
-
-function relErr(a: tf.Tensor, ref: tf.Tensor): number {
-  expect(a.shape).toEqual(ref.shape);
-  const av = a.dataSync();
-  const rv = ref.dataSync();
-  let maxRef = 1;
-  let maxErr = 0;
-  for (let i = 0; i < rv.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(rv[i]!));
-    maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
-  }
-  return maxErr / maxRef;
-}
 
 /** x [n, k] with about `density` non-zeros: ones (binary pixels) or values in (-2, 2); zeros of either sign. */
 function sparseX(n: number, k: number, density: number, unit: boolean, rng: Rng): tf.Tensor2D {
@@ -71,8 +59,8 @@ describe('a net input layer over mostly zero x on wasm', () => {
             };
             const got = valueAndGrads(sparse, x, w, b, r, act);
             const ref = valueAndGrads(denseNaive, x, w, b, r, act);
-            expect(relErr(got.value, ref.value)).toBeLessThan(1e-5);
-            got.grads.forEach((g, i) => expect(relErr(g, ref.grads[i]!)).toBeLessThan(1e-5));
+            expect(relativeError(got.value, ref.value)).toBeLessThan(1e-5);
+            got.grads.forEach((g, i) => expect(relativeError(g, ref.grads[i]!)).toBeLessThan(1e-5));
           });
         }
       }
@@ -143,8 +131,8 @@ describe('the SIMD transpose on wasm', () => {
         const r = tf.randomNormal([4, 48], 0, 1, 'float32', 11);
         const got = valueAndGrads((xx, ww, bb, a) => denseForProgram(xx, ww, bb, a), x, w, b, r, act);
         const ref = valueAndGrads(denseNaive, x, w, b, r, act);
-        expect(relErr(got.value, ref.value)).toBeLessThan(1e-5);
-        got.grads.forEach((g, i) => expect(relErr(g, ref.grads[i]!)).toBeLessThan(1e-5));
+        expect(relativeError(got.value, ref.value)).toBeLessThan(1e-5);
+        got.grads.forEach((g, i) => expect(relativeError(g, ref.grads[i]!)).toBeLessThan(1e-5));
       });
     }
   });
