@@ -1,4 +1,4 @@
-// When a net's input layer should skip x's zeros (runtime/sparse-dense.ts): one layer's forward
+// When a dense layer should skip x's zeros (runtime/sparse-dense.ts): one layer's forward
 // and backward pass (w and b gradients, as for data), the sparse formulation against the dense
 // one the compiled nets use otherwise, side by side, interleaved, median over rounds, at several
 // shares of non-zeros. MAX_SPARSE_DENSITY is set below the crossover.
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const w = tf.variable(tf.randomNormal([k, m], 0, 1 / Math.sqrt(k), 'float32', 1));
   const b = tf.variable(tf.zeros([m]));
   const sparse: Layer = (x, ww, bb) => sparseInputDense(x, ww, bb, 'relu', 1)!;
-  const dense: Layer = (x, ww, bb) => denseForProgram(x, ww, bb, 'relu', false);
+  const dense: Layer = (x, ww, bb) => denseForProgram(x, ww, bb, 'relu', 0);
   console.log(`wasm, relu layer [${n}, ${k}] x [${k}, ${m}], forward and backward; MAX_SPARSE_DENSITY = ${MAX_SPARSE_DENSITY}`);
   console.log('non-zeros  dense ms  sparse ms  sparse/dense');
   for (const density of [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7]) {

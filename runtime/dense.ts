@@ -22,7 +22,7 @@
 import { tf } from './tf.js';
 import { fusedOps } from './fusion.js';
 import { preActivationGrad, wasmInputGrad } from './dense-grad.js';
-import { sparseInputDense } from './sparse-dense.js';
+import { MAX_SPARSE_DENSITY, sparseInputDense } from './sparse-dense.js';
 import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
 import type { Activation } from './activations.js';
@@ -43,13 +43,13 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation
 
 /**
  * `dense` as the compiler emits it: on wasm, with the weights as the left operand where packing
- * them would cost more than packing and transposing the batch (in * out > n * (in + out)). A
- * net's input layer (`input`) takes the sparse formulation where its x is mostly zeros, as
- * binary pixels are (runtime/sparse-dense.ts).
+ * them would cost more than packing and transposing the batch (in * out > n * (in + out)). Where
+ * x is mostly zeros (binary pixels, often a relu layer's output) it takes the sparse
+ * formulation instead (runtime/sparse-dense.ts); `maxSparseDensity` 0 never takes it.
  */
-export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, input = false): tf.Tensor2D {
+export function denseForProgram(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation, maxSparseDensity = MAX_SPARSE_DENSITY): tf.Tensor2D {
   if (!fusedOps()) return denseNaive(x, w, b, activation);
-  const sparse = input ? sparseInputDense(x, w, b, activation) : undefined;
+  const sparse = maxSparseDensity > 0 ? sparseInputDense(x, w, b, activation, maxSparseDensity) : undefined;
   if (sparse) return sparse;
   const strategy = programDenseStrategy(tf.getBackend(), x.shape[0], w.shape[0], w.shape[1]);
   if (strategy === 'kernel' || strategy === 'kernel-weights-left') return denseKernel(x, w, b, activation, strategy === 'kernel-weights-left', true);

@@ -79,7 +79,7 @@ export class Mlp implements NetModule {
     for (let i = 0; i < this.weightNames.length; i++) {
       const w = this.store.variable(this.weightNames[i]!) as tf.Tensor as tf.Tensor2D;
       const b = this.store.variable(this.biasNames[i]!) as tf.Tensor as tf.Tensor1D;
-      h = denseForProgram(h, w, b, this.activations[i]!, i === 0);
+      h = denseForProgram(h, w, b, this.activations[i]!);
     }
     const heads = this.spec.heads;
     if (!heads) return tf.reshape(h, [...lead, h.shape[1]]);

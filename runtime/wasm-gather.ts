@@ -72,28 +72,35 @@ function columnBlock(vectors: number, scaled: boolean): number[] {
   for (let q = 0; q < vectors; q++) code.push(...get(ACC + q), ...get(ZERO), ...F32X4_PMAX, ...set(ACC + q));
   code.push(...END);
   for (let q = 0; q < vectors; q++) code.push(...get(OUT_ROW), ...get(C), I32_ADD, ...get(ACC + q), ...v128store(16 * q));
-  code.push(...get(C), ...i32const(16 * vectors), I32_ADD, ...set(C));
   return code;
 }
 
-function body(scaled: boolean): number[] {
-  const code: number[] = [...v128zero(), ...set(ZERO)];
-  code.push(...i32const(0), ...set(R));
+/** Every row's block at byte column C. */
+function rowsOfBlock(vectors: number, scaled: boolean): number[] {
+  const code: number[] = [...i32const(0), ...set(R)];
   code.push(...BLOCK, ...LOOP);
   code.push(...get(R), ...get(ROWS), I32_GE_U, ...brIf(1));
   code.push(...get(OUT), ...get(R), ...get(ROW_BYTES), I32_MUL, I32_ADD, ...set(OUT_ROW));
   code.push(...get(START), ...get(R), ...i32const(4), I32_MUL, I32_ADD, ...i32load(), ...i32const(4), I32_MUL, ...set(E_BEGIN));
   code.push(...get(START), ...get(R), ...i32const(4), I32_MUL, I32_ADD, ...i32load(4), ...i32const(4), I32_MUL, ...set(E_END));
-  code.push(...i32const(0), ...set(C));
+  code.push(...columnBlock(vectors, scaled));
+  code.push(...get(R), ...i32const(1), I32_ADD, ...set(R));
+  code.push(...br(0), ...END, ...END);
+  return code;
+}
+
+// Column blocks outside, rows inside: a block of src's columns (32 floats of every row) stays in
+// cache while every row of out sums its selected rows there.
+function body(scaled: boolean): number[] {
+  const code: number[] = [...v128zero(), ...set(ZERO), ...i32const(0), ...set(C)];
   // Blocks of eight vectors while they fit, then single vectors.
   for (const vectors of [TILE, 1]) {
     code.push(...BLOCK, ...LOOP);
     code.push(...get(C), ...i32const(16 * vectors), I32_ADD, ...get(ROW_BYTES), I32_GT_U, ...brIf(1));
-    code.push(...columnBlock(vectors, scaled));
+    code.push(...rowsOfBlock(vectors, scaled));
+    code.push(...get(C), ...i32const(16 * vectors), I32_ADD, ...set(C));
     code.push(...br(0), ...END, ...END);
   }
-  code.push(...get(R), ...i32const(1), I32_ADD, ...set(R));
-  code.push(...br(0), ...END, ...END);
   return functionBody([[7, I32], [TILE + 2, V128]], code);
 }
 

@@ -1,4 +1,4 @@
-// The compiled nets' wasm formulations against the plain ones: a net's input layer over mostly
+// The compiled nets' wasm formulations against the plain ones: a dense layer over mostly
 // zero x (runtime/sparse-dense.ts), and the SIMD 2-D transpose (runtime/fast-transpose.ts) that
 // the weights-left layers use. Tolerance: relative error below 1e-5 (max |got - plain| /
 // max |plain|, floored at 1), float32; the transpose is exact.
@@ -29,7 +29,7 @@ function valueAndGrads(f: typeof denseNaive, x: tf.Tensor2D, w: tf.Tensor2D, b: 
   return { value: f(x, w, b, act), grads };
 }
 
-describe('a net input layer over mostly zero x on wasm', () => {
+describe('a dense layer over mostly zero x on wasm', () => {
   beforeAll(async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
   });
@@ -67,7 +67,7 @@ describe('a net input layer over mostly zero x on wasm', () => {
     });
   }
 
-  it('is what denseForProgram takes for a net input layer, and only where it applies', async () => {
+  it('is what denseForProgram takes where x is mostly zeros, and only there', async () => {
     const rng = new Rng('sparse-dense/where');
     const w = tf.randomNormal([40, 36], 0, 0.2, 'float32', 4) as tf.Tensor2D;
     const b = tf.zeros([36]) as tf.Tensor1D;
@@ -77,9 +77,8 @@ describe('a net input layer over mostly zero x on wasm', () => {
     expect(sparseInputDense(dense, w, b, 'relu')).toBeUndefined();
     const narrow = [tf.zeros([40, 6]) as tf.Tensor2D, tf.zeros([6]) as tf.Tensor1D] as const;
     expect(sparseInputDense(sparse, narrow[0], narrow[1], 'relu')).toBeUndefined(); // width not a multiple of 4
-    expect(await kernels(() => denseForProgram(sparse, w, b, 'relu', true))).toContain('PplSparseDense');
-    expect(await kernels(() => denseForProgram(sparse, w, b, 'relu', false))).not.toContain('PplSparseDense');
-    expect(await kernels(() => denseForProgram(dense, w, b, 'relu', true))).not.toContain('PplSparseDense');
+    expect(await kernels(() => denseForProgram(sparse, w, b, 'relu'))).toContain('PplSparseDense');
+    expect(await kernels(() => denseForProgram(dense, w, b, 'relu'))).not.toContain('PplSparseDense');
     tf.dispose([w, b, sparse, dense, ...narrow]);
   });
 
@@ -89,7 +88,7 @@ describe('a net input layer over mostly zero x on wasm', () => {
     const w = tf.variable(tf.randomNormal([784, 400], 0, 0.05, 'float32', 5));
     const b = tf.variable(tf.zeros([400]));
     const opt = tf.train.adam(1e-3);
-    const step = () => opt.minimize(() => tf.mean(denseForProgram(x, w as tf.Tensor as tf.Tensor2D, b as tf.Tensor as tf.Tensor1D, 'relu', true)) as tf.Scalar, false);
+    const step = () => opt.minimize(() => tf.mean(denseForProgram(x, w as tf.Tensor as tf.Tensor2D, b as tf.Tensor as tf.Tensor1D, 'relu')) as tf.Scalar, false);
     step();
     const before = tf.memory();
     for (let i = 0; i < 30; i++) step();
