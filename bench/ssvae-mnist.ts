@@ -2,10 +2,11 @@
 // training digit keeps its label, the others are missing; after training, the test error of the
 // guide's classifier q(y | x) on the test digits with their labels hidden (Kingma et al. 2014
 // report 3.92% with 3,000 labels on full MNIST). Prints each epoch's record and the error.
-//   npm run build && node dist/bench/ssvae-mnist.js [DATA [EPOCHS [EVERY [BATCH [CHECKPOINT]]]]]
+//   npm run build && node dist/bench/ssvae-mnist.js [DATA [EPOCHS [EVERY [BATCH [CHECKPOINT [LR]]]]]]
 //   e.g. node dist/bench/ssvae-mnist.js mnist:../shared/data/mnist 12 20 100 runs/m2.json
 // With CHECKPOINT, training writes a checkpoint there every minute and at the end, and a second
-// run with the same arguments and more EPOCHS continues it.
+// run with the same arguments and more EPOCHS continues it (LR, default 1e-3, may change there:
+// a lower rate for the last epochs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { arrayData, fit, loadModel, openData, readCheckpoint, saveCheckpoint } f
 import { classificationError, digitsOf, keepEveryLabel } from './labelled-digits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const [spec = 'mnist', epochs = '12', every = '20', batch = '100', checkpoint] = process.argv.slice(2);
+const [spec = 'mnist', epochs = '12', every = '20', batch = '100', checkpoint, lr = '1e-3'] = process.argv.slice(2);
 
 
 const started = performance.now();
@@ -27,7 +28,7 @@ const model = loadModel(fs.readFileSync(file, 'utf8'), { file: 'models/ssvae.ppl
 const { trained } = await fit(model, arrayData({ x: train.x, y }), {
   epochs: Number(epochs),
   batchSize: Number(batch),
-  lr: 1e-3,
+  lr: Number(lr),
   seed: 'm2',
   evaluateTest: false,
   ...(checkpoint && fs.existsSync(checkpoint) ? { resume: readCheckpoint(checkpoint) } : {}),
