@@ -51,13 +51,13 @@ export async function profileStep(c: SpeedCandidate, steps: number): Promise<Ste
 export function formatProfile(name: string, p: StepProfile, top: number): string {
   const lines = [`${name}: ${p.kernels} kernels, ${p.kernelMs.toFixed(2)} ms in kernels, ${p.wallMs.toFixed(2)} ms wall (profiled, fastest of the steps)`];
   for (const g of p.groups.slice(0, top)) {
-    lines.push(`  ${g.name.padEnd(22)} ${String(g.count).padStart(4)}  ${g.ms.toFixed(2).padStart(7)} ms  ${((100 * g.ms) / p.kernelMs).toFixed(1).padStart(5)}%`);
+    lines.push(`  ${g.name.padEnd(26)} ${String(g.count).padStart(4)}  ${g.ms.toFixed(2).padStart(7)} ms  ${((100 * g.ms) / p.kernelMs).toFixed(1).padStart(5)}%`);
   }
   const rest = p.groups.slice(top);
   if (rest.length > 0) {
     const ms = rest.reduce((a, g) => a + g.ms, 0);
     const count = rest.reduce((a, g) => a + g.count, 0);
-    lines.push(`  ${'(others)'.padEnd(22)} ${String(count).padStart(4)}  ${ms.toFixed(2).padStart(7)} ms  ${((100 * ms) / p.kernelMs).toFixed(1).padStart(5)}%`);
+    lines.push(`  ${'(others)'.padEnd(26)} ${String(count).padStart(4)}  ${ms.toFixed(2).padStart(7)} ms  ${((100 * ms) / p.kernelMs).toFixed(1).padStart(5)}%`);
   }
   return lines.join('\n');
 }
