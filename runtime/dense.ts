@@ -21,7 +21,7 @@
 // (so values may differ from 'kernel' in the last bit). Same gradient as 'kernel'.
 import { tf } from './tf.js';
 import { fusedOps } from './fusion.js';
-import { preActivationGrad, wasmInputGrad } from './dense-grad.js';
+import { preActivationAndBiasGrad, preActivationGrad, wasmInputGrad } from './dense-grad.js';
 import { MAX_SPARSE_DENSITY, sparseInputDense } from './sparse-dense.js';
 import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
@@ -221,13 +221,18 @@ function storedRank(backend: tf.KernelBackend, t: tf.TensorInfo): number | undef
 function denseGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap): Record<string, () => tf.Tensor> {
   const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor2D;
   const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  // Needed by every input's gradient; the engine's backward tidy disposes it.
-  const dz = preActivationGrad(dy, y, attrs['activation'] as Activation);
+  const activation = attrs['activation'] as Activation;
   const onWasm = tf.getBackend() === 'wasm';
-  const transpose = attrs['simdTranspose'] === true ? transpose2d : (t: tf.Tensor2D) => tf.transpose(t);
+  if (attrs['simdTranspose'] === true) {
+    // The compiled layers (wasm): the relu mask and the bias gradient in one pass, SIMD transposes.
+    const { dz, db } = preActivationAndBiasGrad(dy, y, activation);
+    return { x: () => wasmInputGrad(dz, w, transpose2d), w: () => tf.matMul(transpose2d(x), dz), b: () => db };
+  }
+  // Needed by every input's gradient; the engine's backward tidy disposes it.
+  const dz = preActivationGrad(dy, y, activation);
   return {
-    x: () => (onWasm ? wasmInputGrad(dz, w, transpose) : tf.matMul(dz, w, false, true)),
-    w: () => (onWasm ? tf.matMul(transpose(x), dz) : tf.matMul(x, dz, true, false)),
+    x: () => (onWasm ? wasmInputGrad(dz, w) : tf.matMul(dz, w, false, true)),
+    w: () => (onWasm ? tf.matMul(tf.transpose(x), dz) : tf.matMul(x, dz, true, false)),
     // cpu reduces over axis 0 by transposing first: a [1, n] x [n, out] matmul is ~10x faster.
     b: () => (onWasm ? tf.sum(dz, 0) : tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]])),
   };

@@ -13,7 +13,7 @@ import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
 import { wasmGatherOn, type WasmGather } from './wasm-gather.js';
 import { wasmCompressOn, type WasmCompress } from './wasm-compress.js';
 import type { Activation } from './activations.js';
-import { preActivationGrad, wasmInputGrad } from './dense-grad.js';
+import { preActivationAndBiasGrad, wasmInputGrad } from './dense-grad.js';
 import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
 const FORWARD = 'PplSparseDense';
@@ -127,10 +127,10 @@ function weightGradKernel(params: KernelParams): tf.TensorInfo {
 function forwardGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap): Record<string, () => tf.Tensor> {
   const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor2D;
   const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const dz = preActivationGrad(dy, y, attrs['activation'] as Activation);
+  const { dz, db } = preActivationAndBiasGrad(dy, y, attrs['activation'] as Activation);
   return {
     x: () => wasmInputGrad(dz, w, transpose2d),
     w: () => tf.engine().runKernel(WEIGHT_GRAD, { x, dz }) as tf.Tensor,
-    b: () => tf.sum(dz, 0),
+    b: () => db,
   };
 }

@@ -82,6 +82,8 @@ export const F32X4_MUL = simd(0xe6);
 export const F32X4_DIV = simd(0xe7);
 export const F32X4_PMAX = simd(0xeb);
 export const F32X4_NE = simd(0x42);
+export const F32X4_GT = simd(0x44);
+export const V128_AND = simd(0x4e);
 export const I32X4_ADD = simd(0xae);
 export const I32X4_SUB = simd(0xb1);
 export const i32x4ExtractLane = (lane: number): number[] => [...simd(0x1b), lane];
