@@ -2,7 +2,7 @@
 // read in a fixed order, labels kept for every n-th one, and the test error of the guide's
 // classifier q(y | x) on digits whose labels are hidden.
 import { arrayData, type TrainedModel } from '../api/index.js';
-import type { Dataset } from '../runtime/data/dataset.js';
+import type { Batch, BatchOptions, Dataset } from '../runtime/data/dataset.js';
 import { Rng } from '../runtime/random.js';
 
 export interface Digits {
@@ -38,4 +38,28 @@ export async function classificationError(trained: TrainedModel, test: Digits): 
     if (best !== label) wrong++;
   });
   return wrong / test.label.length;
+}
+
+/**
+ * `train` (whose field x holds grey levels in [0, 1]) with x dynamically binarized: every batch
+ * draws fresh Bernoulli(grey level) pixels, seeded by the epoch's order, so that the classifier
+ * sees a new binary rendering of each labelled digit every epoch (a data augmentation against
+ * memorizing the few labels). The grey levels are not binary, so the set skips the value check.
+ */
+export function dynamicallyBinarized(train: Dataset): Dataset {
+  const batches = train.batches.bind(train);
+  return Object.assign(Object.create(train) as Dataset, {
+    checkValues: undefined,
+    batches(batchSize: number, opts: BatchOptions): AsyncIterable<Batch> {
+      const rng = opts.rng.derive('binarize');
+      return (async function* () {
+        for await (const b of batches(batchSize, opts)) {
+          const grey = b.fields['x']!;
+          const x = new Float32Array(grey.length);
+          for (let i = 0; i < grey.length; i++) x[i] = rng.uniform() < grey[i]! ? 1 : 0;
+          yield { ...b, fields: { ...b.fields, x } };
+        }
+      })();
+    },
+  });
 }
