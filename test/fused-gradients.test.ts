@@ -13,20 +13,9 @@ import { Rng } from '../runtime/random.js';
 import { Svi } from '../inference/svi.js';
 import { makeOptimizer } from '../inference/optimizers.js';
 import { makeObjective } from '../inference/objectives/registry.js';
-import { compileOk, minibatch } from './helpers.js';
+import { compileOk, minibatch, relativeError } from './helpers.js';
 
-function relErr(a: tf.Tensor, ref: tf.Tensor): number {
-  expect(a.shape).toEqual(ref.shape);
-  const av = a.dataSync();
-  const rv = ref.dataSync();
-  let maxRef = 0;
-  let maxErr = 0;
-  for (let i = 0; i < rv.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(rv[i]!));
-    maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
-  }
-  return maxRef === 0 ? maxErr : maxErr / maxRef;
-}
+const relErr = (a: tf.Tensor, ref: tf.Tensor): number => relativeError(a, ref, 0);
 
 const CASES: [string, number[], number[]][] = [
   ['same shapes', [3, 5, 4], [3, 5, 4]],

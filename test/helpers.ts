@@ -143,16 +143,16 @@ guide {
 `;
 }
 
-/** max |a - ref| / max |ref|, the scale floored at 1; the shapes must agree. */
-export function relativeError(a: tf.Tensor, ref: tf.Tensor): number {
+/** max |a - ref| / max |ref|, the scale floored at `floor` (0: purely relative); the shapes must agree. */
+export function relativeError(a: tf.Tensor, ref: tf.Tensor, floor = 1): number {
   expect(a.shape).toEqual(ref.shape);
   const av = a.dataSync();
   const rv = ref.dataSync();
-  let maxRef = 1;
+  let maxRef = floor;
   let maxErr = 0;
   for (let i = 0; i < rv.length; i++) {
     maxRef = Math.max(maxRef, Math.abs(rv[i]!));
     maxErr = Math.max(maxErr, Math.abs(av[i]! - rv[i]!));
   }
-  return maxErr / maxRef;
+  return maxRef === 0 ? maxErr : maxErr / maxRef;
 }
