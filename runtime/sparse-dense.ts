@@ -1,6 +1,7 @@
 // A dense layer act(x w + b) whose input x is mostly zeros, as in an encoder reading binary
-// pixels (MNIST's are about 80% zeros) or a layer after a sparse relu: x w is the sum of the rows of w that x's non-zeros
-// select, and the weight gradient x^T dz the sum of the rows of dz, each scaled by x's value.
+// pixels (MNIST's are about 80% zeros) or a layer after a sparse relu: x w is the sum of the
+// rows of w that x's non-zeros select, and the weight gradient x^T dz the sum of the rows of
+// dz, each scaled by x's value.
 // On the wasm backend both run as one WebAssembly SIMD pass (runtime/wasm-gather.ts) over a
 // compressed copy of x, so the zeros cost nothing, the weights are read where they lie (no
 // packed or transposed copy per step) and relu is applied on the way out. The input gradient,
