@@ -1,10 +1,18 @@
-// Gradients shared by the dense-layer kernels (runtime/dense.ts, runtime/sparse-dense.ts).
+// Gradients, and the activations' kernel names, shared by the dense-layer kernels
+// (runtime/dense.ts, runtime/sparse-dense.ts).
 import { tf } from './tf.js';
 import type { Activation } from './activations.js';
 import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
 import { wasmBiasGradOn } from './wasm-bias-grad.js';
 
 const BIAS_GRAD = 'PplBiasGrad';
+
+/** The backends' kernel for each activation that a matmul kernel cannot fuse. */
+export const UNARY_KERNEL: Record<Exclude<Activation, 'relu' | 'linear'>, string> = {
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  softplus: 'Softplus',
+};
 const biasGradOf = onHeapOf(wasmBiasGradOn);
 
 /** dL/d(x w + b) from dL/dy and the layer's output y. */

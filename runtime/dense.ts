@@ -21,7 +21,7 @@
 // (so values may differ from 'kernel' in the last bit). Same gradient as 'kernel'.
 import { tf } from './tf.js';
 import { fusedOps } from './fusion.js';
-import { preActivationAndBiasGrad, preActivationGrad, wasmInputGrad } from './dense-grad.js';
+import { UNARY_KERNEL, preActivationAndBiasGrad, preActivationGrad, wasmInputGrad } from './dense-grad.js';
 import { MAX_SPARSE_DENSITY, sparseInputDense } from './sparse-dense.js';
 import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
@@ -113,11 +113,6 @@ export function denseFused(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activ
 
 const KERNEL_NAME = 'PplDense';
 const KERNEL_BACKENDS: readonly string[] = ['wasm', 'cpu'];
-const UNARY_KERNEL: Record<Exclude<Activation, 'relu' | 'linear'>, string> = {
-  tanh: 'Tanh',
-  sigmoid: 'Sigmoid',
-  softplus: 'Softplus',
-};
 
 /**
  * Custom kernel formulation (wasm and cpu only; elsewhere falls back to 'fused'). `simdTranspose`
@@ -222,7 +217,6 @@ function denseGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.
   const dy = (Array.isArray(dyIn) ? dyIn[0]! : dyIn) as tf.Tensor2D;
   const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
   const activation = attrs['activation'] as Activation;
-  const onWasm = tf.getBackend() === 'wasm';
   if (attrs['simdTranspose'] === true) {
     // The compiled layers (wasm): the relu mask and the bias gradient in one pass, SIMD transposes.
     const { dz, db } = preActivationAndBiasGrad(dy, y, activation);
@@ -230,6 +224,7 @@ function denseGrad(dyIn: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.
   }
   // Needed by every input's gradient; the engine's backward tidy disposes it.
   const dz = preActivationGrad(dy, y, activation);
+  const onWasm = tf.getBackend() === 'wasm';
   return {
     x: () => (onWasm ? wasmInputGrad(dz, w) : tf.matMul(dz, w, false, true)),
     w: () => (onWasm ? tf.matMul(tf.transpose(x), dz) : tf.matMul(x, dz, true, false)),

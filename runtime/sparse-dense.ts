@@ -14,7 +14,7 @@ import { heapAddress, onHeapOf, type HeapBackend } from './wasm-heap.js';
 import { wasmGatherOn, type WasmGather } from './wasm-gather.js';
 import { wasmCompressOn, type WasmCompress } from './wasm-compress.js';
 import type { Activation } from './activations.js';
-import { preActivationAndBiasGrad, wasmInputGrad } from './dense-grad.js';
+import { UNARY_KERNEL, preActivationAndBiasGrad, wasmInputGrad } from './dense-grad.js';
 import { transpose2d, transposeOnHeap } from './fast-transpose.js';
 
 const FORWARD = 'PplSparseDense';
@@ -25,8 +25,6 @@ const WEIGHT_GRAD = 'PplSparseTransposeProduct';
  * crossover near 0.45 at batch 1024 and near 0.6 at batch 32 and 100 (784 x 400, relu).
  */
 export const MAX_SPARSE_DENSITY = 0.4;
-
-const UNARY_KERNEL: Partial<Record<Activation, string>> = { tanh: 'Tanh', sigmoid: 'Sigmoid', softplus: 'Softplus' };
 
 interface SparseKernels {
   gather: { unit: WasmGather; scaled: WasmGather };
@@ -105,8 +103,8 @@ function forwardKernel(params: KernelParams): tf.TensorInfo {
   const { x, w, b } = params.inputs as { x: tf.TensorInfo; w: tf.TensorInfo; b: tf.TensorInfo };
   const activation = params.attrs?.['activation'] as Activation;
   const out = sparseProduct(backend, kernelsOf(backend)!, x, w, b, activation === 'relu');
+  if (activation === 'relu' || activation === 'linear') return out;
   const unary = UNARY_KERNEL[activation];
-  if (unary === undefined) return out;
   const y = tf.getKernel(unary, 'wasm')!.kernelFunc({ inputs: { x: out }, backend: params.backend, attrs: {} }) as tf.TensorInfo;
   backend.disposeData(out.dataId);
   return y;

@@ -54,17 +54,13 @@ export const I32_EQZ = 0x45;
 export const I32_LT_U = 0x49;
 export const I32_GE_U = 0x4f;
 export const I32_GT_U = 0x4b;
-export const I32_LE_U = 0x4d;
 export const I32_ADD = 0x6a;
-export const I32_SUB = 0x6b;
 export const I32_MUL = 0x6c;
 /** i32.load with a 4-byte alignment hint and a constant offset. */
 export const i32load = (offset = 0): number[] => [0x28, 2, ...uleb(offset)];
 export const i32store = (offset = 0): number[] => [0x36, 2, ...uleb(offset)];
 export const f32store = (offset = 0): number[] => [0x38, 2, ...uleb(offset)];
 export const f32const = (v: number): number[] => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)];
-export const RETURN = [0x0f];
-export const F32_EQ = 0x5b;
 export const F32_NE = 0x5c;
 export const I32_AND = 0x71;
 export const I32_OR = 0x72;
@@ -84,7 +80,6 @@ export const F32X4_PMAX = simd(0xeb);
 export const F32X4_NE = simd(0x42);
 export const F32X4_GT = simd(0x44);
 export const V128_AND = simd(0x4e);
-export const I32X4_ADD = simd(0xae);
 export const I32X4_SUB = simd(0xb1);
 export const i32x4ExtractLane = (lane: number): number[] => [...simd(0x1b), lane];
 
